@@ -1,0 +1,299 @@
+/**
+ * How an op is defined: its ports and attributes (the schema), shape/type
+ * inference with verification, optional symbolic value inference (for shape
+ * tensors), and reference semantics. Each op lives in its own file under
+ * `ops/` and exports one {@link OpDef}.
+ */
+import type { Dim } from './dim.js';
+import type { DType } from './dtype.js';
+import { ArityError, AttributeError, DTypeError, EvalError, ShapeError } from './errors.js';
+import { nodeLabel, nodeLocation, type AttrValue, type Node } from './graph.js';
+import { formatType, type TensorType } from './shape.js';
+import type { Tensor } from './tensor.js';
+
+/** The kinds of attribute. */
+export type AttrType = 'int' | 'float' | 'string' | 'ints' | 'floats' | 'strings' | 'tensor';
+
+/** One attribute of an op's schema. */
+export interface AttrSpec {
+  readonly type: AttrType;
+  /** The value when the attribute is absent; absent and no default means "not set". */
+  readonly default?: AttrValue;
+  /** Must be present. */
+  readonly required?: boolean;
+}
+
+/** One input or output slot of an op. */
+export interface PortSpec {
+  readonly name: string;
+  /** May be omitted (`''` in the node). */
+  readonly optional?: boolean;
+  /** The last port may repeat (Concat inputs, Split outputs). */
+  readonly variadic?: boolean;
+}
+
+/** The definition of one op: schema, inference, and reference semantics. */
+export interface OpDef {
+  readonly name: string;
+  /** One line: what the op computes. */
+  readonly summary: string;
+  readonly inputs: readonly PortSpec[];
+  readonly outputs: readonly PortSpec[];
+  readonly attributes: Readonly<Record<string, AttrSpec>>;
+  /** Checks the node and returns one type per output slot (undefined for omitted outputs). Throws typed errors. */
+  infer(ctx: InferContext): (TensorType | undefined)[];
+  /** For shape-computing ops: the symbolic contents of output 0 when they can be known statically. */
+  inferValue?(ctx: InferContext): readonly Dim[] | undefined;
+  /** Computes the outputs on concrete tensors (one per output slot; omitted outputs may be skipped). */
+  evaluate(ctx: EvalContext): (Tensor | undefined)[];
+}
+
+/** Attribute access and error helpers shared by inference and evaluation. */
+export class OpContext {
+  constructor(
+    readonly node: Node,
+    readonly def: OpDef,
+  ) {}
+
+  /** The node's label for messages (`%7 (name)`). */
+  get label(): string {
+    return nodeLabel(this.node);
+  }
+
+  /** True when the attribute is set on the node. */
+  hasAttr(name: string): boolean {
+    return this.node.attrs[name] !== undefined;
+  }
+
+  /** The attribute's value, or its default; throws if required and missing. */
+  attr(name: string): AttrValue | undefined {
+    const value = this.node.attrs[name];
+    if (value !== undefined) return value;
+    const spec = this.def.attributes[name];
+    if (!spec) throw new AttributeError(`op ${this.def.name} has no attribute '${name}'`, nodeLocation(this.node));
+    if (spec.required) throw new AttributeError(`missing required attribute '${name}'`, nodeLocation(this.node));
+    return spec.default;
+  }
+
+  /** An int attribute (or its default). */
+  int(name: string): number;
+  int(name: string, fallback: number): number;
+  int(name: string, fallback?: number): number {
+    const value = this.attr(name) ?? fallback;
+    if (typeof value !== 'number' || !Number.isInteger(value)) {
+      throw new AttributeError(`attribute '${name}' must be an int, got ${describeAttr(value)}`, nodeLocation(this.node));
+    }
+    return value;
+  }
+
+  /** An optional int attribute. */
+  optionalInt(name: string): number | undefined {
+    return this.attr(name) === undefined ? undefined : this.int(name);
+  }
+
+  /** A float attribute (or its default). */
+  float(name: string): number {
+    const value = this.attr(name);
+    if (typeof value !== 'number') {
+      throw new AttributeError(`attribute '${name}' must be a float, got ${describeAttr(value)}`, nodeLocation(this.node));
+    }
+    return value;
+  }
+
+  /** An optional float attribute. */
+  optionalFloat(name: string): number | undefined {
+    return this.attr(name) === undefined ? undefined : this.float(name);
+  }
+
+  /** A string attribute (or its default). */
+  string(name: string): string {
+    const value = this.attr(name);
+    if (typeof value !== 'string') {
+      throw new AttributeError(`attribute '${name}' must be a string, got ${describeAttr(value)}`, nodeLocation(this.node));
+    }
+    return value;
+  }
+
+  /** An ints attribute, or undefined when absent with no default. */
+  ints(name: string): readonly number[] | undefined {
+    const value = this.attr(name);
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value) || !value.every((item) => typeof item === 'number' && Number.isInteger(item))) {
+      throw new AttributeError(`attribute '${name}' must be a list of ints, got ${describeAttr(value)}`, nodeLocation(this.node));
+    }
+    return value as readonly number[];
+  }
+
+  /** A tensor attribute, or undefined. */
+  tensor(name: string): Tensor | undefined {
+    const value = this.attr(name);
+    if (value === undefined) return undefined;
+    if (typeof value !== 'object' || Array.isArray(value) || !('dtype' in value)) {
+      throw new AttributeError(`attribute '${name}' must be a tensor, got ${describeAttr(value)}`, nodeLocation(this.node));
+    }
+    return value as Tensor;
+  }
+
+  /** Throws a ShapeError at this node. */
+  failShape(message: string, tensor?: string): never {
+    throw new ShapeError(message, nodeLocation(this.node, tensor));
+  }
+
+  /** Throws a DTypeError at this node. */
+  failDType(message: string, tensor?: string): never {
+    throw new DTypeError(message, nodeLocation(this.node, tensor));
+  }
+
+  /** Throws an AttributeError at this node. */
+  failAttr(message: string): never {
+    throw new AttributeError(message, nodeLocation(this.node));
+  }
+
+  /** The value name of input `index` (for messages), e.g. `%q`. */
+  inputRef(index: number): string {
+    const name = this.node.inputs[index];
+    return name ? `%${name}` : `input ${index}`;
+  }
+
+  /** The port name of input `index` (e.g. `Q`), falling back to the variadic port. */
+  inputPortName(index: number): string {
+    const ports = this.def.inputs;
+    const port = ports[Math.min(index, ports.length - 1)];
+    return port?.variadic ? `${port.name}[${index - ports.length + 1}]` : (port?.name ?? `input ${index}`);
+  }
+}
+
+/** What inference sees: the node's input types, plus known constants and symbolic values. */
+export class InferContext extends OpContext {
+  constructor(
+    node: Node,
+    def: OpDef,
+    private readonly inputTypes: readonly (TensorType | undefined)[],
+    private readonly knownValues: readonly (readonly Dim[] | undefined)[],
+    private readonly constants: readonly (Tensor | undefined)[],
+  ) {
+    super(node, def);
+  }
+
+  /** The number of input slots the node has (including omitted ones). */
+  get inputCount(): number {
+    return this.node.inputs.length;
+  }
+
+  /** True when input `index` is present. */
+  has(index: number): boolean {
+    return this.inputTypes[index] !== undefined;
+  }
+
+  /** The type of a required input. */
+  type(index: number): TensorType {
+    const type = this.inputTypes[index];
+    if (!type) {
+      throw new ArityError(`input ${index} (${this.inputPortName(index)}) is required but missing`, nodeLocation(this.node));
+    }
+    return type;
+  }
+
+  /** The type of an optional input, or undefined when omitted. */
+  optionalType(index: number): TensorType | undefined {
+    return this.inputTypes[index];
+  }
+
+  /** The symbolic contents of an integer input (from a constant or shape inference), if known. */
+  known(index: number): readonly Dim[] | undefined {
+    return this.knownValues[index];
+  }
+
+  /** The constant value of an input (an initializer or Constant output), if it is one. */
+  constant(index: number): Tensor | undefined {
+    return this.constants[index];
+  }
+
+  /** Requires input `index` to have one of `dtypes`. */
+  expectDType(index: number, dtypes: readonly DType[]): DType {
+    const type = this.type(index);
+    if (!dtypes.includes(type.dtype)) {
+      this.failDType(
+        `${this.inputPortName(index)} ${this.inputRef(index)} must be ${dtypes.join(' or ')}, got ${formatType(type)}`,
+        this.node.inputs[index],
+      );
+    }
+    return type.dtype;
+  }
+
+  /** Requires inputs `a` and `b` to share a dtype. */
+  expectSameDType(a: number, b: number): void {
+    const ta = this.type(a);
+    const tb = this.type(b);
+    if (ta.dtype !== tb.dtype) {
+      this.failDType(
+        `${this.inputPortName(a)} ${this.inputRef(a)} is ${formatType(ta)} but ${this.inputPortName(b)} ${this.inputRef(b)} is ${formatType(tb)}; expected the same dtype`,
+        this.node.inputs[b],
+      );
+    }
+  }
+
+  /** Requires input `index` to have one of the given ranks. */
+  expectRank(index: number, ranks: readonly number[]): TensorType {
+    const type = this.type(index);
+    if (!ranks.includes(type.shape.length)) {
+      this.failShape(
+        `${this.inputPortName(index)} ${this.inputRef(index)} must have rank ${ranks.join(' or ')}, got ${formatType(type)}`,
+        this.node.inputs[index],
+      );
+    }
+    return type;
+  }
+}
+
+/** What evaluation sees: concrete input tensors. */
+export class EvalContext extends OpContext {
+  constructor(
+    node: Node,
+    def: OpDef,
+    private readonly inputValues: readonly (Tensor | undefined)[],
+  ) {
+    super(node, def);
+  }
+
+  /** The number of input slots. */
+  get inputCount(): number {
+    return this.node.inputs.length;
+  }
+
+  /** A required input tensor. */
+  input(index: number): Tensor {
+    const value = this.inputValues[index];
+    if (!value) {
+      throw new EvalError(`input ${index} (${this.inputPortName(index)}) is required but missing`, nodeLocation(this.node));
+    }
+    return value;
+  }
+
+  /** An optional input tensor. */
+  optionalInput(index: number): Tensor | undefined {
+    return this.inputValues[index];
+  }
+
+  /** All inputs (for variadic ops). */
+  get inputs(): readonly (Tensor | undefined)[] {
+    return this.inputValues;
+  }
+
+  /** True when output `index` is requested (present in the node). */
+  wantsOutput(index: number): boolean {
+    return Boolean(this.node.outputs[index]);
+  }
+
+  /** Throws an EvalError at this node. */
+  failEval(message: string, tensor?: string): never {
+    throw new EvalError(message, nodeLocation(this.node, tensor));
+  }
+}
+
+function describeAttr(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (Array.isArray(value)) return `[${value.join(', ')}]`;
+  if (typeof value === 'object') return 'a tensor';
+  return JSON.stringify(value);
+}

@@ -1,0 +1,123 @@
+/**
+ * Shared helpers for the reference semantics of ops: numeric views of
+ * tensors, broadcasting index maps, and element-wise maps. Reference kernels
+ * favour clarity over speed, but stay linear-time so tests on real models run.
+ */
+import type { DType } from '../dtype.js';
+import { broadcastShapes, shapeSize, stridesOf, type TensorType } from '../shape.js';
+import { fromNumbers, type Tensor } from '../tensor.js';
+import { f16ArrayToF32 } from '../f16.js';
+import type { EvalContext, InferContext } from '../op-def.js';
+
+/** The tensor's elements as numbers: f16 decoded to f32, i64 as Float64Array, others as stored. */
+export function numericValues(value: Tensor): ArrayLike<number> {
+  switch (value.dtype) {
+    case 'f16':
+      return f16ArrayToF32(value.data as Uint16Array);
+    case 'i64':
+      return Float64Array.from(value.data as BigInt64Array, Number);
+    default:
+      return value.data as Float32Array | Int32Array | Uint8Array;
+  }
+}
+
+/** Integer contents of an int tensor (i32/i64) as plain numbers. */
+export function intValues(value: Tensor): number[] {
+  return Array.from(numericValues(value));
+}
+
+/**
+ * For each flat index of `outShape`, the flat index into a tensor of
+ * `inShape` broadcast to it (right-aligned NumPy rules).
+ */
+export function broadcastIndexMap(outShape: readonly number[], inShape: readonly number[]): Int32Array {
+  const size = shapeSize(outShape);
+  const map = new Int32Array(size);
+  const rank = outShape.length;
+  const offset = rank - inShape.length;
+  const inStrides = stridesOf(inShape);
+  const effective = new Array<number>(rank).fill(0);
+  for (let axis = 0; axis < inShape.length; axis++) effective[offset + axis] = inShape[axis] === 1 ? 0 : inStrides[axis];
+  const index = new Array<number>(rank).fill(0);
+  let position = 0;
+  for (let flat = 0; flat < size; flat++) {
+    map[flat] = position;
+    for (let axis = rank - 1; axis >= 0; axis--) {
+      index[axis]++;
+      position += effective[axis];
+      if (index[axis] < outShape[axis]) break;
+      position -= effective[axis] * index[axis];
+      index[axis] = 0;
+    }
+  }
+  return map;
+}
+
+/** The concrete broadcast shape of several tensors. */
+export function broadcastConcrete(ctx: EvalContext, shapes: readonly (readonly number[])[]): number[] {
+  return broadcastShapes(shapes, { node: ctx.label, op: ctx.node.op }) as number[];
+}
+
+/** Applies `fn` element-wise over broadcast inputs, producing `dtype`. */
+export function mapBroadcast(
+  ctx: EvalContext,
+  inputs: readonly Tensor[],
+  dtype: DType,
+  fn: (...operands: number[]) => number,
+): Tensor {
+  const outShape = broadcastConcrete(
+    ctx,
+    inputs.map((input) => input.shape),
+  );
+  const size = shapeSize(outShape);
+  const values = inputs.map(numericValues);
+  const maps = inputs.map((input) => (sameShape(input.shape, outShape) ? undefined : broadcastIndexMap(outShape, input.shape)));
+  const out = new Float64Array(size);
+  const operands = new Array<number>(inputs.length);
+  for (let i = 0; i < size; i++) {
+    for (let k = 0; k < inputs.length; k++) {
+      const map = maps[k];
+      operands[k] = values[k][map ? map[i] : i];
+    }
+    out[i] = fn(...operands);
+  }
+  return fromNumbers(dtype, outShape, out);
+}
+
+/** Applies `fn` to every element, producing `dtype` (default: the input's). */
+export function mapUnary(input: Tensor, fn: (x: number) => number, dtype: DType = input.dtype): Tensor {
+  const values = numericValues(input);
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = fn(values[i]);
+  return fromNumbers(dtype, input.shape, out);
+}
+
+/** True when two concrete shapes are identical. */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((dim, axis) => dim === b[axis]);
+}
+
+/** Type inference for an element-wise op over broadcast inputs of one dtype. */
+export function inferBroadcast(ctx: InferContext, count: number, allowed: readonly DType[], outDType?: DType): TensorType {
+  const first = ctx.expectDType(0, allowed);
+  for (let i = 1; i < count; i++) {
+    ctx.expectDType(i, allowed);
+    ctx.expectSameDType(0, i);
+  }
+  const shapes = Array.from({ length: count }, (_, i) => ctx.type(i).shape);
+  return { dtype: outDType ?? first, shape: broadcastShapes(shapes, { node: ctx.label, op: ctx.node.op }) };
+}
+
+/** Float dtypes. */
+export const FLOAT_TYPES: readonly DType[] = ['f32', 'f16'];
+/** Numeric (non-bool) dtypes. */
+export const NUMERIC_TYPES: readonly DType[] = ['f32', 'f16', 'i32', 'i64'];
+/** Integer dtypes. */
+export const INT_TYPES: readonly DType[] = ['i32', 'i64'];
+/** Every dtype. */
+export const ALL_TYPES: readonly DType[] = ['f32', 'f16', 'i32', 'i64', 'bool'];
+
+/** Rounds towards zero like C integer division when the dtype is an integer. */
+export function integerDivide(a: number, b: number): number {
+  return Math.trunc(a / b);
+}
