@@ -32,6 +32,12 @@ export type LadonErrorCode =
   | 'E_FEED'
   | 'E_EVAL'
   | 'E_UNSUPPORTED'
+  | 'E_IMPORT'
+  | 'E_IO'
+  | 'E_COMPILE'
+  | 'E_BACKEND'
+  | 'E_DEVICE'
+  | 'E_LIMIT'
   | 'E_INTERNAL';
 
 /** Base class of every error Ladon throws on purpose. */
