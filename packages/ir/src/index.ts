@@ -17,3 +17,4 @@ export { parseGraph } from './text/parse.js';
 export { interpret, runNode, type InterpretOptions } from './interpret.js';
 export { inferOp, evaluateOp, type InferOpOptions } from './testing/op-harness.js';
 export { numericValues, broadcastIndexMap } from './ops/kernel-utils.js';
+export { onnxTypeToDType, dtypeToOnnxType, onnxTypeName, ONNX_TYPE_NAMES } from './onnx-dtype.js';

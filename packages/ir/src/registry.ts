@@ -7,19 +7,58 @@
 import { UnknownOpError, UnsupportedError, type ErrorLocation } from './errors.js';
 import type { OpDef } from './op-def.js';
 import { Add } from './ops/add.js';
+import { Attention } from './ops/attention.js';
+import { Cast } from './ops/cast.js';
+import { Concat } from './ops/concat.js';
+import { ConstantOfShape } from './ops/constant-of-shape.js';
+import { Constant } from './ops/constant.js';
 import { Div } from './ops/div.js';
+import { Einsum } from './ops/einsum.js';
+import { Equal } from './ops/equal.js';
+import { Erf } from './ops/erf.js';
+import { Exp } from './ops/exp.js';
+import { Expand } from './ops/expand.js';
+import { Gather } from './ops/gather.js';
+import { Gelu } from './ops/gelu.js';
+import { Gemm } from './ops/gemm.js';
+import { Identity } from './ops/identity.js';
+import { LayerNormalization } from './ops/layer-normalization.js';
 import { MatMul } from './ops/matmul.js';
 import { Mul } from './ops/mul.js';
+import { Pow } from './ops/pow.js';
+import { Range } from './ops/range.js';
+import { ReduceMean } from './ops/reduce-mean.js';
+import { ReduceSum } from './ops/reduce-sum.js';
+import { Relu } from './ops/relu.js';
 import { Reshape } from './ops/reshape.js';
+import { Shape } from './ops/shape.js';
+import { Slice } from './ops/slice.js';
+import { Softmax } from './ops/softmax.js';
+import { Split } from './ops/split.js';
+import { Sqrt } from './ops/sqrt.js';
+import { Squeeze } from './ops/squeeze.js';
 import { Sub } from './ops/sub.js';
+import { Tanh } from './ops/tanh.js';
+import { Transpose } from './ops/transpose.js';
+import { Trilu } from './ops/trilu.js';
+import { Unsqueeze } from './ops/unsqueeze.js';
+import { Where } from './ops/where.js';
 
 const BUILTIN_OPS: readonly OpDef[] = [
   // linear algebra
-  MatMul,
-  // element-wise arithmetic
-  Add, Sub, Mul, Div,
+  MatMul, Gemm, Einsum,
+  // element-wise arithmetic and math
+  Add, Sub, Mul, Div, Pow, Sqrt, Erf, Tanh, Exp, Relu, Gelu,
+  // comparison, selection, conversion
+  Equal, Where, Cast,
+  // reductions and normalization
+  Softmax, ReduceMean, ReduceSum, LayerNormalization,
   // shape and data movement
-  Reshape,
+  Transpose, Reshape, Unsqueeze, Squeeze, Concat, Split, Slice, Gather, Shape, Expand, Identity,
+  // constants and generators
+  Constant, ConstantOfShape, Range, Trilu,
+  // attention
+  Attention,
 ];
 
 const registry = new Map<string, OpDef>(BUILTIN_OPS.map((def) => [def.name, def]));

@@ -41,7 +41,10 @@ function convertValues<D extends DType>(dtype: D, values: TensorInit): TypedArra
   const data = allocData(dtype, values.length);
   if (dtype === 'i64') {
     const out = data as BigInt64Array;
-    for (let i = 0; i < values.length; i++) out[i] = BigInt(Math.trunc(Number(values[i])));
+    for (let i = 0; i < values.length; i++) {
+      const item = values[i];
+      out[i] = typeof item === 'bigint' ? item : BigInt(Math.trunc(Number(item)));
+    }
   } else if (dtype === 'f16') {
     const asNumbers = Array.from(values as ArrayLike<number>, Number);
     (data as Uint16Array).set(f32ArrayToF16(asNumbers));
