@@ -18,11 +18,13 @@ import { Equal } from './ops/equal.js';
 import { Erf } from './ops/erf.js';
 import { Exp } from './ops/exp.js';
 import { Expand } from './ops/expand.js';
+import { FusedMatMul } from './ops/fused-matmul.js';
 import { Gather } from './ops/gather.js';
 import { Gelu } from './ops/gelu.js';
 import { Gemm } from './ops/gemm.js';
 import { Identity } from './ops/identity.js';
 import { LayerNormalization } from './ops/layer-normalization.js';
+import { Linear } from './ops/linear.js';
 import { MatMul } from './ops/matmul.js';
 import { Mul } from './ops/mul.js';
 import { Pow } from './ops/pow.js';
@@ -59,6 +61,8 @@ const BUILTIN_OPS: readonly OpDef[] = [
   Constant, ConstantOfShape, Range, Trilu,
   // attention
   Attention,
+  // Ladon extensions the compiler introduces (not ONNX)
+  Linear, FusedMatMul,
 ];
 
 const registry = new Map<string, OpDef>(BUILTIN_OPS.map((def) => [def.name, def]));
