@@ -1,0 +1,112 @@
+/**
+ * Recognising causal masks by probing. A mask that depends on the graph's
+ * inputs only through their shapes (a registered `tril` buffer sliced to the
+ * sequence length, `Trilu` of ones, `arange(S)[:, None] >= arange(S)`, ...)
+ * is a function of the sizes alone. We evaluate it with the reference ops
+ * for two different bindings of the symbolic sizes and check it against the
+ * causal pattern `key j is masked iff j > i` each time. This decides the
+ * question for every exporter idiom at once instead of matching each one.
+ */
+import { evaluateDim, LadonError, numericValues, runNode, tensor, type Graph, type Node, type Tensor } from '@ladon/ir';
+import type { GraphIndex } from './layout.js';
+
+/** How a mask value marks masked positions. */
+export type MaskEncoding = 'true-masks' | 'true-keeps' | 'additive';
+
+const PROBE_SIZES = [
+  [5, 3, 7, 4, 6, 9, 11, 13],
+  [6, 4, 9, 5, 7, 11, 13, 17],
+];
+
+/**
+ * True when `mask` (encoded as `encoding`) is the top-left causal mask for
+ * scores of the given [..., Sq, Skv] dims, for every probed size binding.
+ */
+export function isCausalMask(index: GraphIndex, mask: string, encoding: MaskEncoding, sq: string | number, skv: string | number): boolean {
+  const cone = shapeOnlyCone(index, mask);
+  if (!cone) return false;
+  const symbols = collectSymbols(index.graph);
+  return PROBE_SIZES.every((sizes) => {
+    const bindings = new Map(symbols.map((symbol, i) => [symbol, sizes[i % sizes.length] + Math.floor(i / sizes.length)]));
+    const rows = typeof sq === 'number' ? sq : evaluateDim(sq, bindings);
+    const cols = typeof skv === 'number' ? skv : evaluateDim(skv, bindings);
+    if (rows === undefined || cols === undefined) return false;
+    const value = evaluateCone(index, cone, mask, bindings);
+    return value !== undefined && matchesCausal(value, encoding, rows, cols);
+  });
+}
+
+/** The nodes computing `value`, if it reads graph inputs only through Shape; else undefined. */
+function shapeOnlyCone(index: GraphIndex, value: string): Node[] | undefined {
+  const cone = new Set<Node>();
+  const pending = [value];
+  while (pending.length > 0) {
+    const current = pending.pop()!;
+    if (index.constants.has(current)) continue;
+    const node = index.producers.get(current);
+    if (!node) return undefined; // a graph input read by value
+    if (cone.has(node)) continue;
+    cone.add(node);
+    if (node.op === 'Shape') continue;
+    for (const input of node.inputs) if (input) pending.push(input);
+  }
+  return index.graph.nodes.filter((node) => cone.has(node));
+}
+
+function collectSymbols(graph: Graph): string[] {
+  const symbols = new Set<string>();
+  for (const name of graph.inputs) for (const dim of graph.typeOf(name).shape) if (typeof dim === 'string' && /^[A-Za-z_]\w*$/.test(dim)) symbols.add(dim);
+  return [...symbols].sort();
+}
+
+function evaluateCone(index: GraphIndex, cone: readonly Node[], target: string, bindings: ReadonlyMap<string, number>): Tensor | undefined {
+  const env = new Map<string, Tensor>(index.constants);
+  try {
+    for (const node of cone) {
+      const inputs = node.inputs.map((input) => (input ? (env.get(input) ?? placeholderFor(index.graph, input, bindings)) : undefined));
+      const outputs = runNode(node, inputs);
+      node.outputs.forEach((output, slot) => output && outputs[slot] && env.set(output, outputs[slot]!));
+    }
+  } catch (error) {
+    if (error instanceof LadonError) return undefined;
+    throw error;
+  }
+  return env.get(target);
+}
+
+/** A zero tensor with the bound shape of a graph input (only its shape is ever read). */
+function placeholderFor(graph: Graph, name: string, bindings: ReadonlyMap<string, number>): Tensor | undefined {
+  const type = graph.values.get(name)?.type;
+  if (!type) return undefined;
+  const shape = type.shape.map((dim) => (typeof dim === 'number' ? dim : evaluateDim(dim, bindings)));
+  if (shape.some((dim) => dim === undefined)) return undefined;
+  return tensor(type.dtype, shape as number[]);
+}
+
+function matchesCausal(value: Tensor, encoding: MaskEncoding, rows: number, cols: number): boolean {
+  const shape = value.shape;
+  const rank = shape.length;
+  if (rank < 2 || shape.slice(0, -2).some((dim) => dim !== 1)) return false;
+  const height = shape[rank - 2];
+  const width = shape[rank - 1];
+  if ((height !== rows && height !== 1) || (width !== cols && width !== 1)) return false;
+  if (height !== rows || width !== cols) return false; // a broadcast row or column cannot be causal
+  const data = numericValues(value);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      if (classify(data[i * cols + j], encoding) !== (j > i ? 'masked' : 'kept')) return false;
+    }
+  }
+  return true;
+}
+
+function classify(element: number, encoding: MaskEncoding): 'masked' | 'kept' | 'other' {
+  switch (encoding) {
+    case 'true-masks':
+      return element !== 0 ? 'masked' : 'kept';
+    case 'true-keeps':
+      return element === 0 ? 'masked' : 'kept';
+    case 'additive':
+      return element <= -1e4 ? 'masked' : element === 0 ? 'kept' : 'other';
+  }
+}
