@@ -1,0 +1,185 @@
+/**
+ * End-to-end tests of the built `ladon` binary (`packages/cli/dist/cli.js`;
+ * build first: turbo runs `build` before `test`). Paths to the shared data
+ * are relative to the repository root, as a user would type them.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tensor } from '@ladon/ir';
+import { readTensorFile, writeTensorFile } from '@ladon/onnx/node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const CLI = path.join(REPO_ROOT, 'packages/cli/dist/cli.js');
+const SEED_BLOCK = '../shared/fixtures/torch-export/seed_mha_block';
+
+interface Outcome {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function ladon(...args: string[]): Outcome {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** What the shell makes of `DIR/*`: every entry, sorted. */
+function glob(directory: string): string[] {
+  return readdirSync(path.join(REPO_ROOT, directory))
+    .sort()
+    .map((entry) => `${directory}/${entry}`);
+}
+
+let scratch: string;
+
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build the cli first (npx tsup in packages/cli, or npm run build)`);
+  scratch = mkdtempSync(path.join(tmpdir(), 'ladon-cli-'));
+});
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('ladon check', () => {
+  it('passes all 87 ONNX Attention conformance cases on the reference backend', () => {
+    const outcome = ladon('check', ...glob('../shared/conformance/onnx-attention'), '--backend', 'reference', '--json');
+    const lines = outcome.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const report = JSON.parse(lines[0]);
+    const failed = report.cases.filter((entry: { status: string }) => entry.status === 'failed');
+    expect(failed).toEqual([]);
+    expect(report.passed).toBe(87);
+    expect(report.failed).toBe(0);
+    expect(outcome.status).toBe(0);
+  });
+
+  it('passes the extra fp16 Attention cases', () => {
+    const report = JSON.parse(ladon('check', ...glob('../shared/conformance/onnx-attention-fp16-extra'), '--backend', 'reference', '--json').stdout);
+    expect(report).toMatchObject({ passed: 10, failed: 0 });
+  });
+
+  it('passes every data set of the torch exports, with the default and the README tolerances', () => {
+    for (const tolerances of [[], ['--rtol', '1e-4', '--atol', '1e-4']]) {
+      const outcome = ladon('check', ...glob('../shared/fixtures/torch-export'), '--backend', 'reference', ...tolerances);
+      expect(outcome.stdout).toMatch(/^3 passed, 0 failed, \d+ skipped$/m);
+      expect(outcome.stdout).toMatch(/pass\s+seed_mha_block\s+\S+\s+2 data sets/);
+      expect(outcome.status).toBe(0);
+    }
+  });
+
+  it('reports a bad case as failed and keeps going; exit code 1', () => {
+    const badCase = path.join(scratch, 'bad_case');
+    mkdirSync(path.join(badCase, 'test_data_set_0'), { recursive: true });
+    writeFileSync(path.join(badCase, 'model.onnx'), 'not a model');
+    const outcome = ladon('check', badCase, SEED_BLOCK, '--json');
+    const report = JSON.parse(outcome.stdout);
+    expect(report).toMatchObject({ passed: 1, failed: 1 });
+    expect(report.cases[0]).toMatchObject({ name: 'bad_case', status: 'failed', maxAbsErr: null });
+    expect(report.cases[0].message).toMatch(/^OnnxImportError \[E_IMPORT\]: .*bad_case\/model\.onnx/);
+    expect(outcome.status).toBe(1);
+  });
+
+  it('fails a case whose outputs are off, naming the output and the tolerance', async () => {
+    const { tensor: expected } = await readTensorFile(path.join(REPO_ROOT, SEED_BLOCK, 'test_data_set_1/output_0.pb'));
+    const wrongCase = path.join(scratch, 'wrong_output');
+    cpSync(path.join(REPO_ROOT, SEED_BLOCK), wrongCase, { recursive: true });
+    const shifted = Float32Array.from(expected.data as Float32Array, (value) => value + 0.01);
+    await writeTensorFile(path.join(wrongCase, 'test_data_set_1/output_0.pb'), 'y', tensor('f32', expected.shape, shifted));
+    const outcome = ladon('check', wrongCase);
+    expect(outcome.stdout).toMatch(/FAIL\s+wrong_output\s+0\.01\s+test_data_set_1\/y: 1344 of 1344 elements differ/);
+    expect(outcome.stdout).toMatch(/^0 passed, 1 failed, 0 skipped$/m);
+    expect(outcome.status).toBe(1);
+    expect(ladon('check', wrongCase, '--atol', '0.02').status).toBe(0);
+  });
+
+  it('says wasm and webgpu are not built yet', () => {
+    for (const backend of ['wasm', 'webgpu']) {
+      const outcome = ladon('check', SEED_BLOCK, '--backend', backend);
+      expect(outcome.status).toBe(1);
+      expect(outcome.stderr).toMatch(new RegExp(`^ladon: BackendUnavailableError \\[E_BACKEND\\]: the ${backend} backend is not built yet`));
+    }
+  });
+});
+
+describe('ladon inspect', () => {
+  it('prints the IR text form with large constants elided', () => {
+    const outcome = ladon('inspect', `${SEED_BLOCK}/model.onnx`);
+    expect(outcome.status).toBe(0);
+    const lines = outcome.stdout.split('\n');
+    expect(lines[0]).toMatch(/^# ladon inspect .*seed_mha_block\/model\.onnx$/);
+    expect(outcome.stdout).toMatch(/^# constants with more than 16 elements are elided/m);
+    expect(outcome.stdout).toMatch(/^graph torch_jit \{$/m);
+    expect(outcome.stdout).toContain('input %x : f32[batch, seq, 64]');
+    expect(outcome.stdout).toContain('= <4096 elements>');
+    expect(outcome.stdout).toMatch(/= Softmax\(.*\) \{axis = -1\} : f32\[batch, 8, seq, seq\]/);
+  });
+
+  it('gives op counts, inputs, outputs and passes with --json', () => {
+    const summary = JSON.parse(ladon('inspect', `${SEED_BLOCK}/model.onnx`, '--json').stdout);
+    expect(summary.ops).toMatchObject({ MatMul: 6, Softmax: 1, Constant: 21, Where: 1 });
+    expect(summary.nodes).toBe(64);
+    expect(summary.inputs).toEqual([
+      { name: 'x', dtype: 'f32', shape: ['batch', 'seq', 64] },
+      { name: 'mask', dtype: 'i64', shape: ['batch', 1, 1, 'seq'] },
+    ]);
+    expect(summary.passes).toEqual([]);
+  });
+
+  it('rejects an unknown --print-after pass as a usage error', () => {
+    const outcome = ladon('inspect', `${SEED_BLOCK}/model.onnx`, '--print-after', 'fuse-attention');
+    expect(outcome.status).toBe(2);
+    expect(outcome.stderr).toContain("unknown pass 'fuse-attention' for --print-after; available passes: none");
+  });
+
+  it('names the file of a garbage model in a typed error, without a stack trace', () => {
+    const garbage = path.join(scratch, 'garbage.onnx');
+    writeFileSync(garbage, Buffer.from('\x08\x07\x12\xff\xffgarbage that is not protobuf', 'latin1'));
+    const outcome = ladon('inspect', garbage);
+    expect(outcome.status).toBe(1);
+    expect(outcome.stderr).toMatch(/^ladon: OnnxImportError \[E_IMPORT\]: .*garbage\.onnx: /);
+    expect(outcome.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('ladon run', () => {
+  it('writes output_<i>.pb files that match the expected outputs', async () => {
+    const out = path.join(scratch, 'run_out');
+    const outcome = ladon('run', `${SEED_BLOCK}/model.onnx`, '--inputs', `${SEED_BLOCK}/test_data_set_0`, '--out', out);
+    expect(outcome.status).toBe(0);
+    const got = await readTensorFile(path.join(out, 'output_0.pb'));
+    const expected = await readTensorFile(path.join(REPO_ROOT, SEED_BLOCK, 'test_data_set_0/output_0.pb'));
+    expect(got.name).toBe('y');
+    expect(got.tensor.shape).toEqual(expected.tensor.shape);
+    const data = expected.tensor.data as Float32Array;
+    expect(Math.max(...(got.tensor.data as Float32Array).map((value, index) => Math.abs(value - data[index])))).toBeLessThan(1e-5);
+  });
+
+  it('prints a summary of each output without --out', () => {
+    const outcome = ladon('run', `${SEED_BLOCK}/model.onnx`, '--inputs', `${SEED_BLOCK}/test_data_set_1`);
+    expect(outcome.status).toBe(0);
+    expect(outcome.stdout).toMatch(/^y: f32\[3, 7, 64\] = \[-?\d.*\.\.\. \(1344 values\)\]$/m);
+  });
+});
+
+describe('command line usage', () => {
+  it('has --help for every command', () => {
+    for (const command of [[], ['check'], ['run'], ['inspect']]) {
+      const outcome = ladon(...command, '--help');
+      expect(outcome.status).toBe(0);
+      expect(outcome.stdout).toMatch(/^Usage: ladon/);
+    }
+  });
+
+  it('exits 2 with commander errors for unknown flags and missing arguments', () => {
+    expect(ladon('check', SEED_BLOCK, '--frobnicate').stderr).toContain("error: unknown option '--frobnicate'");
+    expect(ladon('check', SEED_BLOCK, '--frobnicate').status).toBe(2);
+    expect(ladon('check').status).toBe(2);
+    expect(ladon('run', `${SEED_BLOCK}/model.onnx`).stderr).toContain("required option '--inputs <dir>' not specified");
+    expect(ladon('check', SEED_BLOCK, '--rtol', 'lots').status).toBe(2);
+    expect(ladon('check', SEED_BLOCK, '--backend', 'cuda').status).toBe(2);
+    expect(ladon().status).toBe(2);
+  });
+});

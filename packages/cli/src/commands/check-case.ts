@@ -1,0 +1,76 @@
+/**
+ * Checks one ONNX backend-test case on a backend: every data set, every
+ * output. A case that throws (bad model, unsupported op) is a failed case
+ * with the error's message, never an abort of the whole run.
+ */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { LadonError } from '@ladon/ir';
+import { loadTestCase } from '@ladon/onnx/node';
+import type { Backend } from '../backends.js';
+import { compareTensors, toleranceFor, type Tolerance } from '../compare.js';
+import { formatLadonError } from '../errors.js';
+
+/** The outcome of one case. */
+export type CaseStatus = 'passed' | 'failed' | 'skipped';
+
+/** One case's line in the report (and in `--json`). */
+export interface CaseResult {
+  readonly name: string;
+  readonly status: CaseStatus;
+  /** The largest |got - expected| over all compared float outputs (null when nothing was compared). */
+  readonly maxAbsErr: number | null;
+  readonly message: string;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof LadonError) return formatLadonError(error);
+  return `internal error: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/** True when `file` exists and is not a directory (a README beside the cases, when a shell glob picks it up). */
+async function isPlainFile(file: string): Promise<boolean> {
+  try {
+    return !(await stat(file)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Loads, runs and compares one case directory; a plain file is skipped. */
+export async function checkCase(directory: string, backend: Backend, overrides: Partial<Tolerance>): Promise<CaseResult> {
+  const name = path.basename(path.resolve(directory));
+  let maxAbsErr: number | null = null;
+  if (await isPlainFile(directory)) return { name, status: 'skipped', maxAbsErr, message: 'not a directory, so not a test case' };
+  try {
+    const testCase = await loadTestCase(directory);
+    if (testCase.dataSets.length === 0) return { name, status: 'skipped', maxAbsErr, message: 'no test_data_set_* directories' };
+    const prepared = await backend.prepare(testCase.model.graph);
+    const failures: string[] = [];
+    let compared = 0;
+    try {
+      for (const dataSet of testCase.dataSets) {
+        const outputs = await prepared.run(dataSet.inputs);
+        for (const [output, expected] of Object.entries(dataSet.outputs)) {
+          const comparison = compareTensors(outputs[output], expected, toleranceFor(expected.dtype, overrides));
+          maxAbsErr = Math.max(maxAbsErr ?? 0, comparison.maxAbsErr);
+          compared++;
+          if (!comparison.ok) failures.push(`${dataSet.name}/${output}: ${comparison.problem}`);
+        }
+      }
+    } finally {
+      prepared.dispose();
+    }
+    if (failures.length > 0) {
+      const more = failures.length > 1 ? ` (and ${plural(failures.length - 1, 'more output')})` : '';
+      return { name, status: 'failed', maxAbsErr, message: `${failures[0]}${more}` };
+    }
+    return { name, status: 'passed', maxAbsErr, message: `${plural(testCase.dataSets.length, 'data set')}, ${plural(compared, 'output')} within tolerance` };
+  } catch (error) {
+    return { name, status: 'failed', maxAbsErr, message: errorMessage(error) };
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * `ladon check CASE_DIR... [--backend B] [--json] [--rtol R --atol A]`:
+ * runs ONNX backend-test cases and compares every output. `--json` prints
+ * one line `{"passed","failed","skipped","cases":[...]}`; otherwise a table
+ * and a summary line. Exit code 0 only when nothing failed.
+ */
+import { selectBackend, type BackendChoice } from '../backends.js';
+import { EXIT_FAILURE, EXIT_OK } from '../errors.js';
+import { formatTable, shortNumber } from '../format.js';
+import type { CliIO } from '../io.js';
+import { ProgressLine } from '../progress.js';
+import { checkCase, type CaseResult } from './check-case.js';
+
+/** The options of `ladon check`. */
+export interface CheckOptions {
+  readonly backend: BackendChoice;
+  readonly json?: boolean;
+  readonly rtol?: number;
+  readonly atol?: number;
+}
+
+/** Counts of each status. */
+function summarize(results: readonly CaseResult[]): { passed: number; failed: number; skipped: number } {
+  const count = (status: CaseResult['status']) => results.filter((result) => result.status === status).length;
+  return { passed: count('passed'), failed: count('failed'), skipped: count('skipped') };
+}
+
+function printTable(results: readonly CaseResult[], io: CliIO): void {
+  const rows = [['STATUS', 'CASE', 'MAX ABS ERR', 'MESSAGE']];
+  for (const result of results) {
+    const status = result.status === 'failed' ? 'FAIL' : result.status === 'passed' ? 'pass' : 'skip';
+    rows.push([status, result.name, result.maxAbsErr === null ? '-' : shortNumber(result.maxAbsErr), result.message]);
+  }
+  io.stdout.write(`${formatTable(rows)}\n`);
+}
+
+/** Runs `ladon check`; returns the exit code. */
+export async function checkCommand(directories: readonly string[], options: CheckOptions, io: CliIO): Promise<number> {
+  const backend = selectBackend(options.backend);
+  const overrides = { ...(options.rtol === undefined ? {} : { rtol: options.rtol }), ...(options.atol === undefined ? {} : { atol: options.atol }) };
+  const progress = new ProgressLine(io.stderr, directories.length);
+  const results: CaseResult[] = [];
+  for (const [index, directory] of directories.entries()) {
+    progress.update(index + 1, directory);
+    results.push(await checkCase(directory, backend, overrides));
+  }
+  progress.done();
+  const counts = summarize(results);
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify({ ...counts, cases: results })}\n`);
+  } else {
+    printTable(results, io);
+    io.stdout.write(`backend: ${backend.name}\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
+  }
+  return counts.failed > 0 ? EXIT_FAILURE : EXIT_OK;
+}

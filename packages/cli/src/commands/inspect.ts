@@ -1,0 +1,69 @@
+/**
+ * `ladon inspect MODEL [--json] [--print-after PASS]`: the (compiled) graph
+ * in the IR text form, large constants elided; `--json` gives op counts,
+ * inputs, outputs and the passes that ran.
+ */
+import { printGraph, type Graph } from '@ladon/ir';
+import type { OnnxModel } from '@ladon/onnx';
+import { loadOnnxFile } from '@ladon/onnx/node';
+import { EXIT_OK } from '../errors.js';
+import type { CliIO } from '../io.js';
+import { checkPassName, compileGraph, type CompileResult } from '../pipeline.js';
+
+/** Constants with more elements than this print as `<N elements>`. */
+const MAX_CONSTANT_ELEMENTS = 16;
+
+/** The options of `ladon inspect`. */
+export interface InspectOptions {
+  readonly json?: boolean;
+  readonly printAfter?: string;
+}
+
+/** How many nodes of each op the graph has, sorted by op name. */
+export function countOps(graph: Graph): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const node of graph.nodes) counts.set(node.op, (counts.get(node.op) ?? 0) + 1);
+  return Object.fromEntries([...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function describeValues(graph: Graph, names: readonly string[]): { name: string; dtype: string; shape: (number | string)[] }[] {
+  return names.map((name) => {
+    const type = graph.typeOf(name);
+    return { name, dtype: type.dtype, shape: [...type.shape] };
+  });
+}
+
+function header(modelFile: string, model: OnnxModel, compiled: CompileResult): string {
+  const producer = [model.producerName, model.producerVersion].filter(Boolean).join(' ') || 'unknown';
+  const passes = compiled.passes.length > 0 ? compiled.passes.join(', ') : 'none (the compiler is not built yet)';
+  return [
+    `# ladon inspect ${modelFile}`,
+    `# ONNX IR ${model.irVersion}, opset ${model.opsetVersion}, producer ${producer}; ${compiled.graph.nodes.length} nodes; passes: ${passes}`,
+    `# constants with more than ${MAX_CONSTANT_ELEMENTS} elements are elided as <N elements> (display only: this text does not parse back)`,
+  ].join('\n');
+}
+
+/** Runs `ladon inspect`; returns the exit code. */
+export async function inspectCommand(modelFile: string, options: InspectOptions, io: CliIO): Promise<number> {
+  if (options.printAfter !== undefined) checkPassName(options.printAfter);
+  const model = await loadOnnxFile(modelFile);
+  const compiled = compileGraph(model.graph, {
+    printAfter: options.printAfter,
+    onPrintAfter: (pass, graph) => io.stdout.write(`# after pass ${pass}\n${printGraph(graph, { maxConstantElements: MAX_CONSTANT_ELEMENTS })}`),
+  });
+  const { graph } = compiled;
+  if (options.json) {
+    const summary = {
+      ops: countOps(graph),
+      nodes: graph.nodes.length,
+      inputs: describeValues(graph, graph.inputs),
+      outputs: describeValues(graph, graph.outputs),
+      passes: compiled.passes,
+    };
+    io.stdout.write(`${JSON.stringify(summary)}\n`);
+    return EXIT_OK;
+  }
+  io.stdout.write(`${header(modelFile, model, compiled)}\n${printGraph(graph, { maxConstantElements: MAX_CONSTANT_ELEMENTS })}`);
+  return EXIT_OK;
+}
+

@@ -1,0 +1,89 @@
+/**
+ * The command line (commander): `check`, `run` and `inspect`, with the
+ * flags of DESIGN.md's command-line contract. Each action stores its exit
+ * code in `state`; errors propagate to runLadon (main.ts), which prints them.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { BACKEND_CHOICES } from './backends.js';
+import { checkCommand } from './commands/check.js';
+import { inspectCommand } from './commands/inspect.js';
+import { runCommand } from './commands/run.js';
+import type { CliIO } from './io.js';
+
+/** Where actions leave the process exit code. */
+export interface ExitState {
+  exitCode: number;
+}
+
+function packageVersion(): string {
+  try {
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return manifest.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function parseTolerance(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0) throw new InvalidArgumentError('expected a non-negative number.');
+  return value;
+}
+
+function backendOption(): Option {
+  return new Option('--backend <backend>', 'where to run (wasm and webgpu are not built yet)').choices(BACKEND_CHOICES).default('auto');
+}
+
+function addCheck(program: Command, io: CliIO, state: ExitState): void {
+  program
+    .command('check')
+    .description('run ONNX backend-test cases (model.onnx + test_data_set_*/) and compare every output')
+    .argument('<case_dir...>', 'case directories')
+    .addOption(backendOption())
+    .option('--json', 'print one JSON line: {"passed","failed","skipped","cases":[...]}')
+    .option('--rtol <r>', 'relative tolerance for float outputs (default: f32 1e-3, f16 1e-2)', parseTolerance)
+    .option('--atol <a>', 'absolute tolerance for float outputs (default: f32 1e-5, f16 2e-3)', parseTolerance)
+    .action(async (directories: string[], options) => {
+      state.exitCode = await checkCommand(directories, options, io);
+    });
+}
+
+function addRun(program: Command, io: CliIO, state: ExitState): void {
+  program
+    .command('run')
+    .description('run a model on input_<i>.pb tensors (ONNX TensorProto, bound by name)')
+    .argument('<model>', 'an .onnx file')
+    .requiredOption('--inputs <dir>', 'directory holding input_<i>.pb files')
+    .addOption(backendOption())
+    .option('--out <dir>', 'write output_<i>.pb files here (default: print a summary of each output)')
+    .action(async (model: string, options) => {
+      state.exitCode = await runCommand(model, options, io);
+    });
+}
+
+function addInspect(program: Command, io: CliIO, state: ExitState): void {
+  program
+    .command('inspect')
+    .description('print the (compiled) graph in the IR text form')
+    .argument('<model>', 'an .onnx file')
+    .option('--json', 'print one JSON line: {"ops":{...},"nodes","inputs","outputs","passes"}')
+    .option('--print-after <pass>', 'also print the graph after this compiler pass')
+    .action(async (model: string, options) => {
+      state.exitCode = await inspectCommand(model, options, io);
+    });
+}
+
+/** The `ladon` program. Parse errors throw (exitOverride); output goes to `io`. */
+export function createProgram(io: CliIO, state: ExitState): Command {
+  const program = new Command('ladon')
+    .description('Ladon: compile, run and check attention graphs (ONNX models) on wasm, WebGPU and the reference interpreter')
+    .version(packageVersion())
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+    .showHelpAfterError('(add --help for usage)');
+  addCheck(program, io, state);
+  addRun(program, io, state);
+  addInspect(program, io, state);
+  return program;
+}

@@ -1,0 +1,43 @@
+/**
+ * ONNX nodes -> IR nodes. Op names, input/output names and attribute names
+ * carry over unchanged (the IR follows ONNX); Constant nodes get one `value`
+ * tensor; Softmax before opset 13 is rewritten to its Softmax-13 equivalent.
+ */
+import type { AttrValue, ErrorLocation, Node } from '@ladon/ir';
+import { convertAttribute } from './attributes.js';
+import { constantNodeValue } from './constants.js';
+import { OnnxImportError } from './errors.js';
+import type { GraphAssembler } from './graph-assembler.js';
+import { expandLegacySoftmax } from './legacy-softmax.js';
+import type { NodeMessage } from './proto-messages.js';
+
+/** The label of an ONNX node in messages, like the IR's: `%first_output (name)`. */
+function messageLabel(message: NodeMessage): string {
+  const first = message.output.find((output) => output !== '') ?? '?';
+  return message.name && message.name !== first ? `%${first} (${message.name})` : `%${first}`;
+}
+
+/** Converts one ONNX node to an IR node (not yet added to a graph). */
+export function nodeFromMessage(message: NodeMessage, file: string | undefined): Node {
+  if (!message.op_type) throw new OnnxImportError(`node ${messageLabel(message)} has no op_type`, file ? { file } : {});
+  const location: ErrorLocation = { ...(file ? { file } : {}), node: messageLabel(message), op: message.op_type };
+  const attrs: Record<string, AttrValue> = {};
+  if (message.op_type === 'Constant') {
+    attrs.value = constantNodeValue(message, location);
+  } else {
+    for (const attribute of message.attribute) {
+      if (Object.prototype.hasOwnProperty.call(attrs, attribute.name)) throw new OnnxImportError(`attribute '${attribute.name}' is given twice`, location);
+      attrs[attribute.name] = convertAttribute(attribute, location);
+    }
+  }
+  const node: Node = { op: message.op_type, inputs: [...message.input], outputs: [...message.output], attrs };
+  if (message.name) node.name = message.name;
+  return node;
+}
+
+/** Converts an ONNX node and adds it (or its opset-13 equivalent) to the graph. */
+export function importNode(message: NodeMessage, assembler: GraphAssembler, opsetVersion: number, file: string | undefined): void {
+  const node = nodeFromMessage(message, file);
+  const nodes = node.op === 'Softmax' && opsetVersion < 13 ? expandLegacySoftmax(node, assembler) : [node];
+  for (const each of nodes) assembler.addNode(each);
+}
