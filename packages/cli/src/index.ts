@@ -14,4 +14,3 @@ export {
   type PreparedGraph,
 } from './backends.js';
 export { PIPELINE, checkPassName, compileGraph, type Pass, type CompileOptions, type CompileResult } from './pipeline.js';
-export { DEFAULT_TOLERANCES, compareTensors, toleranceFor, type Comparison, type Tolerance } from './compare.js';

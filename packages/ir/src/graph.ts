@@ -7,7 +7,7 @@
  * optional input (as in ONNX).
  */
 import type { Dim } from './dim.js';
-import type { ErrorLocation } from './errors.js';
+import { UndefinedValueError, type ErrorLocation } from './errors.js';
 import type { TensorType } from './shape.js';
 import type { Tensor } from './tensor.js';
 
@@ -78,7 +78,7 @@ export class Graph {
   /** The type of a value; throws if the value is not defined. */
   typeOf(name: string): TensorType {
     const value = this.values.get(name);
-    if (!value) throw new Error(`value %${name} is not defined in graph ${this.name}`);
+    if (!value) throw new UndefinedValueError(`value %${name} is not defined in graph ${this.name}`, { tensor: name });
     return value.type;
   }
 

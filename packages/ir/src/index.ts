@@ -18,3 +18,4 @@ export { interpret, runNode, type InterpretOptions } from './interpret.js';
 export { inferOp, evaluateOp, type InferOpOptions } from './testing/op-harness.js';
 export { numericValues, broadcastIndexMap } from './ops/kernel-utils.js';
 export { onnxTypeToDType, dtypeToOnnxType, onnxTypeName, ONNX_TYPE_NAMES } from './onnx-dtype.js';
+export { compareTensors, toleranceFor, DEFAULT_TOLERANCES, type Comparison, type Tolerance } from './compare.js';

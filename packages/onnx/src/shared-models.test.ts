@@ -3,10 +3,9 @@
  * model, ONNX Attention conformance cases) and runs them through the IR
  * interpreter against their stored outputs.
  */
-import { interpret } from '@ladon/ir';
+import { compareTensors, interpret } from '@ladon/ir';
 import { describe, expect, it } from 'vitest';
 import { loadTestCase } from './node.js';
-import { compareClose } from './testing/compare.js';
 import { caseDirectories, sharedPath } from './testing/shared-data.js';
 
 /** Runs every data set of a case; returns the worst error and a description of failures. */
@@ -19,7 +18,7 @@ async function checkCase(directory: string, tolerance: (dtype: string) => { rtol
     const outputs = interpret(testCase.model.graph, dataSet.inputs);
     for (const [name, expected] of Object.entries(dataSet.outputs)) {
       const { rtol, atol } = tolerance(expected.dtype);
-      const result = compareClose(outputs[name], expected, rtol, atol);
+      const result = compareTensors(outputs[name], expected, { rtol, atol });
       maxAbsErr = Math.max(maxAbsErr, result.maxAbsErr);
       if (result.mismatches > 0) failures.push(`${dataSet.name}/${name}: ${result.mismatches} mismatches, max abs err ${result.maxAbsErr}`);
     }

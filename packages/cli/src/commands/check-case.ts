@@ -5,10 +5,9 @@
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { LadonError } from '@ladon/ir';
+import { compareTensors, LadonError, toleranceFor, type Tolerance } from '@ladon/ir';
 import { loadTestCase } from '@ladon/onnx/node';
 import type { Backend } from '../backends.js';
-import { compareTensors, toleranceFor, type Tolerance } from '../compare.js';
 import { formatLadonError } from '../errors.js';
 
 /** The outcome of one case. */

@@ -1,4 +1,4 @@
-import { tensor } from '@ladon/ir';
+import { tensor } from './tensor.js';
 import { describe, expect, it } from 'vitest';
 import { compareTensors, toleranceFor } from './compare.js';
 

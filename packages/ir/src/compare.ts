@@ -1,12 +1,14 @@
 /**
- * Output comparison for `ladon check`: `|got - expected| <= atol + rtol *
+ * Comparing outputs (`ladon check`, backend tests, benchmarks): `|got - expected| <= atol + rtol *
  * |expected|` element-wise for floats (default tolerances by dtype), exact
  * equality for integers and bools. A non-finite expected value must be
  * matched exactly (+inf by +inf, -inf by -inf, NaN by NaN); NaN or inf where
  * a finite value is expected fails.
  */
-import { formatShape, isFloatDType, toFloat32, type DType, type Tensor } from '@ladon/ir';
-import { formatF32 } from './format.js';
+import { isFloatDType, type DType } from './dtype.js';
+import { formatShape } from './shape.js';
+import { toFloat32, type Tensor } from './tensor.js';
+import { shortestF32 } from './text/literals.js';
 
 /** Relative and absolute tolerance. */
 export interface Tolerance {
@@ -85,7 +87,7 @@ export function compareTensors(got: Tensor, expected: Tensor, tolerance: Toleran
     if (first < 0) first = i;
   }
   if (mismatches === 0) return { ok: true, maxAbsErr, mismatches };
-  const show = (value: number | bigint): string => (float ? formatF32(value as number) : String(value));
+  const show = (value: number | bigint): string => (float ? shortestF32(value as number) : String(value));
   const problem =
     `${mismatches} of ${b.length} elements differ; first at ${indexOf(first, expected.shape)}: got ${show(a[first])}, expected ${show(b[first])}` +
     (float ? ` (rtol ${tolerance.rtol}, atol ${tolerance.atol})` : '');
