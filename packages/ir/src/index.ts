@@ -19,3 +19,16 @@ export { inferOp, evaluateOp, type InferOpOptions } from './testing/op-harness.j
 export { numericValues, broadcastIndexMap } from './ops/kernel-utils.js';
 export { onnxTypeToDType, dtypeToOnnxType, onnxTypeName, ONNX_TYPE_NAMES } from './onnx-dtype.js';
 export { compareTensors, toleranceFor, DEFAULT_TOLERANCES, type Comparison, type Tolerance } from './compare.js';
+export {
+  PROGRAM_VERSION,
+  type Program,
+  type BufferSpec,
+  type BufferKind,
+  type ProgramStep,
+  type ProgramTensor,
+  type StepArg,
+  type WasmPayload,
+  type WgslKernel,
+  type WgslPayload,
+} from './program/program.js';
+export { serializeProgram, deserializeProgram } from './program/serialize.js';

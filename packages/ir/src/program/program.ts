@@ -1,0 +1,109 @@
+/**
+ * The compiled artifact: plain data that the compiler writes and the runtime
+ * reads. A Program lists tensor buffers (with symbolic sizes and liveness),
+ * the steps that run kernels on them, the weights, and the target's payload
+ * (WebAssembly modules or WGSL shaders). It serialises (serialize.ts), so it
+ * can be compiled ahead of time and shipped without the compiler.
+ *
+ * Sizes stay symbolic (`seq`, `batch*seq`): the runtime binds the symbols
+ * from the input shapes, evaluates every size, and lays out memory for that
+ * binding. One program serves every size within its limits.
+ */
+import type { Dim } from '../dim.js';
+import type { DType } from '../dtype.js';
+
+/** What a buffer holds. */
+export type BufferKind = 'input' | 'output' | 'weight' | 'intermediate' | 'scratch';
+
+/** One tensor buffer of the program. */
+export interface BufferSpec {
+  readonly id: number;
+  /** The IR value name (or a scratch name), for messages and traces. */
+  readonly name: string;
+  readonly dtype: DType;
+  readonly shape: readonly Dim[];
+  readonly kind: BufferKind;
+  /** For weights: byte offset of the data in `Program.weights`. */
+  readonly weightOffset?: number;
+  /** This buffer is a view of another (same bytes, other shape): reshapes cost nothing. */
+  readonly aliasOf?: number;
+  /** For small integer tensors known from the shapes alone: the runtime writes these values. */
+  readonly known?: readonly Dim[];
+  /** The first and last step that touch the buffer (liveness, for memory planning). */
+  readonly firstStep: number;
+  readonly lastStep: number;
+}
+
+/** One argument of a kernel call. */
+export type StepArg =
+  | { readonly buffer: number }
+  | { readonly dim: Dim }
+  | { readonly int: number }
+  | { readonly float: number };
+
+/** One kernel invocation. */
+export interface ProgramStep {
+  /** The kernel's export (wasm) or entry (WGSL) name. */
+  readonly kernel: string;
+  /** The IR op and node this step computes, for traces and errors. */
+  readonly op: string;
+  readonly node: string;
+  readonly args: readonly StepArg[];
+  /** WGSL only: the dispatch size in workgroups (x, y, z), possibly symbolic. */
+  readonly dispatch?: readonly [Dim, Dim, Dim];
+}
+
+/** A named graph input or output and its buffer. */
+export interface ProgramTensor {
+  readonly name: string;
+  readonly buffer: number;
+}
+
+/** The WebAssembly payload. */
+export interface WasmPayload {
+  /** The module built with plain 128-bit SIMD (runs everywhere wasm SIMD does). */
+  readonly simd: Uint8Array;
+  /** The same kernels with relaxed-SIMD FMA, used when the host supports it. */
+  readonly relaxed?: Uint8Array;
+  /** Bytes the kernels need below the weights (stack, constants). */
+  readonly reservedBytes: number;
+}
+
+/** One WGSL kernel. */
+export interface WgslKernel {
+  readonly name: string;
+  readonly source: string;
+  readonly entryPoint: string;
+  /** Storage bindings in binding order: which step argument each reads/writes. */
+  readonly bindings: readonly { readonly name: string; readonly access: 'read' | 'read_write' }[];
+  /** Uniform fields in packing order (each a 32-bit int or float). */
+  readonly uniforms: readonly { readonly name: string; readonly type: 'u32' | 'i32' | 'f32' }[];
+}
+
+/** The WGSL payload. */
+export interface WgslPayload {
+  readonly kernels: readonly WgslKernel[];
+}
+
+/** The compiled program. */
+export interface Program {
+  readonly format: 'ladon-program';
+  readonly version: 1;
+  readonly name: string;
+  readonly target: 'wasm' | 'wgsl';
+  readonly inputs: readonly ProgramTensor[];
+  readonly outputs: readonly ProgramTensor[];
+  readonly buffers: readonly BufferSpec[];
+  readonly steps: readonly ProgramStep[];
+  /** Every weight's bytes, concatenated (each weight buffer has its `weightOffset`). */
+  readonly weights: Uint8Array;
+  readonly wasm?: WasmPayload;
+  readonly wgsl?: WgslPayload;
+  /** Upper bounds for symbols, when the compiler had to assume some (e.g. a positional table of 64 rows). */
+  readonly symbolLimits?: Readonly<Record<string, number>>;
+  /** What compiled it: the pass names, for reports. */
+  readonly passes: readonly string[];
+}
+
+/** The current program format version. */
+export const PROGRAM_VERSION = 1;
