@@ -149,3 +149,16 @@ describe('importOnnxModel', () => {
     expect(() => importOnnxModel(modelBytes(spec(ElemType.INT64)), { fileName: 'vi.onnx' })).toThrow(/vi\.onnx: Relu %r: output 0 'r' is declared i64\[n, 3\] but the op produces f32\[n, 3\]/);
   });
 });
+
+describe('importOnnxModel with a Node Buffer', () => {
+  it('reads initializers and Constant tensors from Buffer views of a shared pool', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { sharedPath } = await import('./testing/shared-data.js');
+    const { importOnnxModel: importModel } = await import('./import-model.js');
+    const bytes = readFileSync(sharedPath('fixtures/torch-export/mha_self_e64_h4/model.onnx'));
+    const model = importModel(bytes);
+    const copy = importModel(new Uint8Array(bytes));
+    for (const [name, value] of model.graph.initializers) expect(value.data).toEqual(copy.graph.initializers.get(name)!.data);
+    expect(model.graph.nodes.length).toBe(copy.graph.nodes.length);
+  });
+});

@@ -93,7 +93,9 @@ function swapBytes(bytes: Uint8Array, size: number): void {
 
 function fromLittleEndian(raw: Uint8Array, dtype: DType, count: number): TensorData {
   const size = dtypeSize(dtype);
-  const bytes = raw.slice();
+  // A fresh, zero-offset copy: protobufjs hands out Node Buffer views into a shared pool.
+  const bytes = new Uint8Array(raw.length);
+  bytes.set(raw);
   if (!HOST_IS_LITTLE_ENDIAN && size > 1) swapBytes(bytes, size);
   switch (dtype) {
     case 'f32':

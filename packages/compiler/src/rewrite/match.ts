@@ -33,13 +33,18 @@ interface State {
   matched: Set<Node>;
 }
 
-/** Tries `pattern` rooted at `node` (its output `pattern.options.output ?? 0`); the first full match wins. */
+/** Tries `pattern` rooted at `node` (its output `pattern.options.output ?? 0`); the first full match. */
 export function matchAt(index: MatchIndex, pattern: OpPattern, node: Node): Match | undefined {
-  const value = node.outputs[pattern.options.output ?? 0];
-  if (!value) return undefined;
-  const empty: State = { values: new Map(), nodes: new Map(), constants: new Map(), matched: new Set() };
-  for (const state of matchValue(index, pattern, value, empty)) return { ...state, root: node };
+  for (const match of matchesAt(index, pattern, node)) return match;
   return undefined;
+}
+
+/** Every way `pattern` matches rooted at `node` (commutative orders, `oneOf` alternatives), lazily. */
+export function* matchesAt(index: MatchIndex, pattern: OpPattern, node: Node): Generator<Match> {
+  const value = node.outputs[pattern.options.output ?? 0];
+  if (!value) return;
+  const empty: State = { values: new Map(), nodes: new Map(), constants: new Map(), matched: new Set() };
+  for (const state of matchValue(index, pattern, value, empty)) yield { ...state, root: node };
 }
 
 /** Every way `pattern` can match `value`, extending `state` (which is never mutated). */

@@ -4,12 +4,15 @@
  * applies the rewrite. A rule declines by returning `undefined`. A match
  * whose interior values (outputs of matched nodes other than the root) are
  * read outside the match is not rewritten — unless the rule says it handles
- * such escapes, in which case it must return a replacement for each one.
+ * such escapes: it may then replace them (returning a map), and an escaped
+ * value it does not replace keeps its producer for its other readers.
+ * When a rule declines one binding of a pattern (commutative operands,
+ * `oneOf`), the other bindings are tried.
  */
 import { constantValues, type Graph, type Node } from '@ladon/ir';
 import { removeDeadNodes, replaceAllUses } from '../graph-edit.js';
 import type { Pass, PassContext } from '../pass.js';
-import { matchAt, type Match, type MatchIndex } from './match.js';
+import { matchesAt, type Match, type MatchIndex } from './match.js';
 import type { OpPattern } from './pattern.js';
 
 /** An interior value read outside the match. */
@@ -39,7 +42,7 @@ export interface RewriteRule {
   readonly check?: (match: RuleMatch, graph: Graph) => boolean;
   /** Builds the replacement (inserting nodes before `match.root`) or declines. */
   readonly rewrite: (match: RuleMatch, graph: Graph) => RewriteResult;
-  /** The rule accepts interior values read elsewhere and replaces them itself. */
+  /** The rule accepts interior values read elsewhere (and may replace them). */
   readonly handlesEscapes?: boolean;
 }
 
@@ -48,12 +51,14 @@ export function applyRules(graph: Graph, rules: readonly RewriteRule[], maxSweep
   const fired = new Map<string, number>();
   for (let sweep = 0; sweep < maxSweeps; sweep++) {
     let changed = false;
+    let index = indexGraph(graph);
     for (const node of [...graph.nodes]) {
       if (!graph.nodes.includes(node)) continue;
       for (const rule of rules) {
-        if (tryRule(graph, rule, node)) {
+        if (tryRule(graph, rule, node, index)) {
           fired.set(rule.name, (fired.get(rule.name) ?? 0) + 1);
           changed = true;
+          index = indexGraph(graph);
           break;
         }
       }
@@ -76,25 +81,36 @@ export function rulePass(name: string, description: string, rules: readonly Rewr
   };
 }
 
-function tryRule(graph: Graph, rule: RewriteRule, node: Node): boolean {
-  const index: MatchIndex = { graph, producers: graph.producers(), constants: constantValues(graph) };
-  const match = matchAt(index, rule.pattern, node);
-  if (!match) return false;
-  const escapes = findEscapes(graph, match);
-  if (escapes.length > 0 && !rule.handlesEscapes) return false;
-  const ruleMatch: RuleMatch = { ...match, escapes };
-  if (rule.check && !rule.check(ruleMatch, graph)) return false;
-  const result = rule.rewrite(ruleMatch, graph);
-  if (result === undefined) return false;
-  const rootValue = node.outputs[rule.pattern.options.output ?? 0];
-  const replacements = typeof result === 'string' ? new Map([[rootValue, result]]) : result;
-  for (const [from, to] of replacements) replaceAllUses(graph, from, to);
-  return true;
+interface SweepIndex extends MatchIndex {
+  readonly consumers: ReadonlyMap<string, Node[]>;
 }
 
-function findEscapes(graph: Graph, match: Match): Escape[] {
+function indexGraph(graph: Graph): SweepIndex {
+  return { graph, producers: graph.producers(), constants: constantValues(graph), consumers: graph.consumers() };
+}
+
+const MAX_BINDINGS_TRIED = 16;
+
+function tryRule(graph: Graph, rule: RewriteRule, node: Node, index: SweepIndex): boolean {
+  let tried = 0;
+  for (const match of matchesAt(index, rule.pattern, node)) {
+    if (++tried > MAX_BINDINGS_TRIED) return false;
+    const escapes = findEscapes(graph, match, index.consumers);
+    if (escapes.length > 0 && !rule.handlesEscapes) continue;
+    const ruleMatch: RuleMatch = { ...match, escapes };
+    if (rule.check && !rule.check(ruleMatch, graph)) continue;
+    const result = rule.rewrite(ruleMatch, graph);
+    if (result === undefined) continue;
+    const rootValue = node.outputs[rule.pattern.options.output ?? 0];
+    const replacements = typeof result === 'string' ? new Map([[rootValue, result]]) : result;
+    for (const [from, to] of replacements) replaceAllUses(graph, from, to);
+    return true;
+  }
+  return false;
+}
+
+function findEscapes(graph: Graph, match: Match, consumers: ReadonlyMap<string, Node[]>): Escape[] {
   const escapes: Escape[] = [];
-  const consumers = graph.consumers();
   for (const node of match.matched) {
     if (node === match.root) continue;
     for (const value of node.outputs) {

@@ -1,0 +1,53 @@
+/**
+ * The compiler's entry points: `compileGraph` runs the pass pipeline on a
+ * copy of a graph; `compileProgram` also lowers it to a target, producing
+ * the serialisable Program. Lowerings load on demand (the wasm one pulls in
+ * binaryen, ~15 MB, which a WGSL compile never needs).
+ */
+import { LadonError, type Graph, type Program } from '@ladon/ir';
+import { runPipeline, type Pass, type PassReport, type PipelineOptions } from './pass.js';
+import { DEFAULT_PIPELINE } from './pipeline.js';
+
+/** Options for {@link compileGraph}. */
+export interface CompileOptions extends PipelineOptions {
+  /** The passes to run (default: {@link DEFAULT_PIPELINE}). */
+  readonly passes?: readonly Pass[];
+}
+
+/** A compiled graph and what each pass did. */
+export interface CompiledGraph {
+  readonly graph: Graph;
+  readonly reports: readonly PassReport[];
+}
+
+/** Runs the pipeline on a copy of `graph` (the input graph is not changed). */
+export function compileGraph(graph: Graph, options: CompileOptions = {}): CompiledGraph {
+  const copy = graph.clone();
+  const reports = runPipeline(copy, options.passes ?? DEFAULT_PIPELINE, options);
+  return { graph: copy, reports };
+}
+
+/** Options for {@link compileProgram}. */
+export interface ProgramOptions extends CompileOptions {
+  readonly target: 'wasm' | 'wgsl';
+  /** wasm: also build the relaxed-SIMD (FMA) variant of the module (default true). */
+  readonly relaxedSimd?: boolean;
+}
+
+/** Compiles `graph` and lowers it to a Program for `target`. */
+export async function compileProgram(graph: Graph, options: ProgramOptions): Promise<Program> {
+  const { graph: compiled, reports } = compileGraph(graph, options);
+  const passes = reports.map((report) => report.name);
+  switch (options.target) {
+    case 'wasm': {
+      const { lowerToWasm } = await import('./wasm/lower-wasm.js');
+      return lowerToWasm(compiled, passes, { relaxedSimd: options.relaxedSimd ?? true });
+    }
+    case 'wgsl': {
+      const { lowerToWgsl } = await import('./wgsl/lower-wgsl.js');
+      return lowerToWgsl(compiled, passes);
+    }
+    default:
+      throw new LadonError('E_UNSUPPORTED', `unknown compile target '${String(options.target)}' (expected wasm or wgsl)`);
+  }
+}

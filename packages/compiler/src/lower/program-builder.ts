@@ -1,0 +1,137 @@
+/**
+ * Building a Program from a compiled graph, shared by the wasm and WGSL
+ * lowerings: one buffer per IR value (created on first use), weights packed
+ * once into one blob, views for ops that only reinterpret bytes (Reshape,
+ * Squeeze, Unsqueeze, Identity), host-written buffers for shape tensors
+ * known from the symbols, and liveness (first/last step) for the runtime's
+ * memory planner.
+ */
+import {
+  constantValues,
+  dtypeSize,
+  isStaticShape,
+  LadonError,
+  PROGRAM_VERSION,
+  type BufferKind,
+  type BufferSpec,
+  type Dim,
+  type DType,
+  type Graph,
+  type Program,
+  type ProgramStep,
+  type StepArg,
+  type Tensor,
+  type WasmPayload,
+  type WgslPayload,
+} from '@ladon/ir';
+
+interface MutableBuffer extends Omit<BufferSpec, 'firstStep' | 'lastStep'> {
+  firstStep: number;
+  lastStep: number;
+}
+
+/** Accumulates buffers, weights and steps, then produces the Program. */
+export class ProgramBuilder {
+  private readonly buffers: MutableBuffer[] = [];
+  private readonly byValue = new Map<string, number>();
+  private readonly weightChunks: Uint8Array[] = [];
+  private weightBytes = 0;
+  private readonly steps: ProgramStep[] = [];
+  private readonly constants: ReadonlyMap<string, Tensor>;
+
+  constructor(
+    readonly graph: Graph,
+    private readonly target: 'wasm' | 'wgsl',
+  ) {
+    this.constants = constantValues(graph);
+  }
+
+  /** The constant tensor of a value, if it is one. */
+  constant(value: string): Tensor | undefined {
+    return this.constants.get(value);
+  }
+
+  /** The buffer holding `value` (created on first use: input, output, weight, known or intermediate). */
+  buffer(value: string): number {
+    const existing = this.byValue.get(value);
+    if (existing !== undefined) return existing;
+    const { dtype, shape } = this.graph.typeOf(value);
+    const constant = this.constants.get(value);
+    if (constant) return this.define(value, this.weightBuffer(value, constant));
+    const known = this.graph.values.get(value)?.known;
+    const kind: BufferKind = this.graph.inputs.includes(value) ? 'input' : this.graph.outputs.includes(value) ? 'output' : 'intermediate';
+    const isHostValue = kind === 'intermediate' && known !== undefined && shape.length <= 1;
+    return this.define(value, { name: value, dtype, shape, kind, ...(isHostValue ? { known } : {}) });
+  }
+
+  /** Makes `value`'s buffer a view of `of`'s bytes (no copy). */
+  alias(value: string, of: string): void {
+    if (this.byValue.has(value)) throw new LadonError('E_COMPILE', `buffer for %${value} was created before it could become a view of %${of}`);
+    const target = this.buffer(of);
+    const { dtype, shape } = this.graph.typeOf(value);
+    const kind: BufferKind = this.graph.outputs.includes(value) ? 'output' : 'intermediate';
+    this.define(value, { name: value, dtype, shape, kind, aliasOf: target });
+  }
+
+  /** A scratch buffer that lives for one step (the next one added). */
+  scratch(name: string, dtype: DType, shape: readonly Dim[]): number {
+    const id = this.buffers.length;
+    this.buffers.push({ id, name, dtype, shape: [...shape], kind: 'scratch', firstStep: this.steps.length, lastStep: this.steps.length });
+    return id;
+  }
+
+  /** Adds a kernel call; buffer arguments extend their buffers' lifetimes. */
+  step(kernel: string, op: string, node: string, args: readonly StepArg[], dispatch?: ProgramStep['dispatch']): void {
+    const index = this.steps.length;
+    for (const arg of args) {
+      if (!('buffer' in arg)) continue;
+      let buffer: MutableBuffer | undefined = this.buffers[arg.buffer];
+      while (buffer) {
+        if (buffer.firstStep < 0 || buffer.firstStep > index) buffer.firstStep = index;
+        buffer.lastStep = Math.max(buffer.lastStep, index);
+        buffer = buffer.aliasOf !== undefined ? this.buffers[buffer.aliasOf] : undefined;
+      }
+    }
+    this.steps.push({ kernel, op, node, args, ...(dispatch ? { dispatch } : {}) });
+  }
+
+  /** The finished program. */
+  build(payload: { wasm?: WasmPayload; wgsl?: WgslPayload }, passes: readonly string[]): Program {
+    const weights = new Uint8Array(this.weightBytes);
+    let offset = 0;
+    for (const chunk of this.weightChunks) {
+      weights.set(chunk, offset);
+      offset += Math.ceil(chunk.length / 16) * 16;
+    }
+    const tensors = (names: readonly string[]) => names.map((name) => ({ name, buffer: this.buffer(name) }));
+    const inputs = tensors(this.graph.inputs);
+    const outputs = tensors(this.graph.outputs);
+    const buffers: BufferSpec[] = this.buffers.map((buffer) => ({
+      ...buffer,
+      firstStep: buffer.firstStep < 0 ? 0 : buffer.firstStep,
+      lastStep: Math.max(buffer.lastStep, buffer.firstStep < 0 ? 0 : buffer.firstStep),
+    }));
+    return { format: 'ladon-program', version: PROGRAM_VERSION, name: this.graph.name, target: this.target, inputs, outputs, buffers, steps: this.steps, weights, ...payload, passes };
+  }
+
+  private weightBuffer(value: string, constant: Tensor): Omit<MutableBuffer, 'id' | 'firstStep' | 'lastStep'> {
+    const bytes = new Uint8Array(constant.data.buffer, constant.data.byteOffset, constant.data.byteLength).slice();
+    const weightOffset = this.weightBytes;
+    this.weightChunks.push(bytes);
+    this.weightBytes += Math.ceil(bytes.length / 16) * 16;
+    if (constant.data.length * dtypeSize(constant.dtype) !== bytes.length) throw new LadonError('E_COMPILE', `weight %${value} has inconsistent data`);
+    return { name: value, dtype: constant.dtype, shape: [...constant.shape], kind: 'weight', weightOffset };
+  }
+
+  private define(value: string, spec: Omit<MutableBuffer, 'id' | 'firstStep' | 'lastStep'>): number {
+    const id = this.buffers.length;
+    this.buffers.push({ ...spec, id, firstStep: -1, lastStep: -1 });
+    this.byValue.set(value, id);
+    return id;
+  }
+}
+
+/** True when every dim of the value's type is known statically. */
+export function hasStaticShape(graph: Graph, value: string): boolean {
+  return isStaticShape(graph.typeOf(value).shape);
+}

@@ -1,0 +1,105 @@
+/**
+ * Shared test kit for the pass tests (not part of the package surface):
+ * a seeded PRNG, random feeds for symbolic inputs, op counts, and the
+ * "fired + same numbers" check that every pass test runs with verifyEach.
+ */
+import { evaluateDim, interpret, isFloatDType, tensor, toNumbers, type Graph, type Tensor } from '@ladon/ir';
+import { expect } from 'vitest';
+import { runPipeline, type Pass, type PassReport } from '../pass.js';
+
+/** A deterministic uniform PRNG in [0, 1) (mulberry32). */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Options for {@link randomFeeds}. */
+export interface FeedOptions {
+  /** Concrete sizes for the symbolic dims (e.g. `{ batch: 2, seq: 5 }`). */
+  readonly sizes?: Readonly<Record<string, number>>;
+  readonly seed?: number;
+  /** Integer inputs are drawn from [0, intLimit) (default 2). */
+  readonly intLimit?: number;
+  /** Feeds given explicitly (the rest are random). */
+  readonly fixed?: Readonly<Record<string, Tensor>>;
+}
+
+/** Random feeds for every graph input: floats uniform in [-2, 2), integers in [0, intLimit). */
+export function randomFeeds(graph: Graph, options: FeedOptions = {}): Record<string, Tensor> {
+  const random = seededRandom(options.seed ?? 1);
+  const bindings = new Map(Object.entries(options.sizes ?? {}));
+  const feeds: Record<string, Tensor> = {};
+  for (const name of graph.inputs) {
+    if (options.fixed?.[name]) {
+      feeds[name] = options.fixed[name];
+      continue;
+    }
+    const type = graph.typeOf(name);
+    const shape = type.shape.map((dim) => {
+      const size = evaluateDim(dim, bindings);
+      if (size === undefined) throw new Error(`test feeds: no size for dim ${dim} of input ${name}`);
+      return size;
+    });
+    const count = shape.reduce((product, dim) => product * dim, 1);
+    const draw = isFloatDType(type.dtype) ? () => random() * 4 - 2 : () => Math.floor(random() * (options.intLimit ?? 2));
+    feeds[name] = tensor(type.dtype, shape, Array.from({ length: count }, draw));
+  }
+  return feeds;
+}
+
+/** How many nodes of each op the graph has. */
+export function opCounts(graph: Graph): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const node of graph.nodes) counts[node.op] = (counts[node.op] ?? 0) + 1;
+  return counts;
+}
+
+/** Expects every output in `expected` to be present in `actual` with the same shape and values within `tolerance` (relative above 1). */
+export function expectOutputsClose(actual: Record<string, Tensor>, expected: Record<string, Tensor>, tolerance = 1e-5): void {
+  expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
+  for (const [name, want] of Object.entries(expected)) {
+    const got = actual[name];
+    expect(got.dtype, name).toBe(want.dtype);
+    expect(got.shape, name).toEqual(want.shape);
+    const gotValues = toNumbers(got);
+    const wantValues = toNumbers(want);
+    let worst = 0;
+    gotValues.forEach((value, index) => {
+      const reference = wantValues[index];
+      if (Object.is(value, reference)) return;
+      worst = Math.max(worst, Math.abs(value - reference) / Math.max(1, Math.abs(reference)));
+    });
+    expect(worst, `output ${name}: worst difference`).toBeLessThanOrEqual(tolerance);
+  }
+}
+
+/** What {@link runAndCompare} found. */
+export interface RunResult {
+  /** The pipeline reports. */
+  readonly reports: PassReport[];
+  /** Every pass's counters, summed by name. */
+  readonly changes: Record<string, number>;
+  /** The graph before the passes (a clone). */
+  readonly before: Graph;
+}
+
+/**
+ * Runs `passes` on `graph` (in place, verifying after each) and checks that
+ * the outputs on random feeds match the original graph's within `tolerance`.
+ */
+export function runAndCompare(graph: Graph, passes: readonly Pass[], feedOptions: FeedOptions = {}, tolerance = 1e-5): RunResult {
+  const before = graph.clone();
+  const feeds = randomFeeds(before, feedOptions);
+  const expected = interpret(before, feeds);
+  const reports = runPipeline(graph, passes, { verifyEach: true });
+  expectOutputsClose(interpret(graph, feeds), expected, tolerance);
+  const changes: Record<string, number> = {};
+  for (const report of reports) for (const [what, count] of Object.entries(report.changes)) changes[what] = (changes[what] ?? 0) + count;
+  return { reports, changes, before };
+}

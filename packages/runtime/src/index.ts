@@ -1,0 +1,10 @@
+// The public surface of @ladon/runtime.
+export { Session, type SessionOptions, type SessionSource } from './session.js';
+export type { BackendName, BackendSession } from './backend.js';
+export { BackendError, LimitError, DeviceLostError } from './errors.js';
+export { planMemory, concreteShape, type MemoryPlan } from './memory-plan.js';
+export { bindFeeds } from './bindings.js';
+export { WasmSession, type WasmSessionOptions } from './wasm/wasm-session.js';
+export { simdSupported, relaxedSimdSupported } from './wasm/features.js';
+export { webGpuAvailable, createWebGpuSession, type WebGpuSessionOptions } from './webgpu/webgpu-session.js';
+export { tensor, type Tensor } from '@ladon/ir';

@@ -1,0 +1,12 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: ['src/index.ts'],
+  format: ['esm'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: 'es2022',
+  // Loaded on demand with import(): never bundled into the runtime.
+  external: ['@ladon/compiler', '@ladon/onnx', 'webgpu'],
+});
