@@ -38,6 +38,7 @@ export class ProgramBuilder {
   private weightBytes = 0;
   private readonly steps: ProgramStep[] = [];
   private readonly constants: ReadonlyMap<string, Tensor>;
+  private readonly derived = new Map<string, number>();
 
   constructor(
     readonly graph: Graph,
@@ -60,8 +61,22 @@ export class ProgramBuilder {
     if (constant) return this.define(value, this.weightBuffer(value, constant));
     const known = this.graph.values.get(value)?.known;
     const kind: BufferKind = this.graph.inputs.includes(value) ? 'input' : this.graph.outputs.includes(value) ? 'output' : 'intermediate';
-    const isHostValue = kind === 'intermediate' && known !== undefined && shape.length <= 1;
+    const isHostValue = kind !== 'input' && known !== undefined && known.every((dim) => dim !== '?') && shape.length <= 1;
     return this.define(value, { name: value, dtype, shape, kind, ...(isHostValue ? { known } : {}) });
+  }
+
+  /**
+   * A weight computed at compile time from the graph's constants (e.g. a
+   * matrix packed into a kernel's panel layout). `key` names it; asking
+   * again with the same key returns the same buffer.
+   */
+  derivedWeight(key: string, value: Tensor): number {
+    const existing = this.derived.get(key);
+    if (existing !== undefined) return existing;
+    const id = this.buffers.length;
+    this.buffers.push({ ...this.weightBuffer(key, value), id, firstStep: -1, lastStep: -1 });
+    this.derived.set(key, id);
+    return id;
   }
 
   /** Makes `value`'s buffer a view of `of`'s bytes (no copy). */
@@ -73,7 +88,7 @@ export class ProgramBuilder {
     this.define(value, { name: value, dtype, shape, kind, aliasOf: target });
   }
 
-  /** A scratch buffer that lives for one step (the next one added). */
+  /** A scratch buffer, live from the next step added to the last step that uses it. */
   scratch(name: string, dtype: DType, shape: readonly Dim[]): number {
     const id = this.buffers.length;
     this.buffers.push({ id, name, dtype, shape: [...shape], kind: 'scratch', firstStep: this.steps.length, lastStep: this.steps.length });
@@ -81,7 +96,7 @@ export class ProgramBuilder {
   }
 
   /** Adds a kernel call; buffer arguments extend their buffers' lifetimes. */
-  step(kernel: string, op: string, node: string, args: readonly StepArg[], dispatch?: ProgramStep['dispatch']): void {
+  step(kernel: string, op: string, node: string, args: readonly StepArg[], dispatch?: ProgramStep['dispatch'], dispatchDivisor?: ProgramStep['dispatchDivisor']): void {
     const index = this.steps.length;
     for (const arg of args) {
       if (!('buffer' in arg)) continue;
@@ -92,7 +107,7 @@ export class ProgramBuilder {
         buffer = buffer.aliasOf !== undefined ? this.buffers[buffer.aliasOf] : undefined;
       }
     }
-    this.steps.push({ kernel, op, node, args, ...(dispatch ? { dispatch } : {}) });
+    this.steps.push({ kernel, op, node, args, ...(dispatch ? { dispatch } : {}), ...(dispatchDivisor ? { dispatchDivisor } : {}) });
   }
 
   /** The finished program. */

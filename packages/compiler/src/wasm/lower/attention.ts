@@ -1,0 +1,157 @@
+/**
+ * Lowering the IR Attention op (ONNX Attention-23/24/25) to wasm steps:
+ * with a KV cache, copies of past and new K/V into the present buffers; then
+ * one attention kernel — the flash kernel, or the row kernel when the graph
+ * asks for the scores/weights. Shapes stay symbolic: sizes and strides are
+ * step arguments; head sizes, scale, masking and causality are baked in.
+ */
+import { addDims, mulDims, nodeLocation, UnsupportedError, type Dim, type StepArg } from '@ladon/ir';
+import type { AttentionConfig, MaskKind } from '../kernels/attention-config.js';
+import { attentionFlashKernel } from '../kernels/attention-flash.js';
+import { attentionRowKernel } from '../kernels/attention-rows.js';
+import { copyStrided4 } from '../kernels/copy-strided.js';
+import { addStep, bufferArg, staticDim, type LoweringContext } from '../lowering-context.js';
+
+/** The sizes and element strides of one attention node. */
+interface AttentionShape {
+  readonly batch: Dim;
+  readonly qHeads: Dim;
+  readonly kvHeads: Dim;
+  readonly queryLength: Dim;
+  readonly newKeys: Dim;
+  readonly headSize: number;
+  readonly valueHeadSize: number;
+  readonly rank: 3 | 4;
+}
+
+type Strides = readonly [Dim, Dim, Dim];
+
+/** Lowers one Attention node. */
+export function lowerAttention(ctx: LoweringContext): void {
+  const { node, graph } = ctx;
+  const [q, k, v, mask = '', pastKey = '', pastValue = '', nonpad = ''] = node.inputs;
+  const [y, presentKey = '', presentValue = '', qk = ''] = node.outputs;
+  for (const value of [q, k, v, mask, pastKey]) {
+    if (value && graph.typeOf(value).dtype === 'f16') throw new UnsupportedError('the wasm backend computes attention in f32; f16 inputs are not supported yet', nodeLocation(node, value));
+  }
+  const shape = attentionShape(ctx, q, k, v);
+  const past = pastKey ? graph.typeOf(pastKey).shape[2] : undefined;
+  const totalKeys = past === undefined ? shape.newKeys : addDims(past, shape.newKeys);
+  const keys = keyValueOperand(ctx, shape, k, pastKey, presentKey, shape.headSize, totalKeys);
+  const values = keyValueOperand(ctx, shape, v, pastValue, presentValue, shape.valueHeadSize, totalKeys);
+  const config = attentionConfig(ctx, shape, mask, Boolean(past !== undefined), Boolean(nonpad));
+  const qkMode = qk ? ((node.attrs.qk_matmul_output_mode as number | undefined) ?? 0) : -1;
+  const args: StepArg[] = [
+    bufferArg(ctx, q),
+    keys.pointer,
+    values.pointer,
+    mask ? bufferArg(ctx, mask) : { int: 0 },
+    bufferArg(ctx, y),
+    nonpad ? bufferArg(ctx, nonpad) : { int: 0 },
+    ...[shape.batch, shape.qHeads, shape.kvHeads, shape.queryLength, totalKeys, past ?? 0].map((dim) => ({ dim })),
+    ...stridesArgs(layoutStrides(shape, shape.qHeads, shape.queryLength, shape.headSize)),
+    ...stridesArgs(keys.strides),
+    ...stridesArgs(values.strides),
+    ...stridesArgs(layoutStrides(shape, shape.qHeads, shape.queryLength, shape.valueHeadSize)),
+    ...maskArgs(ctx, mask),
+  ];
+  if (qkMode >= 0) {
+    const rowScratch = ctx.program.scratch('attention_row', 'f32', [totalKeys]);
+    addStep(ctx, ctx.kernels.request(attentionRowKernel(config, qkMode)), [...args, bufferArg(ctx, qk), { buffer: rowScratch }]);
+    return;
+  }
+  const scratch = [
+    ctx.program.scratch('attention_kt', 'f32', [shape.headSize, addDims(totalKeys, 8)]),
+    ctx.program.scratch('attention_q', 'f32', [4 * shape.headSize]),
+    ctx.program.scratch('attention_p', 'f32', [32]),
+    ctx.program.scratch('attention_o', 'f32', [4 * shape.valueHeadSize + 4]),
+  ];
+  addStep(ctx, ctx.kernels.request(attentionFlashKernel(config)), [...args, ...scratch.map((buffer) => ({ buffer }))]);
+}
+
+function attentionShape(ctx: LoweringContext, q: string, k: string, v: string): AttentionShape {
+  const { graph, node } = ctx;
+  const [qs, ks, vs] = [q, k, v].map((value) => graph.typeOf(value).shape);
+  if (qs.length === 4) {
+    return {
+      batch: qs[0], qHeads: qs[1], kvHeads: ks[1], queryLength: qs[2], newKeys: ks[2],
+      headSize: staticDim(ctx, qs[3], 'the head size'), valueHeadSize: staticDim(ctx, vs[3], 'the value head size'), rank: 4,
+    };
+  }
+  const qHeads = node.attrs.q_num_heads as number;
+  const kvHeads = node.attrs.kv_num_heads as number;
+  return {
+    batch: qs[0], qHeads, kvHeads, queryLength: qs[1], newKeys: ks[1],
+    headSize: staticDim(ctx, qs[2], 'the hidden size') / qHeads, valueHeadSize: staticDim(ctx, vs[2], 'the value hidden size') / kvHeads, rank: 3,
+  };
+}
+
+/** Element strides (batch, head, row) of a [B, H, S, D] (4-D) or [B, S, H·D] (3-D) tensor. */
+function layoutStrides(shape: AttentionShape, heads: Dim, length: Dim, size: number): Strides {
+  return shape.rank === 4
+    ? [mulDims(mulDims(heads, length), size), mulDims(length, size), size]
+    : [mulDims(mulDims(length, heads), size), size, mulDims(heads, size)];
+}
+
+function stridesArgs(strides: Strides): StepArg[] {
+  return strides.map((dim) => ({ dim }));
+}
+
+/**
+ * K or V as the kernel reads it: the input itself, or — with a KV cache —
+ * the present buffer [B, Hkv, P + S, D] filled with past then new (a
+ * scratch buffer's lifetime extends to its last use).
+ */
+function keyValueOperand(
+  ctx: LoweringContext,
+  shape: AttentionShape,
+  input: string,
+  pastInput: string,
+  presentOutput: string,
+  size: number,
+  totalKeys: Dim,
+): { pointer: StepArg; strides: Strides } {
+  const inputStrides = layoutStrides(shape, shape.kvHeads, shape.newKeys, size);
+  if (!pastInput && !presentOutput) return { pointer: bufferArg(ctx, input), strides: inputStrides };
+  const present = presentOutput ? ctx.program.buffer(presentOutput) : ctx.program.scratch(`${input}_present`, 'f32', [shape.batch, shape.kvHeads, totalKeys, size]);
+  const presentStrides: Strides = [mulDims(mulDims(shape.kvHeads, totalKeys), size), mulDims(totalKeys, size), size];
+  const copy = ctx.kernels.request(copyStrided4);
+  const past = pastInput ? ctx.graph.typeOf(pastInput).shape[2] : 0;
+  if (pastInput) {
+    const pastStrides: Strides = [mulDims(mulDims(shape.kvHeads, past), size), mulDims(past, size), size];
+    addStep(ctx, copy, [bufferArg(ctx, pastInput), { buffer: present }, { int: 0 }, ...[shape.batch, shape.kvHeads, past, size].map((dim) => ({ dim })), ...stridesArgs(pastStrides), ...stridesArgs(presentStrides)]);
+  }
+  addStep(ctx, copy, [bufferArg(ctx, input), { buffer: present }, { dim: mulDims(past, size) }, ...[shape.batch, shape.kvHeads, shape.newKeys, size].map((dim) => ({ dim })), ...stridesArgs(inputStrides), ...stridesArgs(presentStrides)]);
+  return { pointer: { buffer: present }, strides: presentStrides };
+}
+
+function attentionConfig(ctx: LoweringContext, shape: AttentionShape, mask: string, past: boolean, nonpad: boolean): AttentionConfig {
+  const attrs = ctx.node.attrs;
+  const maskKind: MaskKind = !mask ? 'none' : ctx.graph.typeOf(mask).dtype === 'bool' ? 'bool' : 'float';
+  return {
+    headSize: shape.headSize,
+    valueHeadSize: shape.valueHeadSize,
+    scale: (attrs.scale as number | undefined) ?? 1 / Math.sqrt(shape.headSize),
+    softcap: (attrs.softcap as number | undefined) ?? 0,
+    causal: attrs.is_causal === 1,
+    mask: maskKind,
+    leftWindow: (attrs.left_window_size as number | undefined) ?? -1,
+    rightWindow: (attrs.right_window_size as number | undefined) ?? -1,
+    nonpad,
+    past,
+  };
+}
+
+/** Mask strides (batch, head, row) and width, right-aligning the mask to [B, Hq, Sq, W]. */
+function maskArgs(ctx: LoweringContext, mask: string): StepArg[] {
+  if (!mask) return [{ int: 0 }, { int: 0 }, { int: 0 }, { int: 0 }];
+  const shape = ctx.graph.typeOf(mask).shape;
+  const padded: Dim[] = [...new Array<Dim>(4 - shape.length).fill(1), ...shape];
+  const strides: Dim[] = [];
+  let stride: Dim = 1;
+  for (let axis = 3; axis >= 0; axis--) {
+    strides[axis] = padded[axis] === 1 ? 0 : stride;
+    stride = mulDims(stride, padded[axis]);
+  }
+  return [{ dim: strides[0] }, { dim: strides[1] }, { dim: strides[2] }, { dim: padded[3] }];
+}

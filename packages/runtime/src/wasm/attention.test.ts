@@ -1,0 +1,77 @@
+import { compileProgram } from '@ladon/compiler';
+import { compareTensors, GraphBuilder, interpret, tensor, type Attributes, type DType, type Graph, type Tensor } from '@ladon/ir';
+import { describe, expect, it } from 'vitest';
+import { WasmSession } from './wasm-session.js';
+
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const next = random(11);
+
+function randomTensor(dtype: DType, shape: number[]): Tensor {
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (dtype === 'bool') return tensor('bool', shape, Array.from({ length: size }, () => next() < 0.75));
+  return tensor(dtype, shape, Array.from({ length: size }, () => next() * 2 - 1));
+}
+
+interface Case {
+  name: string;
+  q: number[];
+  k: number[];
+  v: number[];
+  attrs?: Attributes;
+  mask?: { dtype: DType; shape: number[] };
+  qkOutput?: boolean;
+}
+
+function attentionGraph(c: Case): Graph {
+  const g = new GraphBuilder(c.name);
+  const q = g.input('q', 'f32', c.q);
+  const k = g.input('k', 'f32', c.k);
+  const v = g.input('v', 'f32', c.v);
+  const mask = c.mask ? g.input('mask', c.mask.dtype, c.mask.shape) : undefined;
+  const [y, , , weights] = g.opMulti('Attention', mask ? [q, k, v, mask] : [q, k, v], c.attrs ?? {}, [true, false, false, Boolean(c.qkOutput)]);
+  g.output(y!, 'y');
+  if (weights) g.output(weights, 'weights');
+  return g.build();
+}
+
+async function runBoth(c: Case): Promise<void> {
+  const graph = attentionGraph(c);
+  const feeds: Record<string, Tensor> = { q: randomTensor('f32', c.q), k: randomTensor('f32', c.k), v: randomTensor('f32', c.v) };
+  if (c.mask) feeds.mask = randomTensor(c.mask.dtype, c.mask.shape);
+  const program = await compileProgram(graph, { target: 'wasm', relaxedSimd: false });
+  const session = await WasmSession.create(program, { relaxedSimd: false });
+  const actual = await session.run(feeds);
+  const expected = interpret(graph, feeds);
+  for (const name of graph.outputs) {
+    const result = compareTensors(actual[name], expected[name], { rtol: 1e-4, atol: 1e-5 });
+    expect(result.problem ?? '', `${c.name} ${name}`).toBe('');
+  }
+}
+
+const cases: Case[] = [
+  { name: 'plain', q: [2, 3, 5, 8], k: [2, 3, 7, 8], v: [2, 3, 7, 8] },
+  { name: 'long rows, tails', q: [1, 2, 13, 16], k: [1, 2, 21, 16], v: [1, 2, 21, 12] },
+  { name: 'causal', q: [1, 2, 9, 8], k: [1, 2, 9, 8], v: [1, 2, 9, 8], attrs: { is_causal: 1 } },
+  { name: 'gqa', q: [2, 6, 5, 8], k: [2, 2, 6, 8], v: [2, 2, 6, 8] },
+  { name: 'float mask', q: [2, 3, 5, 8], k: [2, 3, 6, 8], v: [2, 3, 6, 8], mask: { dtype: 'f32', shape: [2, 1, 5, 6] } },
+  { name: 'bool mask', q: [2, 3, 5, 8], k: [2, 3, 6, 8], v: [2, 3, 6, 8], mask: { dtype: 'bool', shape: [5, 6] } },
+  { name: 'softcap', q: [1, 2, 5, 8], k: [1, 2, 6, 8], v: [1, 2, 6, 8], attrs: { softcap: 2 } },
+  { name: '3-D heads', q: [2, 5, 24], k: [2, 6, 24], v: [2, 6, 30], attrs: { q_num_heads: 3, kv_num_heads: 3 } },
+  { name: 'windows', q: [1, 2, 9, 8], k: [1, 2, 9, 8], v: [1, 2, 9, 8], attrs: { is_causal: 1, left_window_size: 2 } },
+  { name: 'weights (mode 3)', q: [1, 2, 5, 8], k: [1, 2, 6, 8], v: [1, 2, 6, 8], attrs: { qk_matmul_output_mode: 3 }, qkOutput: true },
+  { name: 'scores with mask (mode 2)', q: [1, 2, 5, 8], k: [1, 2, 6, 8], v: [1, 2, 6, 8], attrs: { qk_matmul_output_mode: 2, is_causal: 1 }, mask: { dtype: 'f32', shape: [5, 6] }, qkOutput: true },
+];
+
+describe('wasm attention kernels against the reference', () => {
+  it.each(cases)('$name', async (c) => runBoth(c));
+});
