@@ -51,6 +51,12 @@ export interface ProgramStep {
   readonly args: readonly StepArg[];
   /** WGSL only: the dispatch size in workgroups (x, y, z), possibly symbolic. */
   readonly dispatch?: readonly [Dim, Dim, Dim];
+  /**
+   * WGSL only: when set, `dispatch` counts work items rather than workgroups,
+   * and the runtime launches ceil(dispatch[i] / dispatchDivisor[i]) workgroups
+   * (sizes like ceil(seq / 16) are not polynomials in the symbols).
+   */
+  readonly dispatchDivisor?: readonly [number, number, number];
 }
 
 /** A named graph input or output and its buffer. */
@@ -78,6 +84,16 @@ export interface WgslKernel {
   readonly bindings: readonly { readonly name: string; readonly access: 'read' | 'read_write' }[];
   /** Uniform fields in packing order (each a 32-bit int or float). */
   readonly uniforms: readonly { readonly name: string; readonly type: 'u32' | 'i32' | 'f32' }[];
+  /** The entry point's `@workgroup_size`, so the runtime can check it against the adapter's limits. */
+  readonly workgroupSize?: readonly [number, number, number];
+  /** Bytes of `var<workgroup>` memory the kernel declares (checked against the adapter's limit). */
+  readonly workgroupStorageBytes?: number;
+  /**
+   * The kernel loops over its work with a grid stride on the x axis, so the
+   * runtime may launch fewer x workgroups than `dispatch` asks (at most the
+   * adapter's maxComputeWorkgroupsPerDimension).
+   */
+  readonly gridStride?: boolean;
 }
 
 /** The WGSL payload. */
