@@ -1,9 +1,12 @@
 /**
- * Backend selection, behind one small interface so the real backends
- * (@ladon/runtime's wasm and webgpu) plug in without touching the commands.
- * Today only the reference interpreter is built; `auto` means reference.
+ * Backend selection for the commands. `reference` runs the compiled graph
+ * on the IR interpreter (the definition every backend is checked against);
+ * `wasm` and `webgpu` run it through @ladon/runtime's Session; `auto` lets
+ * the runtime pick (WebGPU when an adapter exists, else wasm).
  */
-import { interpret, LadonError, type Graph, type Tensor } from '@ladon/ir';
+import { interpret, type Graph, type Tensor } from '@ladon/ir';
+import { Session } from '@ladon/runtime';
+import { compileGraph } from './pipeline.js';
 
 /** The `--backend` choices. */
 export const BACKEND_CHOICES = ['auto', 'reference', 'wasm', 'webgpu'] as const;
@@ -13,6 +16,8 @@ export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 /** A graph made ready to run on a backend (compiled, uploaded...). */
 export interface PreparedGraph {
+  /** The backend that actually runs it (for `auto`, the one picked). */
+  readonly backend: string;
   /** Runs on feeds by graph input name; resolves to outputs by graph output name. */
   run(feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>>;
   /** Frees what `prepare` allocated. */
@@ -21,39 +26,32 @@ export interface PreparedGraph {
 
 /** A backend that can run graphs. */
 export interface Backend {
-  /** The backend's name, e.g. `reference`. */
-  readonly name: string;
-  /** Prepares `graph` for (repeated) runs. */
+  /** The `--backend` choice. */
+  readonly name: BackendChoice;
+  /** Compiles `graph` and prepares it for (repeated) runs. */
   prepare(graph: Graph): Promise<PreparedGraph>;
 }
 
-/** A backend that exists in the contract but is not available in this build. */
-export class BackendUnavailableError extends LadonError {
-  constructor(message: string) {
-    super('E_BACKEND', message);
-  }
-
-  override get name(): string {
-    return 'BackendUnavailableError';
-  }
-}
-
-/** The reference backend: the IR interpreter, the definition every backend is checked against. */
+/** The reference backend: the compiled graph on the IR interpreter. */
 export const referenceBackend: Backend = {
   name: 'reference',
   async prepare(graph) {
-    return { run: async (feeds) => interpret(graph, feeds), dispose: () => undefined };
+    const compiled = compileGraph(graph).graph;
+    return { backend: 'reference', run: async (feeds) => interpret(compiled, feeds), dispose: () => undefined };
   },
 };
 
-/** The backend for a `--backend` choice, or a BackendUnavailableError for one not built yet. */
+function sessionBackend(name: 'auto' | 'wasm' | 'webgpu'): Backend {
+  return {
+    name,
+    async prepare(graph) {
+      const session = await Session.create(graph, { backend: name });
+      return { backend: session.backend, run: (feeds) => session.run(feeds), dispose: () => session.dispose() };
+    },
+  };
+}
+
+/** The backend for a `--backend` choice. */
 export function selectBackend(choice: BackendChoice): Backend {
-  switch (choice) {
-    case 'auto':
-    case 'reference':
-      return referenceBackend;
-    case 'wasm':
-    case 'webgpu':
-      throw new BackendUnavailableError(`the ${choice} backend is not built yet; use --backend reference (or auto)`);
-  }
+  return choice === 'reference' ? referenceBackend : sessionBackend(choice);
 }

@@ -4,13 +4,5 @@
 export { runLadon } from './main.js';
 export { type CliIO, type TextSink } from './io.js';
 export { UsageError, EXIT_OK, EXIT_FAILURE, EXIT_USAGE } from './errors.js';
-export {
-  BACKEND_CHOICES,
-  BackendUnavailableError,
-  referenceBackend,
-  selectBackend,
-  type Backend,
-  type BackendChoice,
-  type PreparedGraph,
-} from './backends.js';
-export { PIPELINE, checkPassName, compileGraph, type Pass, type CompileOptions, type CompileResult } from './pipeline.js';
+export { BACKEND_CHOICES, referenceBackend, selectBackend, type Backend, type BackendChoice, type PreparedGraph } from './backends.js';
+export { PASS_NAMES, checkPassName, compileGraph, type CompileOptions, type CompileResult } from './pipeline.js';

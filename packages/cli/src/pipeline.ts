@@ -1,58 +1,46 @@
 /**
- * The compile step of `ladon inspect` (and later `run`/`compile`): a list
- * of named passes applied in order, with `--print-after PASS` dumps. The
- * compiler (@ladon/compiler) is not built yet, so the list is empty and the
- * graph passes through unchanged; when it lands, `PIPELINE` becomes its
- * pass list and nothing else here changes.
+ * The compile step of the commands: @ladon/compiler's pipeline (a list of
+ * named passes), with `--print-after PASS` dumps and per-pass reports
+ * (time, what changed) for `inspect --json`.
  */
+import { compileGraph as runCompiler, DEFAULT_PIPELINE, type PassReport } from '@ladon/compiler';
 import type { Graph } from '@ladon/ir';
 import { UsageError } from './errors.js';
 
-/** One compiler pass as the command line sees it. */
-export interface Pass {
-  /** The name `--print-after` and `passes` use. */
-  readonly name: string;
-  /** One line: what the pass does. */
-  readonly summary: string;
-  /** Rewrites the graph (in place or into a new one) and returns the result. */
-  run(graph: Graph): Graph;
-}
-
-/** The passes, in order. Empty until @ladon/compiler exists. */
-export const PIPELINE: readonly Pass[] = [];
+/** The pass names, in order. */
+export const PASS_NAMES: readonly string[] = DEFAULT_PIPELINE.map((pass) => pass.name);
 
 /** Options for {@link compileGraph}. */
 export interface CompileOptions {
   /** Dump the graph after the pass with this name. */
   readonly printAfter?: string;
-  /** Receives the dump: the pass name and the graph after it. */
-  readonly onPrintAfter?: (pass: string, graph: Graph) => void;
+  /** Receives the dump (the graph's text form after that pass). */
+  readonly onPrintAfter?: (pass: string, text: string) => void;
 }
 
-/** A compiled graph and the names of the passes that ran. */
+/** A compiled graph and the reports of the passes that ran. */
 export interface CompileResult {
   /** The graph after the whole pipeline. */
   readonly graph: Graph;
-  /** The passes that ran, in order. */
+  /** The names of the passes that ran, in order. */
   readonly passes: readonly string[];
+  /** What each pass did and how long it took. */
+  readonly reports: readonly PassReport[];
+  /** Wall time of the whole pipeline, in milliseconds. */
+  readonly ms: number;
 }
 
 /** Checks a `--print-after` pass name, or throws a UsageError listing the passes. */
-export function checkPassName(name: string, pipeline: readonly Pass[] = PIPELINE): void {
-  if (pipeline.some((pass) => pass.name === name)) return;
-  const available = pipeline.map((pass) => pass.name).join(', ') || 'none';
-  throw new UsageError(`unknown pass '${name}' for --print-after; available passes: ${available}`);
+export function checkPassName(name: string): void {
+  if (PASS_NAMES.includes(name)) return;
+  throw new UsageError(`unknown pass '${name}' for --print-after; available passes: ${[...new Set(PASS_NAMES)].join(', ')}`);
 }
 
-/** Runs the pipeline over `graph`. */
-export function compileGraph(graph: Graph, options: CompileOptions = {}, pipeline: readonly Pass[] = PIPELINE): CompileResult {
-  if (options.printAfter !== undefined) checkPassName(options.printAfter, pipeline);
-  let current = graph;
-  const passes: string[] = [];
-  for (const pass of pipeline) {
-    current = pass.run(current);
-    passes.push(pass.name);
-    if (pass.name === options.printAfter) options.onPrintAfter?.(pass.name, current);
-  }
-  return { graph: current, passes };
+/** Runs the pipeline over a copy of `graph`. */
+export function compileGraph(graph: Graph, options: CompileOptions = {}): CompileResult {
+  if (options.printAfter !== undefined) checkPassName(options.printAfter);
+  const started = performance.now();
+  const printAfter = options.printAfter !== undefined ? { pass: options.printAfter, print: (text: string) => options.onPrintAfter?.(options.printAfter!, text) } : undefined;
+  const { graph: compiled, reports } = runCompiler(graph, printAfter ? { printAfter } : {});
+  return { graph: compiled, passes: reports.map((report) => report.name), reports, ms: performance.now() - started };
 }

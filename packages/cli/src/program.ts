@@ -32,7 +32,7 @@ function parseTolerance(text: string): number {
 }
 
 function backendOption(): Option {
-  return new Option('--backend <backend>', 'where to run (wasm and webgpu are not built yet)').choices(BACKEND_CHOICES).default('auto');
+  return new Option('--backend <backend>', 'where to run: reference (the IR interpreter, on the compiled graph), wasm, webgpu, or auto (webgpu when an adapter exists, else wasm)').choices(BACKEND_CHOICES).default('auto');
 }
 
 function addCheck(program: Command, io: CliIO, state: ExitState): void {

@@ -35,12 +35,16 @@ function describeValues(graph: Graph, names: readonly string[]): { name: string;
 
 function header(modelFile: string, model: OnnxModel, compiled: CompileResult): string {
   const producer = [model.producerName, model.producerVersion].filter(Boolean).join(' ') || 'unknown';
-  const passes = compiled.passes.length > 0 ? compiled.passes.join(', ') : 'none (the compiler is not built yet)';
+  const passes = `${compiled.passes.length} passes in ${compiled.ms.toFixed(1)} ms`;
   return [
     `# ladon inspect ${modelFile}`,
     `# ONNX IR ${model.irVersion}, opset ${model.opsetVersion}, producer ${producer}; ${compiled.graph.nodes.length} nodes; passes: ${passes}`,
     `# constants with more than ${MAX_CONSTANT_ELEMENTS} elements are elided as <N elements> (display only: this text does not parse back)`,
   ].join('\n');
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
 }
 
 /** Runs `ladon inspect`; returns the exit code. */
@@ -49,7 +53,7 @@ export async function inspectCommand(modelFile: string, options: InspectOptions,
   const model = await loadOnnxFile(modelFile);
   const compiled = compileGraph(model.graph, {
     printAfter: options.printAfter,
-    onPrintAfter: (pass, graph) => io.stdout.write(`# after pass ${pass}\n${printGraph(graph, { maxConstantElements: MAX_CONSTANT_ELEMENTS })}`),
+    onPrintAfter: (pass, text) => io.stdout.write(`# after pass ${pass}\n${text}`),
   });
   const { graph } = compiled;
   if (options.json) {
@@ -58,7 +62,8 @@ export async function inspectCommand(modelFile: string, options: InspectOptions,
       nodes: graph.nodes.length,
       inputs: describeValues(graph, graph.inputs),
       outputs: describeValues(graph, graph.outputs),
-      passes: compiled.passes,
+      compileMs: round(compiled.ms),
+      passes: compiled.reports.map((report) => ({ name: report.name, ms: round(report.ms), nodes: report.nodes, changes: report.changes })),
     };
     io.stdout.write(`${JSON.stringify(summary)}\n`);
     return EXIT_OK;
