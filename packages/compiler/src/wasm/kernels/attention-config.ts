@@ -38,7 +38,7 @@ export const ATTENTION_PARAMS = [
 ] as const;
 
 /** The scratch buffers of the flash kernel, after {@link ATTENTION_PARAMS}. */
-export const FLASH_SCRATCH_PARAMS = ['ktScratch', 'qScratch', 'pScratch', 'oScratch'] as const;
+export const FLASH_SCRATCH_PARAMS = ['ktScratch', 'qScratch', 'sScratch', 'oScratch'] as const;
 
 /** The extra parameters of the row kernel, after {@link ATTENTION_PARAMS}: the qk output and its row scratch. */
 export const ROW_EXTRA_PARAMS = ['qkOut', 'rowScratch'] as const;

@@ -7,7 +7,7 @@
  */
 import { addDims, mulDims, nodeLocation, UnsupportedError, type Dim, type StepArg } from '@ladon/ir';
 import type { AttentionConfig, MaskKind } from '../kernels/attention-config.js';
-import { attentionFlashKernel } from '../kernels/attention-flash.js';
+import { attentionFlashKernel, FLASH_BLOCK, FLASH_ROWS } from '../kernels/attention-flash.js';
 import { attentionRowKernel } from '../kernels/attention-rows.js';
 import { copyStrided4 } from '../kernels/copy-strided.js';
 import { addStep, bufferArg, staticDim, type LoweringContext } from '../lowering-context.js';
@@ -61,10 +61,10 @@ export function lowerAttention(ctx: LoweringContext): void {
     return;
   }
   const scratch = [
-    ctx.program.scratch('attention_kt', 'f32', [shape.headSize, addDims(totalKeys, 8)]),
-    ctx.program.scratch('attention_q', 'f32', [4 * shape.headSize]),
-    ctx.program.scratch('attention_p', 'f32', [32]),
-    ctx.program.scratch('attention_o', 'f32', [4 * shape.valueHeadSize + 4]),
+    ctx.program.scratch('attention_kt', 'f32', [shape.headSize, addDims(totalKeys, FLASH_BLOCK)]),
+    ctx.program.scratch('attention_q', 'f32', [FLASH_ROWS * shape.headSize]),
+    ctx.program.scratch('attention_s', 'f32', [FLASH_ROWS * FLASH_BLOCK]),
+    ctx.program.scratch('attention_o', 'f32', [FLASH_ROWS * shape.valueHeadSize]),
   ];
   addStep(ctx, ctx.kernels.request(attentionFlashKernel(config)), [...args, ...scratch.map((buffer) => ({ buffer }))]);
 }
