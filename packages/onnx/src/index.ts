@@ -5,3 +5,10 @@ export { decodeTensor, encodeTensor, type NamedTensor } from './tensor-proto.js'
 export { OnnxImportError } from './errors.js';
 export { bindTensorFiles, type TensorFile, type TensorRole, type TestCase, type TestDataSet } from './test-data.js';
 export { SUPPORTED_IR_VERSIONS, SUPPORTED_OPSETS, type OpsetImport } from './opsets.js';
+/**
+ * ONNX model export: {@link exportOnnxModel} writes an IR Graph as the bytes
+ * of an `.onnx` file (ONNX ops only; the Ladon extensions Linear and
+ * FusedMatMul are refused with an {@link OnnxExportError} naming the node).
+ */
+export { exportOnnxModel, EXPORT_OPSETS, type ExportOptions } from './export-model.js';
+export { OnnxExportError } from './export-errors.js';

@@ -1,0 +1,125 @@
+/**
+ * What is benchmarked: the attention core and the full MHA block, their
+ * sizes, FLOP counts and how many rounds each gets. Legend: B batch (always
+ * 1 here), H heads, S sequence length, D head size, E model width (= H·D).
+ */
+
+/** The attention core: softmax(Q·Kᵀ·scale [+ causal mask])·V on Q, K, V of [B, H, S, D]. */
+export interface AttentionSpec {
+  readonly kind: 'attention';
+  readonly heads: number;
+  readonly seq: number;
+  readonly headSize: number;
+  readonly causal: boolean;
+}
+
+/** The MHA block: Q/K/V Linear, heads, attention, merge, output Linear, residual + LayerNorm on x of [B, S, E]. */
+export interface MhaBlockSpec {
+  readonly kind: 'mha-block';
+  readonly heads: number;
+  readonly seq: number;
+  readonly modelWidth: number;
+}
+
+/** One benchmark case. */
+export interface BenchCase {
+  /** A stable id, e.g. `attention-s512`. */
+  readonly id: string;
+  /** What the table shows, e.g. `attention S=512 H=12 D=64`. */
+  readonly label: string;
+  readonly spec: AttentionSpec | MhaBlockSpec;
+  /** Timed rounds (each round runs every runtime once, interleaved). */
+  readonly rounds: number;
+  /** Untimed runs per runtime before the first round (V8 tiers wasm up meanwhile). */
+  readonly warmups: number;
+  /** What the outputs are checked against: the IR interpreter, or onnxruntime-web's output where the interpreter would take too long. */
+  readonly reference: 'interpreter' | 'onnxruntime-web';
+  /** The target speed-up over onnxruntime-web, when the project set one. */
+  readonly targetVsOrt?: number;
+}
+
+/** The long-context run: the attention core at a length only a streaming kernel fits in memory. */
+export interface LongContextCase {
+  readonly spec: AttentionSpec;
+  /** The length the session is warmed up at (the same compiled program, symbolic `seq`). */
+  readonly warmupSeq: number;
+  /** The scratch-memory target in bytes. */
+  readonly scratchTargetBytes: number;
+}
+
+/** Everything one run of the benchmark does. */
+export interface BenchPlan {
+  readonly quick: boolean;
+  readonly cases: readonly BenchCase[];
+  readonly longContext: LongContextCase;
+  /** The case whose session creation + first run is timed as "time to first result". */
+  readonly firstResultCaseId: string;
+}
+
+/** FLOPs of the attention core: 4·B·H·S²·D (two S×S×D matrix products), halved when causal. */
+export function attentionFlops(spec: AttentionSpec): number {
+  const full = 4 * spec.heads * spec.seq * spec.seq * spec.headSize;
+  return spec.causal ? full / 2 : full;
+}
+
+/** FLOPs of the MHA block: the attention core plus the four E×E projections, 4·2·S·E². */
+export function mhaBlockFlops(spec: MhaBlockSpec): number {
+  const headSize = spec.modelWidth / spec.heads;
+  return attentionFlops({ kind: 'attention', heads: spec.heads, seq: spec.seq, headSize, causal: false }) + 8 * spec.seq * spec.modelWidth ** 2;
+}
+
+/** FLOPs of a case's computation. */
+export function caseFlops(spec: AttentionSpec | MhaBlockSpec): number {
+  return spec.kind === 'attention' ? attentionFlops(spec) : mhaBlockFlops(spec);
+}
+
+/** The FLOP formulas, as the report states them. */
+export const FLOP_FORMULAS = {
+  attention: '4·B·H·S²·D (halved for causal)',
+  mhaBlock: '4·B·H·S²·D + 4·2·B·S·E² (the Q, K, V and output projections)',
+} as const;
+
+function attention(seq: number, heads: number, causal: boolean, extra: Partial<BenchCase> & { rounds: number; warmups: number }): BenchCase {
+  const spec: AttentionSpec = { kind: 'attention', heads, seq, headSize: 64, causal };
+  const label = `attention${causal ? ' causal' : ''} S=${seq} H=${heads} D=64`;
+  return { id: `attention${causal ? '-causal' : ''}-s${seq}`, label, spec, reference: 'interpreter', ...extra };
+}
+
+function mhaBlock(seq: number, modelWidth: number, heads: number, extra: Partial<BenchCase> & { rounds: number; warmups: number }): BenchCase {
+  const spec: MhaBlockSpec = { kind: 'mha-block', heads, seq, modelWidth };
+  return { id: `mha-block-s${seq}`, label: `MHA block S=${seq} E=${modelWidth} H=${heads}`, spec, reference: 'interpreter', ...extra };
+}
+
+/** The full benchmark (issue 5): about four minutes on a 2-vCPU machine. */
+export const FULL_PLAN: BenchPlan = {
+  quick: false,
+  cases: [
+    attention(128, 12, false, { rounds: 30, warmups: 10 }),
+    attention(512, 12, false, { rounds: 12, warmups: 4, targetVsOrt: 1.5 }),
+    attention(2048, 12, false, { rounds: 4, warmups: 2 }),
+    attention(1024, 8, true, { rounds: 8, warmups: 3, targetVsOrt: 2 }),
+    mhaBlock(512, 768, 12, { rounds: 8, warmups: 3, targetVsOrt: 1.3 }),
+  ],
+  longContext: {
+    spec: { kind: 'attention', heads: 12, seq: 16384, headSize: 64, causal: false },
+    warmupSeq: 1024,
+    scratchTargetBytes: 64 * 2 ** 20,
+  },
+  firstResultCaseId: 'attention-s512',
+};
+
+/** `--quick`: small sizes and few rounds, for the smoke test (its numbers mean little). */
+export const QUICK_PLAN: BenchPlan = {
+  quick: true,
+  cases: [
+    attention(64, 4, false, { rounds: 3, warmups: 1 }),
+    attention(128, 4, true, { rounds: 3, warmups: 1 }),
+    mhaBlock(64, 128, 4, { rounds: 3, warmups: 1 }),
+  ],
+  longContext: {
+    spec: { kind: 'attention', heads: 4, seq: 1024, headSize: 64, causal: false },
+    warmupSeq: 128,
+    scratchTargetBytes: 64 * 2 ** 20,
+  },
+  firstResultCaseId: 'attention-s64',
+};

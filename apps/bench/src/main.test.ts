@@ -1,0 +1,70 @@
+/**
+ * Smoke test: runs the built benchmark with --quick and checks the report's
+ * shape: the table headings, a measured time for every peer on every case
+ * (Ladon: a time or "not available: <reason>"), outputs that agree with the
+ * reference, and the files written. It never judges speed.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QUICK_PLAN } from './cases.js';
+import { SPEED_HEADINGS } from './report-tables.js';
+
+const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const PEERS = ['onnxruntime-web', 'tfjs-backend-wasm'];
+const LADON = 'Ladon (wasm)';
+
+let outDirectory: string;
+let run: { status: number | null; stdout: string; stderr: string };
+
+/** The cells of the speed-table rows of one case. */
+function rowsOf(stdout: string, label: string): string[][] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.startsWith(`| ${label} |`))
+    .map((line) => line.split(' | ').map((cell) => cell.replace(/^\| |\s\|$/g, '').trim()));
+}
+
+beforeAll(() => {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build the bench first (npm run build)`);
+  outDirectory = mkdtempSync(path.join(os.tmpdir(), 'ladon-bench-'));
+  const result = spawnSync(process.execPath, [MAIN, '--quick', '--out', outDirectory], { encoding: 'utf8', timeout: 110_000 });
+  run = { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}, 120_000);
+
+afterAll(() => rmSync(outDirectory, { recursive: true, force: true }));
+
+describe('npm run bench -- --quick', () => {
+  it('finishes, with progress on stderr and the table headings on stdout', () => {
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toContain('[bench] ');
+    expect(run.stdout).toContain(`| ${SPEED_HEADINGS.join(' | ')} |`);
+    expect(run.stdout).toContain('| runtime | time to first result |');
+  });
+
+  it('has a measured time for every peer on every case, and a time or a reason for Ladon', () => {
+    for (const benchCase of QUICK_PLAN.cases) {
+      const rows = rowsOf(run.stdout, benchCase.label);
+      expect(rows.map((row) => row[1])).toEqual([LADON, ...PEERS]);
+      for (const row of rows) {
+        const median = row[2];
+        if (row[1] === LADON && median.startsWith('not available: ')) continue;
+        expect(Number.parseFloat(median), `${benchCase.label} ${row[1]}: ${median}`).toBeGreaterThan(0);
+        expect(Number.parseFloat(row[7]), `${benchCase.label} ${row[1]} max abs err`).toBeLessThan(1e-3);
+      }
+    }
+  });
+
+  it('writes RESULTS.md referencing the SVG chart', () => {
+    const markdown = readFileSync(path.join(outDirectory, 'RESULTS.md'), 'utf8');
+    expect(markdown).toContain('## Machine');
+    expect(markdown).toContain('](results.svg)');
+    expect(markdown).toMatch(/`onnxruntime-web` \d+\.\d+\.\d+/);
+    const svg = readFileSync(path.join(outDirectory, 'results.svg'), 'utf8');
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+  });
+});

@@ -1,0 +1,35 @@
+/**
+ * `npm run bench`: Ladon (wasm) against onnxruntime-web and
+ * tfjs-backend-wasm on the attention core and the MHA block, in one Node
+ * process; prints the tables and writes RESULTS.md and results.svg.
+ *
+ *   node apps/bench/dist/main.js [--quick] [--out DIR]
+ *
+ * --quick  small sizes and few rounds (the smoke test's run)
+ * --out    where RESULTS.md and results.svg go (default: apps/bench)
+ * Progress lines go to stderr; the tables to stdout.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { progressToStderr, runBenchmark } from './bench.js';
+import { FULL_PLAN, QUICK_PLAN } from './cases.js';
+import { parseArguments } from './options.js';
+import { CHART_FILE, consoleSummary, resultsMarkdown } from './report.js';
+import { resultsSvg } from './report-svg.js';
+
+async function main(): Promise<void> {
+  const benchDirectory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const options = parseArguments(process.argv.slice(2), benchDirectory);
+  const results = await runBenchmark(options.quick ? QUICK_PLAN : FULL_PLAN);
+  process.stdout.write(consoleSummary(results));
+  mkdirSync(options.outDirectory, { recursive: true });
+  writeFileSync(path.join(options.outDirectory, 'RESULTS.md'), resultsMarkdown(results));
+  writeFileSync(path.join(options.outDirectory, CHART_FILE), resultsSvg(results));
+  progressToStderr(`wrote ${path.join(options.outDirectory, 'RESULTS.md')} and ${CHART_FILE} in ${results.durationSeconds.toFixed(0)} s`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,126 @@
+/**
+ * The report: RESULTS.md (machine, versions, how each runtime runs, the
+ * tables, the targets, the chart) and the console summary.
+ */
+import { FLOP_FORMULAS } from './cases.js';
+import { formatBytes } from './report-format.js';
+import { bundleTable, firstResultTable, longContextTable, speedTable, targetChecks, targetTable } from './report-tables.js';
+import type { BenchResults } from './results.js';
+
+/** The file name of the chart, beside RESULTS.md. */
+export const CHART_FILE = 'results.svg';
+
+function machineSection(results: BenchResults): string {
+  const { machine } = results;
+  const flags = machine.nodeFlags.length > 0 ? machine.nodeFlags.join(' ') : 'none';
+  return [
+    `- CPU: ${machine.cpuModel}, ${machine.cores} cores visible (${machine.memoryGiB} GiB memory)`,
+    `- Node ${machine.node}; V8 wasm flags: ${flags}; relaxed SIMD (FMA) available to Ladon: ${machine.relaxedSimd ? 'yes' : 'no'}`,
+    `- Run: ${results.startedAt.toISOString()}, ${results.durationSeconds.toFixed(0)} s${results.plan.quick ? ', --quick (small sizes, few rounds: a smoke run, not a measurement)' : ''}`,
+    '',
+    ...Object.entries(machine.packages).map(([name, version]) => `- \`${name}\` ${version}`),
+  ].join('\n');
+}
+
+function methodSection(results: BenchResults): string {
+  return [
+    ...results.setups.map((entry) => `- **${entry.runtime}**: ${entry.setup}`),
+    '',
+    'All runtimes run in one Node process on the same seeded inputs. Each is warmed up before timing (V8 first runs new',
+    'wasm in its baseline tier); then every round runs each runtime once, in an order that rotates each round, so drift',
+    'in machine speed falls on all alike. Times are wall clock around one `run` call, including copying the inputs in',
+    'and the output out. `vs ORT` is onnxruntime-web’s median divided by the runtime’s median (above 1 = faster).',
+    '`max abs err` compares the first output with the reference named in the last column.',
+    '',
+    `FLOPs: attention core ${FLOP_FORMULAS.attention}; MHA block ${FLOP_FORMULAS.mhaBlock}.`,
+    'Legend: B batch (1), H heads, S sequence length, D head size, E model width.',
+  ].join('\n');
+}
+
+/** What is not equal between the runtimes, so the numbers are read right. */
+const CAVEATS = [
+  'Causal: every runtime is credited the halved FLOP count, but onnxruntime-web and tfjs compute all S² scores and then mask them, so their GFLOP/s there is useful work per second, not what their kernels execute.',
+  'SIMD: onnxruntime-web ships one plain-SIMD wasm build; Ladon uses relaxed-SIMD FMA only when V8 allows it (on Node 20: `node --experimental-wasm-relaxed-simd apps/bench/dist/main.js`), shown under Machine.',
+  'tfjs has no LayerNorm and no fused masking: the MHA block composes LayerNorm from mean/variance ops, and causal masking adds a -∞ upper triangle instead of a Where.',
+  'Time to first result is one cold try per runtime in one process, in the order onnxruntime-web, tfjs, Ladon; the harness had already imported @ladon/ir (it builds the graphs), so Ladon\'s time leaves out loading it.',
+  'The long-context run is a single timed run after a warm-up at a short length on the same program; onnxruntime-web is tried in a worker thread with a time limit.',
+  'This machine is shared and noisy (absolute times drift by about ±20% between runs): compare ratios within one run; the IQR column shows the spread.',
+];
+
+function targetsSection(results: BenchResults): string {
+  const checks = targetChecks(results);
+  if (checks.length === 0) return 'Targets are checked only by the full run (`npm run bench` without `--quick`).';
+  return targetTable(checks);
+}
+
+function footprintSection(results: BenchResults): string {
+  const { label, onnxBytes, programBytes } = results.firstResultCase;
+  const programLine = programBytes === undefined ? 'not available (no compiled program)' : formatBytes(programBytes);
+  return [
+    'What an application downloads to run a model (raw and gzip -9 per file):',
+    '',
+    bundleTable(results),
+    '',
+    `Model files for ${label}: ONNX ${formatBytes(onnxBytes)}; Ladon's compiled program (with its wasm kernels) ${programLine}.`,
+    '',
+    `Time to first result on ${label} (measured first in the process, one try each, so noisy):`,
+    '',
+    firstResultTable(results),
+  ].join('\n');
+}
+
+/** RESULTS.md. */
+export function resultsMarkdown(results: BenchResults): string {
+  return [
+    '# Ladon benchmark results',
+    '',
+    'Written by `npm run bench` (apps/bench); do not edit by hand.',
+    '',
+    '## Machine',
+    '',
+    machineSection(results),
+    '',
+    '## How each runtime runs',
+    '',
+    methodSection(results),
+    '',
+    '## Speed',
+    '',
+    speedTable(results),
+    '',
+    `![GFLOP/s per case and runtime](${CHART_FILE})`,
+    '',
+    '## Long context',
+    '',
+    longContextTable(results),
+    '',
+    '## Footprint',
+    '',
+    footprintSection(results),
+    '',
+    '## Targets',
+    '',
+    targetsSection(results),
+    '',
+    '## Caveats',
+    '',
+    ...CAVEATS.map((caveat) => `- ${caveat}`),
+    '',
+  ].join('\n');
+}
+
+/** The console summary: the same tables without the prose. */
+export function consoleSummary(results: BenchResults): string {
+  return [
+    speedTable(results),
+    '',
+    longContextTable(results),
+    '',
+    bundleTable(results),
+    '',
+    firstResultTable(results),
+    '',
+    targetsSection(results),
+    '',
+  ].join('\n');
+}
