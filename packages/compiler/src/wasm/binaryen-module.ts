@@ -84,9 +84,10 @@ export class WasmModule {
     if (!this.module.validate()) {
       throw new LadonError('E_COMPILE', `binaryen rejected the generated module:\n${this.module.emitText().slice(0, 2000)}`);
     }
-    this.binaryen.setOptimizeLevel(3);
+    const level = Number(globalThis.process?.env?.LADON_WASM_OPT ?? 3);
+    this.binaryen.setOptimizeLevel(level);
     this.binaryen.setShrinkLevel(0);
-    this.module.optimize();
+    if (level > 0) this.module.optimize();
     const binary = new Uint8Array(this.module.emitBinary());
     const text = this.module.emitText();
     this.module.dispose();
@@ -371,7 +372,7 @@ export class FunctionBuilder {
     const m = this.m;
     return {
       /** An i64 constant from a safe integer in the i32 range. */
-      const: (value: number) => m.i64.const(value | 0, value < 0 ? -1 : 0),
+      const: (value: number) => m.i64.const(BigInt(value | 0)),
       load: (pointer: Expr, offset = 0) => m.i64.load(offset, 8, pointer),
       store: (pointer: Expr, value: Expr, offset = 0) => m.i64.store(offset, 8, pointer, value),
       add: (a: Expr, b: Expr) => m.i64.add(a, b),
