@@ -168,9 +168,33 @@ describe('ladon run', () => {
   });
 });
 
+describe('ladon compile', () => {
+  it('writes a .ladon program that ladon run executes without the ONNX model, with the same results', async () => {
+    const caseDir = '../shared/conformance/onnx-attention/test_attention_4d_gqa_with_past_and_present';
+    const out = path.join(scratch, 'compiled');
+    const compiled = ladon('compile', `${caseDir}/model.onnx`, '--target', 'wasm', '-o', out);
+    expect(compiled.stderr).toBe('');
+    expect(compiled.stdout).toMatch(/^wrote .*model\.ladon: [\d.]+ KiB \(\d+ B wasm module \(\+ relaxed-SIMD variant\)/);
+    const results = path.join(scratch, 'compiled_out');
+    const ran = ladon('run', path.join(out, 'model.ladon'), '--inputs', `${caseDir}/test_data_set_0`, '--out', results);
+    expect(ran.stdout).toMatch(/wrote 3 outputs .*\(backend wasm\)/);
+    for (const index of [0, 1, 2]) {
+      const got = await readTensorFile(path.join(results, `output_${index}.pb`));
+      const expected = await readTensorFile(path.join(REPO_ROOT, caseDir, `test_data_set_0/output_${index}.pb`));
+      const data = expected.tensor.data as Float32Array;
+      expect(got.name).toBe(expected.name);
+      expect(Math.max(...(got.tensor.data as Float32Array).map((value, i) => Math.abs(value - data[i])))).toBeLessThan(1e-5);
+    }
+  });
+
+  it('requires a target', () => {
+    expect(ladon('compile', `${SEED_BLOCK}/model.onnx`, '-o', scratch).status).toBe(2);
+  });
+});
+
 describe('command line usage', () => {
   it('has --help for every command', () => {
-    for (const command of [[], ['check'], ['run'], ['inspect']]) {
+    for (const command of [[], ['check'], ['run'], ['inspect'], ['compile']]) {
       const outcome = ladon(...command, '--help');
       expect(outcome.status).toBe(0);
       expect(outcome.stdout).toMatch(/^Usage: ladon/);

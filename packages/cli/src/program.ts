@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BACKEND_CHOICES } from './backends.js';
 import { checkCommand } from './commands/check.js';
+import { compileCommand } from './commands/compile.js';
 import { inspectCommand } from './commands/inspect.js';
 import { runCommand } from './commands/run.js';
 import type { CliIO } from './io.js';
@@ -53,7 +54,7 @@ function addRun(program: Command, io: CliIO, state: ExitState): void {
   program
     .command('run')
     .description('run a model on input_<i>.pb tensors (ONNX TensorProto, bound by name)')
-    .argument('<model>', 'an .onnx file')
+    .argument('<model>', 'an .onnx file, or a .ladon program from `ladon compile`')
     .requiredOption('--inputs <dir>', 'directory holding input_<i>.pb files')
     .addOption(backendOption())
     .option('--out <dir>', 'write output_<i>.pb files here (default: print a summary of each output)')
@@ -74,6 +75,18 @@ function addInspect(program: Command, io: CliIO, state: ExitState): void {
     });
 }
 
+function addCompile(program: Command, io: CliIO, state: ExitState): void {
+  program
+    .command('compile')
+    .description('compile ahead of time: write OUT_DIR/<model>.ladon, which @ladon/runtime runs without the compiler')
+    .argument('<model>', 'an .onnx file')
+    .addOption(new Option('--target <target>', 'wasm (WebAssembly SIMD) or wgsl (WebGPU)').choices(['wasm', 'wgsl']).makeOptionMandatory())
+    .requiredOption('-o, --out <dir>', 'directory to write the .ladon program to')
+    .action(async (model: string, options) => {
+      state.exitCode = await compileCommand(model, options, io);
+    });
+}
+
 /** The `ladon` program. Parse errors throw (exitOverride); output goes to `io`. */
 export function createProgram(io: CliIO, state: ExitState): Command {
   const program = new Command('ladon')
@@ -85,5 +98,6 @@ export function createProgram(io: CliIO, state: ExitState): Command {
   addCheck(program, io, state);
   addRun(program, io, state);
   addInspect(program, io, state);
+  addCompile(program, io, state);
   return program;
 }

@@ -3,9 +3,11 @@
  * `input_<i>.pb` tensors of DIR (bound by name) to the model, then writes
  * `output_<i>.pb` files to `--out`, or prints a summary of each output.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { deserializeProgram, Graph, type Program, type Tensor } from '@ladon/ir';
 import { loadOnnxFile, readTensorDirectory, writeTensorFile, FileAccessError } from '@ladon/onnx/node';
+import { Session } from '@ladon/runtime';
 import { selectBackend, type BackendChoice } from '../backends.js';
 import { EXIT_OK } from '../errors.js';
 import { summarizeTensor } from '../format.js';
@@ -26,24 +28,51 @@ async function makeDirectory(directory: string): Promise<void> {
   }
 }
 
-/** Runs `ladon run`; returns the exit code. */
-export async function runCommand(modelFile: string, options: RunOptions, io: CliIO): Promise<number> {
-  const backend = selectBackend(options.backend);
-  const { graph } = await loadOnnxFile(modelFile);
+/** A .ladon program as a graph-shaped stand-in: the input/output names and types are all `run` needs to bind files. */
+function programSignature(program: Program): Graph {
+  const graph = new Graph(program.name);
+  for (const tensor of [...program.inputs, ...program.outputs]) {
+    const buffer = program.buffers[tensor.buffer];
+    graph.values.set(tensor.name, { name: tensor.name, type: { dtype: buffer.dtype, shape: buffer.shape } });
+  }
+  graph.inputs = program.inputs.map((input) => input.name);
+  graph.outputs = program.outputs.map((output) => output.name);
+  return graph;
+}
+
+async function runProgram(file: string, options: RunOptions): Promise<{ graph: Graph; outputs: Record<string, Tensor>; backend: string }> {
+  const program = deserializeProgram(new Uint8Array(await readFile(file)), file);
+  const graph = programSignature(program);
   const feeds = await readTensorDirectory(options.inputs, graph, 'input');
-  const prepared = await backend.prepare(graph);
-  let outputs;
+  const backend = options.backend === 'auto' || options.backend === 'reference' ? (program.target === 'wasm' ? 'wasm' : 'webgpu') : options.backend;
+  const session = await Session.create(program, { backend });
   try {
-    outputs = await prepared.run(feeds);
+    return { graph, outputs: await session.run(feeds), backend: session.backend };
+  } finally {
+    session.dispose();
+  }
+}
+
+async function runModel(file: string, options: RunOptions): Promise<{ graph: Graph; outputs: Record<string, Tensor>; backend: string }> {
+  const { graph } = await loadOnnxFile(file);
+  const feeds = await readTensorDirectory(options.inputs, graph, 'input');
+  const prepared = await selectBackend(options.backend).prepare(graph);
+  try {
+    return { graph, outputs: await prepared.run(feeds), backend: prepared.backend };
   } finally {
     prepared.dispose();
   }
+}
+
+/** Runs `ladon run`; returns the exit code. */
+export async function runCommand(modelFile: string, options: RunOptions, io: CliIO): Promise<number> {
+  const { graph, outputs, backend } = modelFile.endsWith('.ladon') ? await runProgram(modelFile, options) : await runModel(modelFile, options);
   if (options.out !== undefined) {
     await makeDirectory(options.out);
     for (const [index, name] of graph.outputs.entries()) {
       await writeTensorFile(path.join(options.out, `output_${index}.pb`), name, outputs[name]);
     }
-    io.stdout.write(`wrote ${graph.outputs.length} output${graph.outputs.length === 1 ? '' : 's'} to ${options.out} (backend ${backend.name})\n`);
+    io.stdout.write(`wrote ${graph.outputs.length} output${graph.outputs.length === 1 ? '' : 's'} to ${options.out} (backend ${backend})\n`);
     return EXIT_OK;
   }
   for (const name of graph.outputs) io.stdout.write(`${summarizeTensor(name, outputs[name])}\n`);
