@@ -13,8 +13,26 @@ export interface SeedBlockSizes {
   readonly heads: number;
 }
 
-/** Builds the seed block with weights drawn from `seed` (PyTorch-like uniform init scale). */
-export function buildSeedBlock(sizes: SeedBlockSizes = { dModel: 64, heads: 8 }, seed = 1): Graph {
+/** softmax(QKᵀ/√d with padded keys (mask 0) set to -1e9), as an exporter writes it. */
+function maskedSoftmax(g: GraphBuilder, q: ValueRef, kT: ValueRef, mask: ValueRef, headSize: number): ValueRef {
+  const scores = g.op('Div', [g.op('MatMul', [q, kT]), g.scalar(Math.sqrt(headSize))]);
+  const padded = g.op('Equal', [mask, g.constant(tensor('i64', [], [0]))]);
+  const masked = g.op('Where', [padded, g.scalar(-1e9), scores]);
+  return g.op('Softmax', [masked], { axis: -1 });
+}
+
+/** What else the seed block graph shows besides its output `y`. */
+export interface SeedBlockOutputs {
+  /** Also output the softmax probabilities as `attention_weights` [batch, heads, seq, seq]. */
+  readonly attentionWeights?: boolean;
+}
+
+/**
+ * Builds the seed block with weights drawn from `seed` (PyTorch-like uniform init scale).
+ * With `outputs.attentionWeights` the softmax is a graph output too; the
+ * compiler still fuses the attention and returns the weights from it.
+ */
+export function buildSeedBlock(sizes: SeedBlockSizes = { dModel: 64, heads: 8 }, seed = 1, outputs: SeedBlockOutputs = {}): Graph {
   const { dModel, heads } = sizes;
   const headSize = dModel / heads;
   const uniform = mulberry32(seed);
@@ -34,10 +52,7 @@ export function buildSeedBlock(sizes: SeedBlockSizes = { dModel: 64, heads: 8 },
   const q = splitHeads(linear(x, 'q_proj'), [0, 2, 1, 3]);
   const kT = splitHeads(linear(x, 'k_proj'), [0, 2, 3, 1]);
   const v = splitHeads(linear(x, 'v_proj'), [0, 2, 1, 3]);
-  const scores = g.op('Div', [g.op('MatMul', [q, kT]), g.scalar(Math.sqrt(headSize))]);
-  const padded = g.op('Equal', [mask, g.constant(tensor('i64', [], [0]))]);
-  const masked = g.op('Where', [padded, g.scalar(-1e9), scores]);
-  const weights = g.op('Softmax', [masked], { axis: -1 });
+  const weights = maskedSoftmax(g, q, kT, mask, headSize);
   const context = g.op('MatMul', [weights, v]);
   const merged = g.op('Reshape', [g.op('Transpose', [context], { perm: [0, 2, 1, 3] }), g.ints([0, 0, dModel])]);
   const projected = linear(merged, 'out_proj');
@@ -45,5 +60,6 @@ export function buildSeedBlock(sizes: SeedBlockSizes = { dModel: 64, heads: 8 },
   const gamma = g.constant(tensor('f32', [dModel], normals(uniform, dModel, 0.1).map((n) => 1 + n)), 'norm.weight');
   const beta = weight('norm.bias', [dModel], 0.1);
   g.output(g.op('LayerNormalization', [residual, gamma, beta], { axis: -1, epsilon: 1e-5 }), 'y');
+  if (outputs.attentionWeights) g.output(weights, 'attention_weights');
   return g.build();
 }

@@ -1,0 +1,15 @@
+// The browser demo: index.html + src/browser. `generated/` (written by
+// src/node/precompile-programs.ts, not committed) is served as the public
+// directory, so the precompiled programs land beside the page in dist/demo.
+import { defineConfig } from 'vite';
+
+/** COOP/COEP, so the page is cross-origin isolated (shared wasm memory needs it). */
+const isolationHeaders = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
+export default defineConfig({
+  base: './',
+  publicDir: 'generated',
+  build: { outDir: 'dist/demo', emptyOutDir: true, target: 'es2022' },
+  server: { headers: isolationHeaders },
+  preview: { headers: isolationHeaders },
+});
