@@ -1,0 +1,66 @@
+import { Session } from '@ladon/runtime';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { attention, clearCompiledCache, compiledCacheStats } from './index.js';
+import { BACKENDS, expectClose, random, randomTensor, referenceAttention } from '../test/support.js';
+
+const next = random(5);
+
+/** q [batch, 2, seq, 8], k and v [batch, 2, keys, 8]. */
+function inputs(batch: number, seq: number, keys: number) {
+  return { q: randomTensor(next, [batch, 2, seq, 8]), k: randomTensor(next, [batch, 2, keys, 8]), v: randomTensor(next, [batch, 2, keys, 8]) };
+}
+
+describe.each(BACKENDS)('the compiled-program cache on %s', (backend) => {
+  beforeEach(() => clearCompiledCache());
+  afterEach(() => vi.restoreAllMocks());
+
+  it('compiles once per signature and reuses the program for other batch sizes and lengths', async () => {
+    const create = vi.spyOn(Session, 'create');
+    const before = compiledCacheStats();
+    for (const [batch, seq, keys] of [[1, 3, 5], [1, 4, 9], [3, 1, 2], [2, 6, 6]]) {
+      const { q, k, v } = inputs(batch, seq, keys);
+      const output = await attention(q, k, v, { backend });
+      expectClose(output, referenceAttention({ q, k, v }, {})[0], `batch ${batch}, seq ${seq}, keys ${keys}`);
+    }
+    expect(create).toHaveBeenCalledTimes(1);
+    const after = compiledCacheStats();
+    expect(after.compiles - before.compiles).toBe(1);
+    expect(after.hits - before.hits).toBe(3);
+    expect(after.size).toBe(1);
+  });
+
+  it('compiles again when the signature changes (options, mask layout)', async () => {
+    const before = compiledCacheStats().compiles;
+    const { q, k, v } = inputs(1, 3, 3);
+    await attention(q, k, v, { backend });
+    await attention(q, k, v, { backend, causal: true });
+    await attention(q, k, v, { backend, causal: true });
+    const mask = randomTensor(next, [1, 1, 3, 3]);
+    await attention(q, k, v, { backend, mask });
+    await attention(q, k, v, { backend, mask: randomTensor(next, [1, 2, 3, 3]) });
+    expect(compiledCacheStats().compiles - before).toBe(4);
+  });
+
+  it('compiles once when concurrent calls share a new signature', async () => {
+    const create = vi.spyOn(Session, 'create');
+    const calls = [2, 3, 4].map((seq) => {
+      const { q, k, v } = inputs(1, seq, seq);
+      return attention(q, k, v, { backend, scale: 0.25 });
+    });
+    const outputs = await Promise.all(calls);
+    expect(outputs.map((output) => output.shape[2])).toEqual([2, 3, 4]);
+    expect(create).toHaveBeenCalledTimes(1);
+  });
+
+  it('clearCompiledCache() disposes the sessions; the next call compiles again', async () => {
+    const { q, k, v } = inputs(1, 2, 2);
+    await attention(q, k, v, { backend });
+    const dispose = vi.spyOn(Session.prototype, 'dispose');
+    clearCompiledCache();
+    expect(compiledCacheStats().size).toBe(0);
+    await vi.waitFor(() => expect(dispose).toHaveBeenCalledTimes(1));
+    const before = compiledCacheStats().compiles;
+    await attention(q, k, v, { backend });
+    expect(compiledCacheStats().compiles - before).toBe(1);
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * The compiled-program cache. An op describes what it needs as a signature
+ * string (backend, declared input types, attributes); the first call with a
+ * signature builds the IR graph, compiles it and loads it into a Session,
+ * and every later call with the same signature runs that Session again.
+ * Runs on one session are queued one after another, so concurrent calls
+ * never share a backend's buffers.
+ */
+import type { Graph, Tensor } from '@ladon/ir';
+import { Session, type BackendName } from '@ladon/runtime';
+
+/** How a cache has been used: compiles (misses), reuses (hits) and live sessions. */
+export interface CompiledCacheStats {
+  /** Programs compiled (and sessions created) so far: one per new signature. */
+  readonly compiles: number;
+  /** Calls that reused an already compiled program. */
+  readonly hits: number;
+  /** Sessions currently held. */
+  readonly size: number;
+}
+
+interface CacheEntry {
+  readonly session: Promise<Session>;
+  /** The tail of this session's run queue. */
+  queue: Promise<unknown>;
+}
+
+/** Sessions by signature, created on first use. */
+export class ProgramCache {
+  private readonly entries = new Map<string, CacheEntry>();
+  private compiles = 0;
+  private hits = 0;
+
+  /**
+   * Runs the program for `signature` on `feeds`, compiling `build()` for
+   * `backend` first when the signature is new.
+   */
+  async run(signature: string, backend: BackendName, build: () => Graph, feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
+    const entry = this.entryFor(signature, backend, build);
+    const result = entry.queue.then(async () => (await entry.session).run(feeds));
+    entry.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Counts of compiles, hits and live sessions. */
+  stats(): CompiledCacheStats {
+    return { compiles: this.compiles, hits: this.hits, size: this.entries.size };
+  }
+
+  /** Disposes every session and forgets every signature (the counters are kept). */
+  clear(): void {
+    const entries = [...this.entries.values()];
+    this.entries.clear();
+    for (const entry of entries) {
+      void entry.queue.then(() => entry.session).then(
+        (session) => session.dispose(),
+        () => undefined,
+      );
+    }
+  }
+
+  private entryFor(signature: string, backend: BackendName, build: () => Graph): CacheEntry {
+    const cached = this.entries.get(signature);
+    if (cached) {
+      this.hits++;
+      return cached;
+    }
+    this.compiles++;
+    const session = createSession(build, backend);
+    const entry: CacheEntry = { session, queue: Promise.resolve() };
+    this.entries.set(signature, entry);
+    // A failed compile is not cached: the next call tries again (and reports the error again).
+    session.catch(() => {
+      if (this.entries.get(signature) === entry) this.entries.delete(signature);
+    });
+    return entry;
+  }
+}
+
+async function createSession(build: () => Graph, backend: BackendName): Promise<Session> {
+  return Session.create(build(), { backend });
+}
