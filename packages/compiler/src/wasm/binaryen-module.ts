@@ -8,7 +8,9 @@
  */
 import { LadonError } from '@ladon/ir';
 
-type Binaryen = typeof import('binaryen').default;
+import type BinaryenDefault from 'binaryen';
+
+type Binaryen = typeof BinaryenDefault;
 type BinaryenModule = InstanceType<Binaryen['Module']>;
 
 /**
@@ -448,6 +450,9 @@ export class FunctionBuilder {
       xor: (a: Expr, b: Expr) => m.v128.xor(a, b),
       /** `a & ~b`. */
       andNot: (a: Expr, b: Expr) => m.v128.andnot(a, b),
+      /** Picks four 32-bit lanes from the eight of `a` (0-3) and `b` (4-7). */
+      shuffle32: (a: Expr, b: Expr, lanes: readonly [number, number, number, number]) =>
+        m.i8x16.shuffle(a, b, lanes.flatMap((lane) => [4 * lane, 4 * lane + 1, 4 * lane + 2, 4 * lane + 3])),
     };
   }
 }

@@ -1,0 +1,127 @@
+/**
+ * The runtime in a browser: an ESM bundle of @ladon/runtime (built here with
+ * esbuild) is served from localhost by a tiny node:http server with a
+ * Program compiled in Node (serializeProgram) and its inputs; headless
+ * Chromium (playwright-core, /usr/bin/chromium with --enable-unsafe-webgpu,
+ * SwiftShader) loads them, runs the attention block on WebGPU through
+ * Session, and the outputs must match the reference interpreter. Without
+ * Chromium or an adapter in it the test skips with the reason, and fails
+ * when CI is set.
+ */
+import { compileProgram } from '@ladon/compiler';
+import { interpret, serializeProgram, tensor, type DType, type Tensor } from '@ladon/ir';
+import { loadTestCase } from '@ladon/onnx/node';
+import { build } from 'esbuild';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { describe, it, type TestContext } from 'vitest';
+import { expectOutputs } from '../webgpu/gpu-support.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu'];
+const RUNTIME_ENTRY = fileURLToPath(new URL('../../src/index.ts', import.meta.url));
+const MODEL = fileURLToPath(new URL('../../../../../shared/fixtures/torch-export/seed_mha_block', import.meta.url));
+
+/** A tensor as JSON (i64 as numbers). */
+interface JsonTensor {
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly data: readonly number[];
+}
+
+function toJson(value: Tensor): JsonTensor {
+  return { dtype: value.dtype, shape: value.shape, data: Array.from(value.data as ArrayLike<number | bigint>, Number) };
+}
+
+async function bundleRuntime(): Promise<string> {
+  const result = await build({
+    entryPoints: [RUNTIME_ENTRY],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    external: ['@ladon/compiler', '@ladon/onnx', 'webgpu', 'node:*'],
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0].text;
+}
+
+function serve(files: Readonly<Record<string, { type: string; body: string | Uint8Array }>>): Promise<Server> {
+  const server = createServer((request, response) => {
+    const file = files[request.url ?? ''];
+    if (!file) return void response.writeHead(404).end();
+    response.writeHead(200, { 'content-type': file.type }).end(file.body);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+/**
+ * The page's module script (plain JavaScript, served as is): loads the
+ * runtime bundle, runs the program on WebGPU, and leaves the outputs (or why
+ * it could not run) in `window.ladonResult`.
+ */
+const PAGE_SCRIPT = `
+import { Session, tensor } from '/runtime.js';
+async function run() {
+  if (!navigator.gpu || !(await navigator.gpu.requestAdapter())) return 'no WebGPU adapter in Chromium';
+  const bytes = new Uint8Array(await (await fetch('/program.ladon')).arrayBuffer());
+  const inputs = await (await fetch('/inputs.json')).json();
+  const session = await Session.create(bytes, { backend: 'webgpu' });
+  const feeds = {};
+  for (const [name, value] of Object.entries(inputs)) {
+    feeds[name] = tensor(value.dtype, value.shape, value.dtype === 'i64' ? value.data.map(BigInt) : value.data);
+  }
+  const outputs = await session.run(feeds);
+  session.dispose();
+  const result = {};
+  for (const [name, value] of Object.entries(outputs)) result[name] = { dtype: value.dtype, shape: value.shape, data: Array.from(value.data, Number) };
+  return result;
+}
+window.ladonResult = run().catch((error) => 'failed in the page: ' + error.name + ': ' + error.message);
+`;
+
+const PAGE = `<!doctype html><title>ladon webgpu</title><script type="module" src="/page.js"></script>`;
+
+function unavailable(context: TestContext, reason: string): void {
+  if (process.env.CI) throw new Error(`browser WebGPU test cannot run: ${reason}`);
+  console.warn(`skipping the browser WebGPU test: ${reason}`);
+  context.skip();
+}
+
+describe('the runtime bundle in headless Chromium', () => {
+  it('runs a precompiled attention block on WebGPU and matches the reference interpreter', async (context) => {
+    if (!existsSync(CHROMIUM)) return unavailable(context, `${CHROMIUM} is not installed`);
+    const testCase = await loadTestCase(MODEL);
+    const program = await compileProgram(testCase.model.graph, { target: 'wgsl' });
+    const inputs = testCase.dataSets[0].inputs;
+    const server = await serve({
+      '/': { type: 'text/html', body: PAGE },
+      '/page.js': { type: 'text/javascript', body: PAGE_SCRIPT },
+      '/runtime.js': { type: 'text/javascript', body: await bundleRuntime() },
+      '/program.ladon': { type: 'application/octet-stream', body: serializeProgram(program) },
+      '/inputs.json': { type: 'application/json', body: JSON.stringify(Object.fromEntries(Object.entries(inputs).map(([name, value]) => [name, toJson(value)]))) },
+    });
+    const profile = mkdtempSync(join(tmpdir(), 'ladon-chromium-'));
+    const browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      await page.waitForFunction(() => 'ladonResult' in window);
+      const result = (await page.evaluate(() => (window as unknown as { ladonResult: Promise<unknown> }).ladonResult)) as Record<string, JsonTensor> | string;
+      if (result === 'no WebGPU adapter in Chromium') return unavailable(context, result);
+      if (typeof result === 'string') throw new Error(result);
+      const got = Object.fromEntries(Object.entries(result).map(([name, value]) => [name, tensor(value.dtype, value.shape, value.data)]));
+      expectOutputs(got, interpret(testCase.model.graph, inputs), () => ({ rtol: 1e-4, atol: 1e-5 }));
+    } finally {
+      await browser.close();
+      server.close();
+      rmSync(profile, { recursive: true, force: true });
+    }
+  });
+});
