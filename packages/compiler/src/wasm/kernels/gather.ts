@@ -1,0 +1,66 @@
+/**
+ * Gather along one axis: data viewed as [outer, axisSize, inner], indices
+ * flattened to `count` values; output [outer, count, inner]. Each picked
+ * slice of `inner` elements is one row copy.
+ *
+ * Indices (i32 or i64) follow ONNX: negative values count from the end.
+ * Out-of-range indices are CLAMPED to [0, axisSize - 1] (the reference
+ * interpreter rejects them; a kernel cannot raise a readable error, and
+ * clamping never reads outside `data`). i64 indices beyond the i32 range
+ * saturate before clamping. With axisSize = 0 nothing is read.
+ *
+ * Parameters: data, indices, out, outer, axisSize, count, inner.
+ */
+import type { Expr, FunctionBuilder, Local } from '../binaryen-module.js';
+import type { KernelSpec } from '../kernel-set.js';
+import { copyRow } from './strided-copy.js';
+
+/** The Gather kernel for `elementBytes`-byte data and i32 or i64 indices. */
+export function gatherKernel(elementBytes: number, indexType: 'i32' | 'i64'): KernelSpec {
+  return {
+    name: `gather_e${elementBytes}_${indexType}`,
+    params: ['data', 'indices', 'out', 'outer', 'axisSize', 'count', 'inner'],
+    build(f) {
+      const i = f.i32;
+      const [outer, j, index, target, source] = ['outerIndex', 'j', 'index', 'target', 'source'].map((name) => f.local(name, 'i32'));
+      const rowBytes = f.local('sliceBytes', 'i32');
+      return [
+        rowBytes.set(i.mul(f.get('inner'), i.const(elementBytes))),
+        target.set(f.get('out')),
+        f.if(i.gt(f.get('axisSize'), i.const(0)), [
+          f.for(outer, i.const(0), f.get('outer'), 1, [
+            f.for(j, i.const(0), f.get('count'), 1, [
+              ...readIndex(f, index, j, indexType),
+              source.set(i.add(f.get('data'), i.mul(i.add(i.mul(outer.get(), f.get('axisSize')), index.get()), rowBytes.get()))),
+              ...copyRow(f, target, source, rowBytes.get()),
+              target.set(i.add(target.get(), rowBytes.get())),
+            ]),
+          ]),
+        ]),
+      ];
+    },
+  };
+}
+
+/** Sets `index` to indices[j], wrapped (negative from the end) and clamped into [0, axisSize). */
+function readIndex(f: FunctionBuilder, index: Local, j: Local, indexType: 'i32' | 'i64'): Expr[] {
+  const i = f.i32;
+  const statements: Expr[] = [];
+  if (indexType === 'i32') {
+    statements.push(index.set(i.load(i.add(f.get('indices'), i.shl(j.get(), 2)))));
+  } else {
+    const at = (): Expr => i.add(f.get('indices'), i.shl(j.get(), 3));
+    const high = f.local('indexHigh', 'i32');
+    // an i64 fits in i32 when its high word is the sign extension of the low word; else saturate
+    statements.push(
+      index.set(i.load(at())),
+      high.set(i.load(at(), 4)),
+      f.if(i.ne(high.get(), i.shrS(index.get(), 31)), [index.set(i.select(i.lt(high.get(), i.const(0)), i.const(-0x80000000), i.const(0x7fffffff)))]),
+    );
+  }
+  statements.push(
+    f.if(i.lt(index.get(), i.const(0)), [index.set(i.add(index.get(), f.get('axisSize')))]),
+    index.set(i.max(i.const(0), i.min(index.get(), i.sub(f.get('axisSize'), i.const(1))))),
+  );
+  return statements;
+}

@@ -1,0 +1,115 @@
+/**
+ * Softmax kernels, numerically stable like the reference: subtract the
+ * maximum, exponentiate (the vectorised exp of vector-exp.ts), divide by
+ * the sum. A slice that is all -inf gives NaN, as in the reference.
+ *
+ * - Last axis (`softmax_rows`): each row of `length` contiguous values,
+ *   four lanes at a time with a scalar tail (params x, y, rows, length).
+ * - Other axes (`softmax_columns`): [outer, length, inner] with the axis in
+ *   the middle; four neighbouring columns run in the lanes of one vector,
+ *   a tail of 1-3 columns runs one column per splat (params x, y, outer,
+ *   length, inner).
+ */
+import type { Expr, FunctionBuilder, Local } from '../binaryen-module.js';
+import type { KernelSpec } from '../kernel-set.js';
+import { vexpInto } from './vector-exp.js';
+
+/** Softmax along the last axis. */
+export const softmaxRowsKernel: KernelSpec = {
+  name: 'softmax_rows',
+  params: ['x', 'y', 'rows', 'length'],
+  build: buildRows,
+};
+
+function buildRows(f: FunctionBuilder): Expr[] {
+  const i = f.i32;
+  const v = f.f32x4;
+  const [row, j, x, y] = ['row', 'j', 'rowX', 'rowY'].map((name) => f.local(name, 'i32'));
+  const [accumulator, e] = [f.local('accumulator', 'v128'), f.local('e', 'v128')];
+  const [max, sum, scalarE] = [f.local('max', 'f32'), f.local('sum', 'f32'), f.local('scalarE', 'v128')];
+  const length = (): Expr => f.get('length');
+  const at = (base: Local): Expr => i.add(base.get(), i.shl(j.get(), 2));
+  const vectorLoop = (body: Expr[]): Expr => f.for(j, i.const(0), i.sub(length(), i.const(3)), 4, body);
+  const tailLoop = (body: Expr[]): Expr => f.for(j, j.get(), length(), 1, body);
+  return [
+    x.set(f.get('x')),
+    y.set(f.get('y')),
+    f.for(row, i.const(0), f.get('rows'), 1, [
+      // the maximum (NaN propagates)
+      accumulator.set(v.const(-Infinity)),
+      vectorLoop([accumulator.set(v.max(accumulator.get(), v.load(at(x))))]),
+      max.set(v.maxLanes(accumulator)),
+      tailLoop([max.set(f.f32.max(max.get(), f.f32.load(at(x))))]),
+      // e = exp(x - max) into y, and its sum
+      accumulator.set(v.zero()),
+      vectorLoop([...vexpInto(f, e, v.sub(v.load(at(x)), v.splat(max.get()))), v.store(at(y), e.get()), accumulator.set(v.add(accumulator.get(), e.get()))]),
+      sum.set(v.sum(accumulator)),
+      tailLoop([
+        ...vexpInto(f, scalarE, v.splat(f.f32.sub(f.f32.load(at(x)), max.get()))),
+        f.f32.store(at(y), v.extract(scalarE.get(), 0)),
+        sum.set(f.f32.add(sum.get(), v.extract(scalarE.get(), 0))),
+      ]),
+      // y /= sum
+      vectorLoop([v.store(at(y), v.div(v.load(at(y)), v.splat(sum.get())))]),
+      tailLoop([f.f32.store(at(y), f.f32.div(f.f32.load(at(y)), sum.get()))]),
+      x.set(i.add(x.get(), i.shl(length(), 2))),
+      y.set(i.add(y.get(), i.shl(length(), 2))),
+    ]),
+  ];
+}
+
+/** Softmax along an axis with `inner` elements after it. */
+export const softmaxColumnsKernel: KernelSpec = {
+  name: 'softmax_columns',
+  params: ['x', 'y', 'outer', 'length', 'inner'],
+  build: buildColumns,
+};
+
+interface ColumnLocals {
+  readonly base: Local;
+  readonly j: Local;
+  readonly stride: Local;
+  readonly max: Local;
+  readonly sum: Local;
+  readonly e: Local;
+}
+
+function buildColumns(f: FunctionBuilder): Expr[] {
+  const i = f.i32;
+  const [outer, column] = [f.local('outerIndex', 'i32'), f.local('column', 'i32')];
+  const locals: ColumnLocals = {
+    base: f.local('base', 'i32'),
+    j: f.local('j', 'i32'),
+    stride: f.local('stride', 'i32'),
+    max: f.local('max', 'v128'),
+    sum: f.local('sum', 'v128'),
+    e: f.local('e', 'v128'),
+  };
+  const blockBytes = (): Expr => i.mul(f.get('length'), locals.stride.get());
+  // byte offset of (outer, 0, column)
+  const setBase = (): Expr => locals.base.set(i.add(i.mul(outer.get(), blockBytes()), i.shl(column.get(), 2)));
+  return [
+    locals.stride.set(i.shl(f.get('inner'), 2)),
+    f.for(outer, i.const(0), f.get('outer'), 1, [
+      f.for(column, i.const(0), i.sub(f.get('inner'), i.const(3)), 4, [setBase(), ...columnBlock(f, locals, true)]),
+      f.for(column, column.get(), f.get('inner'), 1, [setBase(), ...columnBlock(f, locals, false)]),
+    ]),
+  ];
+}
+
+/** Softmax of four neighbouring columns (`wide`) or of one column in lane 0. */
+function columnBlock(f: FunctionBuilder, t: ColumnLocals, wide: boolean): Expr[] {
+  const i = f.i32;
+  const v = f.f32x4;
+  const at = (pointer: string): Expr => i.add(f.get(pointer), i.add(t.base.get(), i.mul(t.j.get(), t.stride.get())));
+  const load = (pointer: string): Expr => (wide ? v.load(at(pointer)) : v.loadSplat(at(pointer)));
+  const store = (value: Expr): Expr => (wide ? v.store(at('y'), value) : f.f32.store(at('y'), v.extract(value, 0)));
+  const loop = (body: Expr[]): Expr => f.for(t.j, i.const(0), f.get('length'), 1, body);
+  return [
+    t.max.set(v.const(-Infinity)),
+    loop([t.max.set(v.max(t.max.get(), load('x')))]),
+    t.sum.set(v.zero()),
+    loop([...vexpInto(f, t.e, v.sub(load('x'), t.max.get())), store(t.e.get()), t.sum.set(v.add(t.sum.get(), t.e.get()))]),
+    loop([store(v.div(load('y'), t.sum.get()))]),
+  ];
+}
