@@ -16,7 +16,8 @@ import type { KernelSpec } from '../kernel-set.js';
 import { ATTENTION_PARAMS, attentionKernelName, FLASH_SCRATCH_PARAMS, type AttentionConfig } from './attention-config.js';
 import { batchLimits, maskRowAddress, rowRange } from './attention-ranges.js';
 import { elementAddress } from './attention-rows.js';
-import { vexpInto, vtanhInto } from './vector-exp.js';
+import { vtanhInto } from './math.js';
+import { vexpNonPositiveInto } from './vector-exp.js';
 
 /** Query rows per tile. */
 export const FLASH_ROWS = 4;
@@ -37,17 +38,19 @@ class FlashKernel {
   private readonly runningMax: Local[];
   private readonly runningSum: Local[];
   private readonly alpha: Local[];
+  private readonly blockMax: Local[];
 
   constructor(
     private readonly f: FunctionBuilder,
     private readonly config: AttentionConfig,
   ) {
-    const names = ['b', 'hk', 'g', 'h', 'group', 'i0', 'j', 'j0', 'jt', 'jStart', 'jEnd', 'minHi', 'maxLo', 'd', 'c', 'tiles', 'blockKeys', 'paddedKeys', 'ktStride', 'kBase', 'pointer', 'vPointer', 'chunk'];
+    const names = ['b', 'hk', 'g', 'h', 'group', 'i0', 'j', 'j0', 'jt', 'jStart', 'jEnd', 'minHi', 'maxLo', 'd', 'c', 'tiles', 'blockKeys', 'paddedKeys', 'kBase', 'pointer', 'vPointer', 'chunk'];
     for (const name of names) f.local(name, 'i32');
     for (const r of range(FLASH_ROWS)) ['row', 'lo', 'hi'].forEach((name) => f.local(`${name}${r}`, 'i32'));
     this.runningMax = range(FLASH_ROWS).map((r) => f.local(`m${r}`, 'f32'));
     this.runningSum = range(FLASH_ROWS).map((r) => f.local(`l${r}`, 'f32'));
     this.alpha = range(FLASH_ROWS).map((r) => f.local(`alpha${r}`, 'f32'));
+    this.blockMax = range(FLASH_ROWS).map((r) => f.local(`blockMax${r}`, 'v128'));
     this.acc = range(FLASH_ROWS).map((r) => range(TILE / LANES).map((c) => f.local(`acc${r}_${c}`, 'v128')));
   }
 
@@ -57,7 +60,6 @@ class FlashKernel {
     return [
       f.v('group').set(i.divS(f.get('Hq'), f.get('Hkv'))),
       f.v('paddedKeys').set(i.and(i.add(f.get('Skv'), i.const(FLASH_BLOCK - 1)), i.const(~(FLASH_BLOCK - 1)))),
-      f.v('ktStride').set(i.shl(f.get('paddedKeys'), 2)),
       f.for(f.v('b'), i.const(0), f.get('B'), 1, [
         ...batchLimits(f, this.config),
         f.for(f.v('hk'), i.const(0), f.get('Hkv'), 1, [
@@ -71,20 +73,25 @@ class FlashKernel {
     ];
   }
 
-  /** Kᵀ[d][j] = K[b, hk, j, d]; keys Skv..paddedKeys are zero. */
+  /**
+   * Kᵀ packed in panels of eight keys: panel p holds, for each d, keys
+   * 8p..8p+7 contiguously (Kᵀ[p][d][0..7]), so a score tile streams its
+   * panel sequentially like a GEMM micro-kernel. Keys Skv..paddedKeys are zero.
+   */
   private transposeKeys(): Expr[] {
     const { f } = this;
     const i = f.i32;
     const x = f.f32;
     const D = this.config.headSize;
-    const ktAt = (): Expr => i.add(f.get('ktScratch'), i.shl(i.add(i.mul(f.get('d'), f.get('paddedKeys')), f.get('j')), 2));
+    const panelAt = (): Expr =>
+      i.add(f.get('ktScratch'), i.shl(i.add(i.mul(i.shrS(f.get('j'), 3), i.const(D * TILE)), i.add(i.shl(f.get('d'), 3), i.and(f.get('j'), i.const(TILE - 1)))), 2));
     return [
       f.v('kBase').set(elementAddress(f, 'k', ['b', 'ksb'], ['hk', 'ksh'])),
       f.for(f.v('j'), i.const(0), f.get('Skv'), 1, [
         f.v('pointer').set(i.add(f.get('kBase'), i.shl(i.mul(f.get('j'), f.get('kss')), 2))),
-        f.for(f.v('d'), i.const(0), i.const(D), 1, [x.store(ktAt(), x.load(i.add(f.get('pointer'), i.shl(f.get('d'), 2))))]),
+        f.for(f.v('d'), i.const(0), i.const(D), 1, [x.store(panelAt(), x.load(i.add(f.get('pointer'), i.shl(f.get('d'), 2))))]),
       ]),
-      f.for(f.v('j'), f.get('Skv'), f.get('paddedKeys'), 1, [f.for(f.v('d'), i.const(0), i.const(D), 1, [x.store(ktAt(), x.const(0))])]),
+      f.for(f.v('j'), f.get('Skv'), f.get('paddedKeys'), 1, [f.for(f.v('d'), i.const(0), i.const(D), 1, [x.store(panelAt(), x.const(0))])]),
     ];
   }
 
@@ -138,6 +145,7 @@ class FlashKernel {
     const i = f.i32;
     const v = f.f32x4;
     return [
+      ...this.blockMax.map((max) => max.set(v.const(-Infinity))),
       f.for(f.v('jt'), i.const(0), f.get('tiles'), 1, [
         f.v('j').set(i.add(f.get('j0'), i.shl(f.get('jt'), 3))),
         ...this.scoreTile(),
@@ -145,6 +153,7 @@ class FlashKernel {
         ...this.rangeMask(),
         ...this.maskValues(),
         ...this.acc.flatMap((row, r) => row.map((acc, c) => v.store(this.sAddress(r), acc.get(), c * 16))),
+        ...this.acc.map((row, r) => this.blockMax[r].set(v.max(this.blockMax[r].get(), v.max(row[0].get(), row[1].get())))),
       ]),
     ];
   }
@@ -161,12 +170,13 @@ class FlashKernel {
     const i = f.i32;
     const v = f.f32x4;
     const D = this.config.headSize;
-    const unroll = D % 8 === 0 ? 8 : D % 4 === 0 ? 4 : 1;
+    // Not unrolled: binaryen folds unrolled steps into long FMA chains that spill, and V8 unrolls itself.
+    const unroll = 1;
     const keys = [f.temp('v128'), f.temp('v128')];
     const splat = f.temp('v128');
     const step = (delta: number): Expr[] => [
       ...keys.map((key, c) => key.set(v.load(f.get('pointer'), c * 16))),
-      f.v('pointer').set(i.add(f.get('pointer'), f.get('ktStride'))),
+      f.v('pointer').set(i.add(f.get('pointer'), i.const(TILE * 4))),
       ...range(FLASH_ROWS).flatMap((r) => [
         splat.set(v.loadSplat(i.add(f.get('qScratch'), i.shl(f.get('d'), 2)), (r * D + delta) * 4)),
         ...keys.map((key, c) => this.acc[r][c].set(v.fma(splat.get(), key.get(), this.acc[r][c].get()))),
@@ -174,7 +184,7 @@ class FlashKernel {
     ];
     return [
       ...this.acc.flat().map((acc) => acc.set(v.zero())),
-      f.v('pointer').set(i.add(f.get('ktScratch'), i.shl(f.get('j'), 2))),
+      f.v('pointer').set(i.add(f.get('ktScratch'), i.mul(i.shrS(f.get('j'), 3), i.const(D * TILE * 4)))),
       f.for(f.v('d'), i.const(0), i.const(D), unroll, range(unroll).flatMap(step)),
     ];
   }
@@ -246,7 +256,7 @@ class FlashKernel {
     ];
   }
 
-  /** Row r: new running max over the block, P = exp(S - m) in place (0 where S = -inf), l and alpha. */
+  /** Row r: new running max (the block max came with the scores), P = exp(S - m) in place (0 where S = -inf), l and alpha. */
   private softmaxRow(r: number): Expr[] {
     const { f } = this;
     const i = f.i32;
@@ -254,28 +264,25 @@ class FlashKernel {
     const v = f.f32x4;
     const rowStart = (): Expr => i.add(f.get('sScratch'), i.const(r * FLASH_BLOCK * 4));
     const at = (): Expr => i.add(rowStart(), i.shl(f.get('c'), 2));
-    const blockMax = f.temp('v128');
     const newMax = f.temp('f32');
     const scores = f.temp('v128');
     const p = f.temp('v128');
     const sum = f.temp('v128');
     const expAlpha = f.temp('v128');
     return [
-      blockMax.set(v.const(-Infinity)),
-      f.for(f.v('c'), i.const(0), i.shl(f.get('tiles'), 3), LANES, [blockMax.set(v.max(blockMax.get(), v.load(at())))]),
-      newMax.set(x.max(this.runningMax[r].get(), v.maxLanes(blockMax))),
+      newMax.set(x.max(this.runningMax[r].get(), v.maxLanes(this.blockMax[r]))),
       f.if(
         x.gt(newMax.get(), x.const(-Infinity)),
         [
           sum.set(v.zero()),
           f.for(f.v('c'), i.const(0), i.shl(f.get('tiles'), 3), LANES, [
             scores.set(v.load(at())),
-            ...vexpInto(f, p, v.sub(scores.get(), v.splat(newMax.get()))),
+            ...vexpNonPositiveInto(f, p, v.sub(scores.get(), v.splat(newMax.get()))),
             p.set(v.and(p.get(), v.gt(scores.get(), v.const(-Infinity)))),
             v.store(at(), p.get()),
             sum.set(v.add(sum.get(), p.get())),
           ]),
-          ...vexpInto(f, expAlpha, v.splat(x.sub(this.runningMax[r].get(), newMax.get()))),
+          ...vexpNonPositiveInto(f, expAlpha, v.splat(x.sub(this.runningMax[r].get(), newMax.get()))),
           this.alpha[r].set(v.extract(expAlpha.get(), 0)),
           this.runningSum[r].set(x.add(x.mul(this.runningSum[r].get(), this.alpha[r].get()), v.sum(sum))),
           this.runningMax[r].set(newMax.get()),

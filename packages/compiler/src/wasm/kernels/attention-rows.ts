@@ -9,7 +9,8 @@ import type { Expr, FunctionBuilder } from '../binaryen-module.js';
 import type { KernelSpec } from '../kernel-set.js';
 import { ATTENTION_PARAMS, attentionKernelName, ROW_EXTRA_PARAMS, type AttentionConfig } from './attention-config.js';
 import { batchLimits, maskRowAddress, rowRange } from './attention-ranges.js';
-import { vexpInto, vtanhInto } from './vector-exp.js';
+import { vtanhInto } from './math.js';
+import { vexpNonPositiveInto } from './vector-exp.js';
 
 /** The row kernel for `config`, writing the qk output of `qkMode` (-1: none). */
 export function attentionRowKernel(config: AttentionConfig, qkMode: number): KernelSpec {
@@ -108,7 +109,7 @@ function softmaxRow(f: FunctionBuilder, qkMode: number): Expr[] {
     f.for(f.v('j'), i.const(0), f.get('Skv'), 1, [maximum.set(x.max(maximum.get(), value()))]),
     sum.set(x.const(0)),
     f.for(f.v('j'), i.const(0), f.get('Skv'), 1, [
-      ...vexpInto(f, e, f.f32x4.splat(x.sub(value(), maximum.get()))),
+      ...vexpNonPositiveInto(f, e, f.f32x4.splat(x.sub(value(), maximum.get()))),
       x.store(slot(), x.select(x.eq(value(), x.const(-Infinity)), x.const(0), f.f32x4.extract(e.get(), 0))),
       sum.set(x.add(sum.get(), value())),
     ]),

@@ -12,7 +12,7 @@
  */
 import type { Expr, FunctionBuilder, Local } from '../binaryen-module.js';
 import type { KernelSpec } from '../kernel-set.js';
-import { vexpInto } from './vector-exp.js';
+import { vexpNonPositiveInto } from './vector-exp.js';
 
 /** Softmax along the last axis. */
 export const softmaxRowsKernel: KernelSpec = {
@@ -42,10 +42,10 @@ function buildRows(f: FunctionBuilder): Expr[] {
       tailLoop([max.set(f.f32.max(max.get(), f.f32.load(at(x))))]),
       // e = exp(x - max) into y, and its sum
       accumulator.set(v.zero()),
-      vectorLoop([...vexpInto(f, e, v.sub(v.load(at(x)), v.splat(max.get()))), v.store(at(y), e.get()), accumulator.set(v.add(accumulator.get(), e.get()))]),
+      vectorLoop([...vexpNonPositiveInto(f, e, v.sub(v.load(at(x)), v.splat(max.get()))), v.store(at(y), e.get()), accumulator.set(v.add(accumulator.get(), e.get()))]),
       sum.set(v.sum(accumulator)),
       tailLoop([
-        ...vexpInto(f, scalarE, v.splat(f.f32.sub(f.f32.load(at(x)), max.get()))),
+        ...vexpNonPositiveInto(f, scalarE, v.splat(f.f32.sub(f.f32.load(at(x)), max.get()))),
         f.f32.store(at(y), v.extract(scalarE.get(), 0)),
         sum.set(f.f32.add(sum.get(), v.extract(scalarE.get(), 0))),
       ]),
@@ -109,7 +109,7 @@ function columnBlock(f: FunctionBuilder, t: ColumnLocals, wide: boolean): Expr[]
     t.max.set(v.const(-Infinity)),
     loop([t.max.set(v.max(t.max.get(), load('x')))]),
     t.sum.set(v.zero()),
-    loop([...vexpInto(f, t.e, v.sub(load('x'), t.max.get())), store(t.e.get()), t.sum.set(v.add(t.sum.get(), t.e.get()))]),
+    loop([...vexpNonPositiveInto(f, t.e, v.sub(load('x'), t.max.get())), store(t.e.get()), t.sum.set(v.add(t.sum.get(), t.e.get()))]),
     loop([store(v.div(load('y'), t.sum.get()))]),
   ];
 }

@@ -33,14 +33,31 @@ export function vexpInto(f: FunctionBuilder, out: Local, x: Expr): Expr[] {
   ];
 }
 
-/** Statements that set `out` to tanh(x) lane-wise: 1 - 2 / (exp(2x) + 1), exact ±1 at the extremes. */
-export function vtanhInto(f: FunctionBuilder, out: Local, x: Expr): Expr[] {
+const SOFTMAX_FLOOR = -87.0;
+const ROUNDING_MAGIC = 12582912 + 127; // 1.5·2^23 rounds to an integer; +127 leaves n + 127 in the low bits
+const TAYLOR = [1 / 120, 1 / 24, 1 / 6, 0.5, 1, 1];
+
+/**
+ * Statements that set `out` to exp(x) for x <= 0 (softmax exponents,
+ * x = score - running max): cheaper than {@link vexpInto}. n = round(x·log2 e)
+ * comes from adding a magic constant, whose low bits are then shifted into
+ * the exponent field to build 2^n; exp(r) on |r| <= ln2/2 is a degree-5
+ * polynomial (relative error <= 2.5e-6). x < -87 gives ~1.6e-38, not 0:
+ * callers select 0 for masked (-inf) lanes.
+ */
+export function vexpNonPositiveInto(f: FunctionBuilder, out: Local, x: Expr): Expr[] {
   const v = f.f32x4;
-  const e = f.temp('v128');
   const clamped = f.temp('v128');
+  const shifted = f.temp('v128');
+  const n = f.temp('v128');
+  const r = f.temp('v128');
+  let poly = v.const(TAYLOR[0]);
+  for (const coefficient of TAYLOR.slice(1)) poly = v.fma(poly, r.get(), v.const(coefficient));
   return [
-    clamped.set(v.max(v.min(x, v.const(9)), v.const(-9))),
-    ...vexpInto(f, e, v.mul(clamped.get(), v.const(2))),
-    out.set(v.sub(v.const(1), v.div(v.const(2), v.add(e.get(), v.const(1))))),
+    clamped.set(v.max(x, v.const(SOFTMAX_FLOOR))),
+    shifted.set(v.fma(clamped.get(), v.const(LOG2E), v.const(ROUNDING_MAGIC))),
+    n.set(v.sub(shifted.get(), v.const(ROUNDING_MAGIC))),
+    r.set(v.fma(n.get(), v.const(-LN2_LOW), v.fma(n.get(), v.const(-LN2_HIGH), clamped.get()))),
+    out.set(v.mul(poly, v.i32x4Shl(shifted.get(), 23))),
   ];
 }
