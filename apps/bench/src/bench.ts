@@ -6,7 +6,7 @@
 import type { BenchPlan } from './cases.js';
 import { bundleSizes, firstResults } from './footprint.js';
 import { prepareCase } from './inputs.js';
-import { ladonRunner } from './ladon-runner.js';
+import { ladonPlainSimdRunner, ladonRunner } from './ladon-runner.js';
 import { measureLongContext } from './long-context.js';
 import { describeMachine } from './machine.js';
 import { measureCase, type CaseOutcome, type Progress } from './measure-case.js';
@@ -19,7 +19,7 @@ import { tfjsRunner } from './tfjs-runner.js';
 export const progressToStderr: Progress = (line) => process.stderr.write(`[bench] ${line}\n`);
 
 /** The runtimes in table order; onnxruntime-web is the baseline of every ratio. */
-const RUNNERS: readonly Runner[] = [ladonRunner, ortRunner, tfjsRunner];
+const RUNNERS: readonly Runner[] = [ladonRunner, ladonPlainSimdRunner, ortRunner, tfjsRunner];
 
 /** Runs the whole plan and collects the results. */
 export async function runBenchmark(plan: BenchPlan, progress: Progress = progressToStderr): Promise<BenchResults> {

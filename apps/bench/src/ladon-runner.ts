@@ -26,12 +26,17 @@ export interface LadonSession {
   readonly program: Program;
 }
 
-/** Creates a wasm session from a graph (compiled on the spot) or the bytes of a precompiled program. */
-export async function createLadonSession(source: Graph | Uint8Array): Promise<LadonSession | Unavailable> {
+/**
+ * Creates a wasm session from a graph (compiled on the spot) or the bytes of
+ * a precompiled program. `relaxedSimd`: 'auto' uses relaxed-SIMD FMA when the
+ * host has it (Node 20 needs --experimental-wasm-relaxed-simd), false forces
+ * the plain-SIMD module.
+ */
+export async function createLadonSession(source: Graph | Uint8Array, relaxedSimd: 'auto' | false = 'auto'): Promise<LadonSession | Unavailable> {
   try {
     const { Session } = await loadLadonRuntime();
     // One thread, like the peers: the runtime has no worker pool yet (pass its thread option here once it has one).
-    const session = await Session.create(source, { backend: 'wasm' });
+    const session = await Session.create(source, { backend: 'wasm', relaxedSimd });
     if (!session.program) throw new Error('the wasm session has no compiled program');
     return { session, program: session.program };
   } catch (error) {
@@ -75,12 +80,22 @@ export function preparedLadonCase(loaded: LadonSession, data: CaseData): Prepare
   };
 }
 
-/** The Ladon runner: the IR graph compiled by @ladon/compiler, run by @ladon/runtime's wasm backend. */
+/** The Ladon runner: the IR graph compiled by @ladon/compiler, run by @ladon/runtime's wasm backend (relaxed-SIMD FMA when the host has it). */
 export const ladonRunner: Runner = {
   name: 'Ladon (wasm)',
-  setup: "@ladon/runtime Session.create(graph, { backend: 'wasm' }): the IR graph compiled (attention fused) to one WebAssembly SIMD module; 1 thread",
+  setup: "@ladon/runtime Session.create(graph, { backend: 'wasm' }): the IR graph compiled (attention fused) to one WebAssembly module, relaxed-SIMD FMA when the host supports it; 1 thread",
   async prepare(data) {
     const loaded = await createLadonSession(data.graph);
+    return 'unavailable' in loaded ? loaded : preparedLadonCase(loaded, data);
+  },
+};
+
+/** Ladon restricted to plain 128-bit SIMD (the instruction set onnxruntime-web's build uses). */
+export const ladonPlainSimdRunner: Runner = {
+  name: 'Ladon (wasm, plain SIMD)',
+  setup: "as Ladon (wasm), with { relaxedSimd: false }: mul+add instead of FMA; 1 thread",
+  async prepare(data) {
+    const loaded = await createLadonSession(data.graph, false);
     return 'unavailable' in loaded ? loaded : preparedLadonCase(loaded, data);
   },
 };

@@ -87,9 +87,12 @@ export interface TargetCheck {
 }
 
 function speedTarget(outcome: CaseOutcome, target: number): TargetCheck {
-  const ladon = outcome.runners.find((runner) => runner.runner.startsWith('Ladon'));
+  const ladon = outcome.runners.find((runner) => runner.runner === 'Ladon (wasm)');
+  const plain = outcome.runners.find((runner) => runner.runner === 'Ladon (wasm, plain SIMD)');
   const ratio = ladon ? ratioVsBaseline(outcome, ladon) : undefined;
-  const measured = ratio !== undefined ? formatRatio(ratio) : `no ratio (Ladon: ${ladon?.unavailable ?? 'missing'})`;
+  const plainRatio = plain ? ratioVsBaseline(outcome, plain) : undefined;
+  const plainNote = plainRatio !== undefined ? ` (plain SIMD: ${formatRatio(plainRatio)})` : '';
+  const measured = ratio !== undefined ? `${formatRatio(ratio)}${plainNote}` : `no ratio (Ladon: ${ladon?.unavailable ?? 'missing'})`;
   return { target: `${outcome.benchCase.label}: Ladon ≥ ${target}× onnxruntime-web`, measured, met: ratio !== undefined && ratio >= target };
 }
 
