@@ -8,91 +8,64 @@
   (local $33 v128)
   (local $34 v128)
   (local $35 v128)
-  (local $36 i32)
+  (local $36 v128)
   (local $37 v128)
   (local $38 v128)
   (local $39 v128)
   (local $40 v128)
   (local $41 v128)
   (local $42 v128)
-  (local $43 f32)
-  (local $44 v128)
-  (local $45 i32)
-  (local $46 f32)
+  (local $43 v128)
+  (local $44 i32)
+  (local $45 f32)
+  (local $46 i32)
   (local $47 v128)
   (local $48 v128)
-  (local $49 i32)
-  (local $50 i32)
-  (local $51 v128)
+  (local $49 f32)
+  (local $50 v128)
+  (local $51 i32)
   (local $52 v128)
-  (local $53 v128)
-  (local $54 v128)
-  (local $55 v128)
+  (local $53 i32)
+  (local $54 i32)
+  (local $55 i32)
   (local $56 i32)
   (local $57 i32)
   (local $58 i32)
-  (local $59 i32)
-  (local $60 i32)
-  (local $61 i32)
-  (local $62 v128)
-  (local $63 v128)
-  (local $64 v128)
-  (local $65 v128)
-  (local $66 v128)
-  (local $67 v128)
-  (local $68 v128)
-  (local $69 f32)
-  (local $70 f32)
-  (local $71 f32)
-  (local $72 f32)
+  (local $59 f32)
+  (local $60 f32)
+  (local $61 f32)
+  (local $62 f32)
+  (local $63 i32)
+  (local $64 i32)
+  (local $65 f32)
+  (local $66 f32)
+  (local $67 f32)
+  (local $68 i32)
+  (local $69 v128)
+  (local $70 i32)
+  (local $71 i32)
+  (local $72 i32)
   (local $73 i32)
   (local $74 i32)
-  (local $75 i32)
+  (local $75 f32)
   (local $76 f32)
   (local $77 f32)
   (local $78 f32)
-  (local $79 v128)
+  (local $79 i32)
   (local $80 v128)
-  (local $81 v128)
-  (local $82 v128)
-  (local $83 v128)
-  (local $84 v128)
-  (local $85 v128)
-  (local $86 i32)
-  (local $87 i32)
-  (local $88 i32)
-  (local $89 i32)
-  (local $90 i32)
-  (local $91 i32)
-  (local $92 i32)
-  (local $93 i32)
-  (local $94 i32)
-  (local $95 i32)
-  (local $96 i32)
-  (local $97 i32)
-  (local $98 f32)
-  (local $99 f32)
-  (local $100 f32)
-  (local $101 f32)
-  (local $102 i32)
-  (local.set $11
+  (local.set $7
    (i32.div_s
     (local.get $7)
     (local.get $8)
    )
   )
-  (local.set $49
-   (i32.shl
-    (local.tee $7
-     (i32.and
-      (i32.add
-       (local.get $10)
-       (i32.const 63)
-      )
-      (i32.const -64)
-     )
+  (local.set $11
+   (i32.and
+    (i32.add
+     (local.get $10)
+     (i32.const 63)
     )
-    (i32.const 2)
+    (i32.const -64)
    )
   )
   (local.set $26
@@ -104,11 +77,11 @@
     (i32.const 0)
    )
    (then
-    (loop $L32
+    (loop $L28
      (local.set $5
       (local.get $10)
      )
-     (local.set $56
+     (local.set $53
       (i32.const 0)
      )
      (if
@@ -117,7 +90,7 @@
        (i32.const 0)
       )
       (then
-       (loop $L31
+       (loop $L27
         (local.set $25
          (i32.add
           (local.get $1)
@@ -129,7 +102,7 @@
             )
             (i32.mul
              (local.get $16)
-             (local.get $56)
+             (local.get $53)
             )
            )
            (i32.const 2)
@@ -167,11 +140,23 @@
               (local.get $28)
               (i32.shl
                (i32.add
-                (i32.mul
-                 (local.get $7)
-                 (local.get $24)
+                (i32.add
+                 (i32.and
+                  (local.get $3)
+                  (i32.const 7)
+                 )
+                 (i32.shl
+                  (local.get $24)
+                  (i32.const 3)
+                 )
                 )
-                (local.get $3)
+                (i32.shl
+                 (i32.shr_s
+                  (local.get $3)
+                  (i32.const 3)
+                 )
+                 (i32.const 7)
+                )
                )
                (i32.const 2)
               )
@@ -217,7 +202,7 @@
           (local.tee $3
            (local.get $10)
           )
-          (local.get $7)
+          (local.get $11)
          )
          (then
           (loop $L3
@@ -230,11 +215,23 @@
               (local.get $28)
               (i32.shl
                (i32.add
-                (i32.mul
-                 (local.get $7)
-                 (local.get $24)
+                (i32.add
+                 (i32.and
+                  (local.get $3)
+                  (i32.const 7)
+                 )
+                 (i32.shl
+                  (local.get $24)
+                  (i32.const 3)
+                 )
                 )
-                (local.get $3)
+                (i32.shl
+                 (i32.shr_s
+                  (local.get $3)
+                  (i32.const 3)
+                 )
+                 (i32.const 7)
+                )
                )
                (i32.const 2)
               )
@@ -255,7 +252,7 @@
            )
            (br_if $L3
             (i32.gt_s
-             (local.get $7)
+             (local.get $11)
              (local.tee $3
               (i32.add
                (local.get $3)
@@ -267,26 +264,26 @@
           )
          )
         )
-        (local.set $75
+        (local.set $64
          (i32.const 0)
         )
         (if
          (i32.gt_s
-          (local.get $11)
+          (local.get $7)
           (i32.const 0)
          )
          (then
-          (loop $L30
-           (local.set $50
+          (loop $L26
+           (local.set $51
             (i32.add
              (i32.mul
-              (local.get $11)
-              (local.get $56)
+              (local.get $7)
+              (local.get $53)
              )
-             (local.get $75)
+             (local.get $64)
             )
            )
-           (local.set $45
+           (local.set $27
             (i32.const 0)
            )
            (if
@@ -295,8 +292,8 @@
              (i32.const 0)
             )
             (then
-             (loop $L29
-              (local.set $57
+             (loop $L25
+              (local.set $54
                (select
                 (local.tee $3
                  (i32.sub
@@ -305,9 +302,9 @@
                  )
                 )
                 (local.tee $24
-                 (local.tee $86
+                 (local.tee $70
                   (select
-                   (local.get $45)
+                   (local.get $27)
                    (local.tee $24
                     (i32.sub
                      (local.get $9)
@@ -316,7 +313,7 @@
                    )
                    (i32.gt_s
                     (local.get $24)
-                    (local.get $45)
+                    (local.get $27)
                    )
                   )
                  )
@@ -339,12 +336,12 @@
                    )
                    (i32.mul
                     (local.get $13)
-                    (local.get $50)
+                    (local.get $51)
                    )
                   )
                   (i32.mul
                    (local.get $14)
-                   (local.get $86)
+                   (local.get $70)
                   )
                  )
                  (i32.const 2)
@@ -387,13 +384,13 @@
                 )
                )
               )
-              (local.set $46
+              (local.set $49
                (f32.const -inf)
               )
-              (local.set $69
+              (local.set $59
                (f32.const 0)
               )
-              (local.set $58
+              (local.set $55
                (select
                 (local.tee $3
                  (i32.sub
@@ -402,11 +399,11 @@
                  )
                 )
                 (local.tee $24
-                 (local.tee $87
+                 (local.tee $71
                   (select
                    (local.tee $24
                     (i32.add
-                     (local.get $45)
+                     (local.get $27)
                      (i32.const 1)
                     )
                    )
@@ -441,12 +438,12 @@
                    )
                    (i32.mul
                     (local.get $13)
-                    (local.get $50)
+                    (local.get $51)
                    )
                   )
                   (i32.mul
                    (local.get $14)
-                   (local.get $87)
+                   (local.get $71)
                   )
                  )
                  (i32.const 2)
@@ -493,13 +490,13 @@
                 )
                )
               )
-              (local.set $76
+              (local.set $65
                (f32.const -inf)
               )
-              (local.set $70
+              (local.set $60
                (f32.const 0)
               )
-              (local.set $59
+              (local.set $56
                (select
                 (local.tee $3
                  (i32.sub
@@ -508,11 +505,11 @@
                  )
                 )
                 (local.tee $24
-                 (local.tee $88
+                 (local.tee $72
                   (select
                    (local.tee $24
                     (i32.add
-                     (local.get $45)
+                     (local.get $27)
                      (i32.const 2)
                     )
                    )
@@ -547,12 +544,12 @@
                    )
                    (i32.mul
                     (local.get $13)
-                    (local.get $50)
+                    (local.get $51)
                    )
                   )
                   (i32.mul
                    (local.get $14)
-                   (local.get $88)
+                   (local.get $72)
                   )
                  )
                  (i32.const 2)
@@ -599,13 +596,13 @@
                 )
                )
               )
-              (local.set $77
+              (local.set $66
                (f32.const -inf)
               )
-              (local.set $71
+              (local.set $61
                (f32.const 0)
               )
-              (local.set $60
+              (local.set $57
                (select
                 (local.tee $3
                  (i32.sub
@@ -614,11 +611,11 @@
                  )
                 )
                 (local.tee $24
-                 (local.tee $89
+                 (local.tee $73
                   (select
                    (local.tee $24
                     (i32.add
-                     (local.get $45)
+                     (local.get $27)
                      (i32.const 3)
                     )
                    )
@@ -653,12 +650,12 @@
                    )
                    (i32.mul
                     (local.get $13)
-                    (local.get $50)
+                    (local.get $51)
                    )
                   )
                   (i32.mul
                    (local.get $14)
-                   (local.get $89)
+                   (local.get $73)
                   )
                  )
                  (i32.const 2)
@@ -705,10 +702,10 @@
                 )
                )
               )
-              (local.set $78
+              (local.set $67
                (f32.const -inf)
               )
-              (local.set $72
+              (local.set $62
                (f32.const 0)
               )
               (memory.fill
@@ -716,65 +713,65 @@
                (i32.const 0)
                (i32.const 256)
               )
-              (local.set $102
+              (local.set $79
                (select
                 (local.tee $3
                  (select
                   (local.tee $3
                    (select
-                    (local.get $57)
-                    (local.get $58)
+                    (local.get $54)
+                    (local.get $55)
                     (i32.lt_s
-                     (local.get $57)
-                     (local.get $58)
+                     (local.get $54)
+                     (local.get $55)
                     )
                    )
                   )
-                  (local.get $59)
+                  (local.get $56)
                   (i32.lt_s
                    (local.get $3)
-                   (local.get $59)
+                   (local.get $56)
                   )
                  )
                 )
-                (local.get $60)
+                (local.get $57)
                 (i32.lt_s
                  (local.get $3)
-                 (local.get $60)
+                 (local.get $57)
                 )
                )
               )
-              (local.set $61
+              (local.set $58
                (i32.const 0)
               )
               (if
                (i32.gt_s
-                (local.tee $90
+                (local.tee $74
                  (i32.add
                   (select
                    (local.tee $3
                     (select
                      (local.tee $3
                       (select
-                       (local.get $57)
-                       (local.get $58)
+                       (local.get $54)
+                       (local.get $55)
                        (i32.gt_s
-                        (local.get $57)
-                        (local.get $58)
+                        (local.get $54)
+                        (local.get $55)
                        )
                       )
                      )
-                     (local.get $59)
+                     (local.get $56)
                      (i32.gt_s
                       (local.get $3)
-                      (local.get $59)
+                      (local.get $56)
                      )
                     )
                    )
-                   (local.get $60)
+                   (local.get $57)
                    (i32.gt_s
                     (local.get $3)
-                    (local.get $60)
+                    (local.get $57)
                    )
                   )
                   (i32.const 1)
@@ -783,13 +780,25 @@
                 (i32.const 0)
                )
                (then
-                (loop $L24
-                 (local.set $73
+                (loop $L20
+                 (local.set $50
+                  (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
+                 )
+                 (local.set $47
+                  (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
+                 )
+                 (local.set $48
+                  (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
+                 )
+                 (local.set $52
+                  (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
+                 )
+                 (local.set $44
                   (i32.const 0)
                  )
                  (if
                   (i32.gt_s
-                   (local.tee $27
+                   (local.tee $46
                     (i32.shr_s
                      (i32.add
                       (local.tee $3
@@ -797,8 +806,8 @@
                         (i32.const 64)
                         (local.tee $3
                          (i32.sub
-                          (local.get $90)
-                          (local.get $61)
+                          (local.get $74)
+                          (local.get $58)
                          )
                         )
                         (i32.gt_s
@@ -816,22 +825,19 @@
                   )
                   (then
                    (loop $L9
+                    (local.set $34
+                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                    )
                     (local.set $32
+                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                    )
+                    (local.set $36
                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                     )
                     (local.set $35
                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                     )
-                    (local.set $33
-                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                    )
-                    (local.set $37
-                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                    )
                     (local.set $38
-                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                    )
-                    (local.set $39
                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                     )
                     (local.set $40
@@ -840,20 +846,26 @@
                     (local.set $41
                      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                     )
-                    (local.set $74
+                    (local.set $42
+                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                    )
+                    (local.set $63
                      (i32.add
                       (local.get $28)
                       (i32.shl
-                       (local.tee $25
-                        (i32.add
-                         (local.get $61)
-                         (i32.shl
-                          (local.get $73)
-                          (i32.const 3)
+                       (i32.shr_s
+                        (local.tee $25
+                         (i32.add
+                          (local.get $58)
+                          (i32.shl
+                           (local.get $44)
+                           (i32.const 3)
+                          )
                          )
                         )
+                        (i32.const 3)
                        )
-                       (i32.const 2)
+                       (i32.const 9)
                       )
                      )
                     )
@@ -861,97 +873,27 @@
                      (i32.const 0)
                     )
                     (loop $L8
-                     (local.set $34
+                     (local.set $33
                       (v128.load align=4
-                       (local.get $74)
+                       (local.get $63)
                       )
                      )
-                     (local.set $44
+                     (local.set $37
                       (v128.load offset=16 align=4
-                       (local.get $74)
+                       (local.get $63)
                       )
                      )
-                     (local.set $42
-                      (v128.load align=4
-                       (local.tee $91
-                        (i32.add
-                         (local.get $49)
-                         (local.get $74)
-                        )
-                       )
-                      )
-                     )
-                     (local.set $48
-                      (v128.load align=4
-                       (local.tee $92
-                        (i32.add
-                         (local.get $49)
-                         (local.get $91)
-                        )
-                       )
-                      )
-                     )
-                     (local.set $51
-                      (v128.load align=4
-                       (local.tee $93
-                        (i32.add
-                         (local.get $49)
-                         (local.get $92)
-                        )
-                       )
-                      )
-                     )
-                     (local.set $52
-                      (v128.load align=4
-                       (local.tee $94
-                        (i32.add
-                         (local.get $49)
-                         (local.get $93)
-                        )
-                       )
-                      )
-                     )
-                     (local.set $53
-                      (v128.load align=4
-                       (local.tee $95
-                        (i32.add
-                         (local.get $49)
-                         (local.get $94)
-                        )
-                       )
-                      )
-                     )
-                     (local.set $54
-                      (v128.load align=4
-                       (local.tee $96
-                        (i32.add
-                         (local.get $49)
-                         (local.get $95)
-                        )
-                       )
-                      )
-                     )
-                     (local.set $55
-                      (v128.load align=4
-                       (local.tee $97
-                        (i32.add
-                         (local.get $49)
-                         (local.get $96)
-                        )
-                       )
-                      )
-                     )
-                     (local.set $74
+                     (local.set $63
                       (i32.add
-                       (local.get $49)
-                       (local.get $97)
+                       (local.get $63)
+                       (i32.const 32)
                       )
                      )
-                     (local.set $32
+                     (local.set $34
                       (f32x4.relaxed_madd
-                       (local.tee $62
-                        (v128.load32_splat offset=28
-                         (local.tee $36
+                       (local.tee $39
+                        (v128.load32_splat
+                         (local.tee $68
                           (i32.add
                            (local.get $29)
                            (i32.shl
@@ -962,433 +904,69 @@
                          )
                         )
                        )
-                       (local.get $55)
-                       (f32x4.relaxed_madd
-                        (local.tee $63
-                         (v128.load32_splat offset=24
-                          (local.get $36)
-                         )
-                        )
-                        (local.get $54)
-                        (f32x4.relaxed_madd
-                         (local.tee $64
-                          (v128.load32_splat offset=20
-                           (local.get $36)
-                          )
-                         )
-                         (local.get $53)
-                         (f32x4.relaxed_madd
-                          (local.tee $65
-                           (v128.load32_splat offset=16
-                            (local.get $36)
-                           )
-                          )
-                          (local.get $52)
-                          (f32x4.relaxed_madd
-                           (local.tee $66
-                            (v128.load32_splat offset=12
-                             (local.get $36)
-                            )
-                           )
-                           (local.get $51)
-                           (f32x4.relaxed_madd
-                            (local.tee $67
-                             (v128.load32_splat offset=8
-                              (local.get $36)
-                             )
-                            )
-                            (local.get $48)
-                            (f32x4.relaxed_madd
-                             (local.tee $68
-                              (v128.load32_splat offset=4
-                               (local.get $36)
-                              )
-                             )
-                             (local.get $42)
-                             (f32x4.relaxed_madd
-                              (local.tee $47
-                               (v128.load32_splat
-                                (local.get $36)
-                               )
-                              )
-                              (local.get $34)
-                              (local.get $32)
-                             )
-                            )
-                           )
-                          )
-                         )
+                       (local.get $33)
+                       (local.get $34)
+                      )
+                     )
+                     (local.set $32
+                      (f32x4.relaxed_madd
+                       (local.get $39)
+                       (local.get $37)
+                       (local.get $32)
+                      )
+                     )
+                     (local.set $36
+                      (f32x4.relaxed_madd
+                       (local.tee $39
+                        (v128.load32_splat offset=64
+                         (local.get $68)
                         )
                        )
+                       (local.get $33)
+                       (local.get $36)
                       )
                      )
                      (local.set $35
                       (f32x4.relaxed_madd
-                       (local.get $62)
-                       (local.tee $62
-                        (v128.load offset=16 align=4
-                         (local.get $97)
-                        )
-                       )
-                       (f32x4.relaxed_madd
-                        (local.get $63)
-                        (local.tee $63
-                         (v128.load offset=16 align=4
-                          (local.get $96)
-                         )
-                        )
-                        (f32x4.relaxed_madd
-                         (local.get $64)
-                         (local.tee $64
-                          (v128.load offset=16 align=4
-                           (local.get $95)
-                          )
-                         )
-                         (f32x4.relaxed_madd
-                          (local.get $65)
-                          (local.tee $65
-                           (v128.load offset=16 align=4
-                            (local.get $94)
-                           )
-                          )
-                          (f32x4.relaxed_madd
-                           (local.get $66)
-                           (local.tee $66
-                            (v128.load offset=16 align=4
-                             (local.get $93)
-                            )
-                           )
-                           (f32x4.relaxed_madd
-                            (local.get $67)
-                            (local.tee $67
-                             (v128.load offset=16 align=4
-                              (local.get $92)
-                             )
-                            )
-                            (f32x4.relaxed_madd
-                             (local.get $68)
-                             (local.tee $68
-                              (v128.load offset=16 align=4
-                               (local.get $91)
-                              )
-                             )
-                             (f32x4.relaxed_madd
-                              (local.get $47)
-                              (local.get $44)
-                              (local.get $35)
-                             )
-                            )
-                           )
-                          )
-                         )
-                        )
-                       )
-                      )
-                     )
-                     (local.set $33
-                      (f32x4.relaxed_madd
-                       (local.tee $47
-                        (v128.load32_splat offset=92
-                         (local.get $36)
-                        )
-                       )
-                       (local.get $55)
-                       (f32x4.relaxed_madd
-                        (local.tee $79
-                         (v128.load32_splat offset=88
-                          (local.get $36)
-                         )
-                        )
-                        (local.get $54)
-                        (f32x4.relaxed_madd
-                         (local.tee $80
-                          (v128.load32_splat offset=84
-                           (local.get $36)
-                          )
-                         )
-                         (local.get $53)
-                         (f32x4.relaxed_madd
-                          (local.tee $81
-                           (v128.load32_splat offset=80
-                            (local.get $36)
-                           )
-                          )
-                          (local.get $52)
-                          (f32x4.relaxed_madd
-                           (local.tee $82
-                            (v128.load32_splat offset=76
-                             (local.get $36)
-                            )
-                           )
-                           (local.get $51)
-                           (f32x4.relaxed_madd
-                            (local.tee $83
-                             (v128.load32_splat offset=72
-                              (local.get $36)
-                             )
-                            )
-                            (local.get $48)
-                            (f32x4.relaxed_madd
-                             (local.tee $84
-                              (v128.load32_splat offset=68
-                               (local.get $36)
-                              )
-                             )
-                             (local.get $42)
-                             (f32x4.relaxed_madd
-                              (local.tee $85
-                               (v128.load32_splat offset=64
-                                (local.get $36)
-                               )
-                              )
-                              (local.get $34)
-                              (local.get $33)
-                             )
-                            )
-                           )
-                          )
-                         )
-                        )
-                       )
-                      )
-                     )
-                     (local.set $37
-                      (f32x4.relaxed_madd
-                       (local.get $47)
-                       (local.get $62)
-                       (f32x4.relaxed_madd
-                        (local.get $79)
-                        (local.get $63)
-                        (f32x4.relaxed_madd
-                         (local.get $80)
-                         (local.get $64)
-                         (f32x4.relaxed_madd
-                          (local.get $81)
-                          (local.get $65)
-                          (f32x4.relaxed_madd
-                           (local.get $82)
-                           (local.get $66)
-                           (f32x4.relaxed_madd
-                            (local.get $83)
-                            (local.get $67)
-                            (f32x4.relaxed_madd
-                             (local.get $84)
-                             (local.get $68)
-                             (f32x4.relaxed_madd
-                              (local.get $85)
-                              (local.get $44)
-                              (local.get $37)
-                             )
-                            )
-                           )
-                          )
-                         )
-                        )
-                       )
+                       (local.get $39)
+                       (local.get $37)
+                       (local.get $35)
                       )
                      )
                      (local.set $38
                       (f32x4.relaxed_madd
-                       (local.tee $47
-                        (v128.load32_splat offset=156
-                         (local.get $36)
+                       (local.tee $39
+                        (v128.load32_splat offset=128
+                         (local.get $68)
                         )
                        )
-                       (local.get $55)
-                       (f32x4.relaxed_madd
-                        (local.tee $79
-                         (v128.load32_splat offset=152
-                          (local.get $36)
-                         )
-                        )
-                        (local.get $54)
-                        (f32x4.relaxed_madd
-                         (local.tee $80
-                          (v128.load32_splat offset=148
-                           (local.get $36)
-                          )
-                         )
-                         (local.get $53)
-                         (f32x4.relaxed_madd
-                          (local.tee $81
-                           (v128.load32_splat offset=144
-                            (local.get $36)
-                           )
-                          )
-                          (local.get $52)
-                          (f32x4.relaxed_madd
-                           (local.tee $82
-                            (v128.load32_splat offset=140
-                             (local.get $36)
-                            )
-                           )
-                           (local.get $51)
-                           (f32x4.relaxed_madd
-                            (local.tee $83
-                             (v128.load32_splat offset=136
-                              (local.get $36)
-                             )
-                            )
-                            (local.get $48)
-                            (f32x4.relaxed_madd
-                             (local.tee $84
-                              (v128.load32_splat offset=132
-                               (local.get $36)
-                              )
-                             )
-                             (local.get $42)
-                             (f32x4.relaxed_madd
-                              (local.tee $85
-                               (v128.load32_splat offset=128
-                                (local.get $36)
-                               )
-                              )
-                              (local.get $34)
-                              (local.get $38)
-                             )
-                            )
-                           )
-                          )
-                         )
-                        )
-                       )
-                      )
-                     )
-                     (local.set $39
-                      (f32x4.relaxed_madd
-                       (local.get $47)
-                       (local.get $62)
-                       (f32x4.relaxed_madd
-                        (local.get $79)
-                        (local.get $63)
-                        (f32x4.relaxed_madd
-                         (local.get $80)
-                         (local.get $64)
-                         (f32x4.relaxed_madd
-                          (local.get $81)
-                          (local.get $65)
-                          (f32x4.relaxed_madd
-                           (local.get $82)
-                           (local.get $66)
-                           (f32x4.relaxed_madd
-                            (local.get $83)
-                            (local.get $67)
-                            (f32x4.relaxed_madd
-                             (local.get $84)
-                             (local.get $68)
-                             (f32x4.relaxed_madd
-                              (local.get $85)
-                              (local.get $44)
-                              (local.get $39)
-                             )
-                            )
-                           )
-                          )
-                         )
-                        )
-                       )
+                       (local.get $33)
+                       (local.get $38)
                       )
                      )
                      (local.set $40
                       (f32x4.relaxed_madd
-                       (local.tee $47
-                        (v128.load32_splat offset=220
-                         (local.get $36)
-                        )
-                       )
-                       (local.get $55)
-                       (f32x4.relaxed_madd
-                        (local.tee $55
-                         (v128.load32_splat offset=216
-                          (local.get $36)
-                         )
-                        )
-                        (local.get $54)
-                        (f32x4.relaxed_madd
-                         (local.tee $54
-                          (v128.load32_splat offset=212
-                           (local.get $36)
-                          )
-                         )
-                         (local.get $53)
-                         (f32x4.relaxed_madd
-                          (local.tee $53
-                           (v128.load32_splat offset=208
-                            (local.get $36)
-                           )
-                          )
-                          (local.get $52)
-                          (f32x4.relaxed_madd
-                           (local.tee $52
-                            (v128.load32_splat offset=204
-                             (local.get $36)
-                            )
-                           )
-                           (local.get $51)
-                           (f32x4.relaxed_madd
-                            (local.tee $51
-                             (v128.load32_splat offset=200
-                              (local.get $36)
-                             )
-                            )
-                            (local.get $48)
-                            (f32x4.relaxed_madd
-                             (local.tee $48
-                              (v128.load32_splat offset=196
-                               (local.get $36)
-                              )
-                             )
-                             (local.get $42)
-                             (f32x4.relaxed_madd
-                              (local.tee $42
-                               (v128.load32_splat offset=192
-                                (local.get $36)
-                               )
-                              )
-                              (local.get $34)
-                              (local.get $40)
-                             )
-                            )
-                           )
-                          )
-                         )
-                        )
-                       )
+                       (local.get $39)
+                       (local.get $37)
+                       (local.get $40)
                       )
                      )
                      (local.set $41
                       (f32x4.relaxed_madd
-                       (local.get $47)
-                       (local.get $62)
-                       (f32x4.relaxed_madd
-                        (local.get $55)
-                        (local.get $63)
-                        (f32x4.relaxed_madd
-                         (local.get $54)
-                         (local.get $64)
-                         (f32x4.relaxed_madd
-                          (local.get $53)
-                          (local.get $65)
-                          (f32x4.relaxed_madd
-                           (local.get $52)
-                           (local.get $66)
-                           (f32x4.relaxed_madd
-                            (local.get $51)
-                            (local.get $67)
-                            (f32x4.relaxed_madd
-                             (local.get $48)
-                             (local.get $68)
-                             (f32x4.relaxed_madd
-                              (local.get $42)
-                              (local.get $44)
-                              (local.get $41)
-                             )
-                            )
-                           )
-                          )
-                         )
+                       (local.tee $39
+                        (v128.load32_splat offset=192
+                         (local.get $68)
                         )
                        )
+                       (local.get $33)
+                       (local.get $41)
+                      )
+                     )
+                     (local.set $42
+                      (f32x4.relaxed_madd
+                       (local.get $39)
+                       (local.get $37)
+                       (local.get $42)
                       )
                      )
                      (br_if $L8
@@ -1396,29 +974,174 @@
                        (local.tee $24
                         (i32.add
                          (local.get $24)
-                         (i32.const 8)
+                         (i32.const 1)
                         )
                        )
                        (i32.const 16)
                       )
                      )
                     )
-                    (local.set $34
+                    (local.set $37
                      (f32x4.nearest
                       (f32x4.mul
-                       (local.tee $32
+                       (local.tee $43
                         (f32x4.max
                          (f32x4.min
                           (f32x4.mul
-                           (f32x4.max
-                            (f32x4.min
-                             (f32x4.mul
-                              (local.get $32)
-                              (v128.const i32x4 0x3d088889 0x3d088889 0x3d088889 0x3d088889)
+                           (f32x4.min
+                            (local.tee $39
+                             (f32x4.abs
+                              (local.tee $33
+                               (f32x4.mul
+                                (local.get $34)
+                                (v128.const i32x4 0x3d088889 0x3d088889 0x3d088889 0x3d088889)
+                               )
+                              )
                              )
-                             (v128.const i32x4 0x41100000 0x41100000 0x41100000 0x41100000)
                             )
-                            (v128.const i32x4 0xc1100000 0xc1100000 0xc1100000 0xc1100000)
+                            (v128.const i32x4 0x41100000 0x41100000 0x41100000 0x41100000)
+                           )
+                           (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)
+                          )
+                          (v128.const i32x4 0x42b0c0a5 0x42b0c0a5 0x42b0c0a5 0x42b0c0a5)
+                         )
+                         (v128.const i32x4 0xc2aeac50 0xc2aeac50 0xc2aeac50 0xc2aeac50)
+                        )
+                       )
+                       (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
+                      )
+                     )
+                    )
+                    (local.set $34
+                     (f32x4.mul
+                      (v128.bitselect
+                       (f32x4.relaxed_madd
+                        (f32x4.mul
+                         (f32x4.relaxed_madd
+                          (f32x4.relaxed_madd
+                           (f32x4.relaxed_madd
+                            (f32x4.relaxed_madd
+                             (v128.const i32x4 0xbbbaf0ea 0xbbbaf0ea 0xbbbaf0ea 0xbbbaf0ea)
+                             (local.tee $34
+                              (f32x4.mul
+                               (local.get $33)
+                               (local.get $33)
+                              )
+                             )
+                             (v128.const i32x4 0x3ca9134e 0x3ca9134e 0x3ca9134e 0x3ca9134e)
+                            )
+                            (local.get $34)
+                            (v128.const i32x4 0xbd5c1e2d 0xbd5c1e2d 0xbd5c1e2d 0xbd5c1e2d)
+                           )
+                           (local.get $34)
+                           (v128.const i32x4 0x3e088393 0x3e088393 0x3e088393 0x3e088393)
+                          )
+                          (local.get $34)
+                          (v128.const i32x4 0xbeaaaa99 0xbeaaaa99 0xbeaaaa99 0xbeaaaa99)
+                         )
+                         (local.get $34)
+                        )
+                        (local.get $33)
+                        (local.get $33)
+                       )
+                       (v128.or
+                        (f32x4.sub
+                         (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
+                         (f32x4.div
+                          (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)
+                          (f32x4.add
+                           (f32x4.mul
+                            (f32x4.add
+                             (f32x4.relaxed_madd
+                              (f32x4.mul
+                               (f32x4.relaxed_madd
+                                (f32x4.relaxed_madd
+                                 (f32x4.relaxed_madd
+                                  (f32x4.relaxed_madd
+                                   (f32x4.relaxed_madd
+                                    (v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967)
+                                    (local.tee $34
+                                     (f32x4.sub
+                                      (f32x4.sub
+                                       (local.get $43)
+                                       (f32x4.mul
+                                        (local.get $37)
+                                        (v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000)
+                                       )
+                                      )
+                                      (f32x4.mul
+                                       (local.get $37)
+                                       (v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083)
+                                      )
+                                     )
+                                    )
+                                    (v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce)
+                                   )
+                                   (local.get $34)
+                                   (v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908)
+                                  )
+                                  (local.get $34)
+                                  (v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1)
+                                 )
+                                 (local.get $34)
+                                 (v128.const i32x4 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa)
+                                )
+                                (local.get $34)
+                                (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
+                               )
+                               (local.get $34)
+                              )
+                              (local.get $34)
+                              (local.get $34)
+                             )
+                             (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
+                            )
+                            (i32x4.shl
+                             (i32x4.add
+                              (i32x4.trunc_sat_f32x4_s
+                               (local.get $37)
+                              )
+                              (v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f)
+                             )
+                             (i32.const 23)
+                            )
+                           )
+                           (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
+                          )
+                         )
+                        )
+                        (v128.and
+                         (local.get $33)
+                         (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000)
+                        )
+                       )
+                       (f32x4.lt
+                        (local.get $39)
+                        (v128.const i32x4 0x3f200000 0x3f200000 0x3f200000 0x3f200000)
+                       )
+                      )
+                      (v128.const i32x4 0x41f00000 0x41f00000 0x41f00000 0x41f00000)
+                     )
+                    )
+                    (local.set $37
+                     (f32x4.nearest
+                      (f32x4.mul
+                       (local.tee $43
+                        (f32x4.max
+                         (f32x4.min
+                          (f32x4.mul
+                           (f32x4.min
+                            (local.tee $39
+                             (f32x4.abs
+                              (local.tee $33
+                               (f32x4.mul
+                                (local.get $32)
+                                (v128.const i32x4 0x3d088889 0x3d088889 0x3d088889 0x3d088889)
+                               )
+                              )
+                             )
+                            )
+                            (v128.const i32x4 0x41100000 0x41100000 0x41100000 0x41100000)
                            )
                            (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)
                           )
@@ -1433,90 +1156,276 @@
                     )
                     (local.set $32
                      (f32x4.mul
-                      (f32x4.sub
-                       (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
-                       (f32x4.div
-                        (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)
-                        (f32x4.add
-                         (f32x4.mul
-                          (f32x4.add
+                      (v128.bitselect
+                       (f32x4.relaxed_madd
+                        (f32x4.mul
+                         (f32x4.relaxed_madd
+                          (f32x4.relaxed_madd
                            (f32x4.relaxed_madd
-                            (f32x4.mul
+                            (f32x4.relaxed_madd
+                             (v128.const i32x4 0xbbbaf0ea 0xbbbaf0ea 0xbbbaf0ea 0xbbbaf0ea)
+                             (local.tee $32
+                              (f32x4.mul
+                               (local.get $33)
+                               (local.get $33)
+                              )
+                             )
+                             (v128.const i32x4 0x3ca9134e 0x3ca9134e 0x3ca9134e 0x3ca9134e)
+                            )
+                            (local.get $32)
+                            (v128.const i32x4 0xbd5c1e2d 0xbd5c1e2d 0xbd5c1e2d 0xbd5c1e2d)
+                           )
+                           (local.get $32)
+                           (v128.const i32x4 0x3e088393 0x3e088393 0x3e088393 0x3e088393)
+                          )
+                          (local.get $32)
+                          (v128.const i32x4 0xbeaaaa99 0xbeaaaa99 0xbeaaaa99 0xbeaaaa99)
+                         )
+                         (local.get $32)
+                        )
+                        (local.get $33)
+                        (local.get $33)
+                       )
+                       (v128.or
+                        (f32x4.sub
+                         (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
+                         (f32x4.div
+                          (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)
+                          (f32x4.add
+                           (f32x4.mul
+                            (f32x4.add
                              (f32x4.relaxed_madd
-                              (f32x4.relaxed_madd
+                              (f32x4.mul
                                (f32x4.relaxed_madd
                                 (f32x4.relaxed_madd
                                  (f32x4.relaxed_madd
-                                  (v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967)
-                                  (local.tee $32
-                                   (f32x4.sub
-                                    (f32x4.sub
-                                     (local.get $32)
-                                     (f32x4.mul
-                                      (local.get $34)
-                                      (v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000)
+                                  (f32x4.relaxed_madd
+                                   (f32x4.relaxed_madd
+                                    (v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967)
+                                    (local.tee $32
+                                     (f32x4.sub
+                                      (f32x4.sub
+                                       (local.get $43)
+                                       (f32x4.mul
+                                        (local.get $37)
+                                        (v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000)
+                                       )
+                                      )
+                                      (f32x4.mul
+                                       (local.get $37)
+                                       (v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083)
+                                      )
                                      )
                                     )
-                                    (f32x4.mul
-                                     (local.get $34)
-                                     (v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083)
-                                    )
+                                    (v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce)
                                    )
+                                   (local.get $32)
+                                   (v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908)
                                   )
-                                  (v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce)
+                                  (local.get $32)
+                                  (v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1)
                                  )
                                  (local.get $32)
-                                 (v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908)
+                                 (v128.const i32x4 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa)
                                 )
                                 (local.get $32)
-                                (v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1)
+                                (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
                                )
                                (local.get $32)
-                               (v128.const i32x4 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa)
                               )
                               (local.get $32)
-                              (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
+                              (local.get $32)
                              )
-                             (local.get $32)
+                             (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
                             )
-                            (local.get $32)
-                            (local.get $32)
+                            (i32x4.shl
+                             (i32x4.add
+                              (i32x4.trunc_sat_f32x4_s
+                               (local.get $37)
+                              )
+                              (v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f)
+                             )
+                             (i32.const 23)
+                            )
                            )
                            (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
                           )
-                          (i32x4.shl
-                           (i32x4.add
-                            (i32x4.trunc_sat_f32x4_s
-                             (local.get $34)
-                            )
-                            (v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f)
-                           )
-                           (i32.const 23)
-                          )
                          )
-                         (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
                         )
+                        (v128.and
+                         (local.get $33)
+                         (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000)
+                        )
+                       )
+                       (f32x4.lt
+                        (local.get $39)
+                        (v128.const i32x4 0x3f200000 0x3f200000 0x3f200000 0x3f200000)
                        )
                       )
                       (v128.const i32x4 0x41f00000 0x41f00000 0x41f00000 0x41f00000)
                      )
                     )
-                    (local.set $34
+                    (local.set $37
                      (f32x4.nearest
                       (f32x4.mul
-                       (local.tee $35
+                       (local.tee $43
                         (f32x4.max
                          (f32x4.min
                           (f32x4.mul
-                           (f32x4.max
-                            (f32x4.min
-                             (f32x4.mul
-                              (local.get $35)
-                              (v128.const i32x4 0x3d088889 0x3d088889 0x3d088889 0x3d088889)
+                           (f32x4.min
+                            (local.tee $39
+                             (f32x4.abs
+                              (local.tee $33
+                               (f32x4.mul
+                                (local.get $36)
+                                (v128.const i32x4 0x3d088889 0x3d088889 0x3d088889 0x3d088889)
+                               )
+                              )
                              )
-                             (v128.const i32x4 0x41100000 0x41100000 0x41100000 0x41100000)
                             )
-                            (v128.const i32x4 0xc1100000 0xc1100000 0xc1100000 0xc1100000)
+                            (v128.const i32x4 0x41100000 0x41100000 0x41100000 0x41100000)
+                           )
+                           (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)
+                          )
+                          (v128.const i32x4 0x42b0c0a5 0x42b0c0a5 0x42b0c0a5 0x42b0c0a5)
+                         )
+                         (v128.const i32x4 0xc2aeac50 0xc2aeac50 0xc2aeac50 0xc2aeac50)
+                        )
+                       )
+                       (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
+                      )
+                     )
+                    )
+                    (local.set $36
+                     (f32x4.mul
+                      (v128.bitselect
+                       (f32x4.relaxed_madd
+                        (f32x4.mul
+                         (f32x4.relaxed_madd
+                          (f32x4.relaxed_madd
+                           (f32x4.relaxed_madd
+                            (f32x4.relaxed_madd
+                             (v128.const i32x4 0xbbbaf0ea 0xbbbaf0ea 0xbbbaf0ea 0xbbbaf0ea)
+                             (local.tee $36
+                              (f32x4.mul
+                               (local.get $33)
+                               (local.get $33)
+                              )
+                             )
+                             (v128.const i32x4 0x3ca9134e 0x3ca9134e 0x3ca9134e 0x3ca9134e)
+                            )
+                            (local.get $36)
+                            (v128.const i32x4 0xbd5c1e2d 0xbd5c1e2d 0xbd5c1e2d 0xbd5c1e2d)
+                           )
+                           (local.get $36)
+                           (v128.const i32x4 0x3e088393 0x3e088393 0x3e088393 0x3e088393)
+                          )
+                          (local.get $36)
+                          (v128.const i32x4 0xbeaaaa99 0xbeaaaa99 0xbeaaaa99 0xbeaaaa99)
+                         )
+                         (local.get $36)
+                        )
+                        (local.get $33)
+                        (local.get $33)
+                       )
+                       (v128.or
+                        (f32x4.sub
+                         (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
+                         (f32x4.div
+                          (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)
+                          (f32x4.add
+                           (f32x4.mul
+                            (f32x4.add
+                             (f32x4.relaxed_madd
+                              (f32x4.mul
+                               (f32x4.relaxed_madd
+                                (f32x4.relaxed_madd
+                                 (f32x4.relaxed_madd
+                                  (f32x4.relaxed_madd
+                                   (f32x4.relaxed_madd
+                                    (v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967)
+                                    (local.tee $36
+                                     (f32x4.sub
+                                      (f32x4.sub
+                                       (local.get $43)
+                                       (f32x4.mul
+                                        (local.get $37)
+                                        (v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000)
+                                       )
+                                      )
+                                      (f32x4.mul
+                                       (local.get $37)
+                                       (v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083)
+                                      )
+                                     )
+                                    )
+                                    (v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce)
+                                   )
+                                   (local.get $36)
+                                   (v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908)
+                                  )
+                                  (local.get $36)
+                                  (v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1)
+                                 )
+                                 (local.get $36)
+                                 (v128.const i32x4 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa)
+                                )
+                                (local.get $36)
+                                (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
+                               )
+                               (local.get $36)
+                              )
+                              (local.get $36)
+                              (local.get $36)
+                             )
+                             (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
+                            )
+                            (i32x4.shl
+                             (i32x4.add
+                              (i32x4.trunc_sat_f32x4_s
+                               (local.get $37)
+                              )
+                              (v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f)
+                             )
+                             (i32.const 23)
+                            )
+                           )
+                           (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
+                          )
+                         )
+                        )
+                        (v128.and
+                         (local.get $33)
+                         (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000)
+                        )
+                       )
+                       (f32x4.lt
+                        (local.get $39)
+                        (v128.const i32x4 0x3f200000 0x3f200000 0x3f200000 0x3f200000)
+                       )
+                      )
+                      (v128.const i32x4 0x41f00000 0x41f00000 0x41f00000 0x41f00000)
+                     )
+                    )
+                    (local.set $37
+                     (f32x4.nearest
+                      (f32x4.mul
+                       (local.tee $43
+                        (f32x4.max
+                         (f32x4.min
+                          (f32x4.mul
+                           (f32x4.min
+                            (local.tee $39
+                             (f32x4.abs
+                              (local.tee $33
+                               (f32x4.mul
+                                (local.get $35)
+                                (v128.const i32x4 0x3d088889 0x3d088889 0x3d088889 0x3d088889)
+                               )
+                              )
+                             )
+                            )
+                            (v128.const i32x4 0x41100000 0x41100000 0x41100000 0x41100000)
                            )
                            (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)
                           )
@@ -1531,286 +1440,134 @@
                     )
                     (local.set $35
                      (f32x4.mul
-                      (f32x4.sub
-                       (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
-                       (f32x4.div
-                        (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)
-                        (f32x4.add
-                         (f32x4.mul
-                          (f32x4.add
+                      (v128.bitselect
+                       (f32x4.relaxed_madd
+                        (f32x4.mul
+                         (f32x4.relaxed_madd
+                          (f32x4.relaxed_madd
                            (f32x4.relaxed_madd
-                            (f32x4.mul
+                            (f32x4.relaxed_madd
+                             (v128.const i32x4 0xbbbaf0ea 0xbbbaf0ea 0xbbbaf0ea 0xbbbaf0ea)
+                             (local.tee $35
+                              (f32x4.mul
+                               (local.get $33)
+                               (local.get $33)
+                              )
+                             )
+                             (v128.const i32x4 0x3ca9134e 0x3ca9134e 0x3ca9134e 0x3ca9134e)
+                            )
+                            (local.get $35)
+                            (v128.const i32x4 0xbd5c1e2d 0xbd5c1e2d 0xbd5c1e2d 0xbd5c1e2d)
+                           )
+                           (local.get $35)
+                           (v128.const i32x4 0x3e088393 0x3e088393 0x3e088393 0x3e088393)
+                          )
+                          (local.get $35)
+                          (v128.const i32x4 0xbeaaaa99 0xbeaaaa99 0xbeaaaa99 0xbeaaaa99)
+                         )
+                         (local.get $35)
+                        )
+                        (local.get $33)
+                        (local.get $33)
+                       )
+                       (v128.or
+                        (f32x4.sub
+                         (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
+                         (f32x4.div
+                          (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)
+                          (f32x4.add
+                           (f32x4.mul
+                            (f32x4.add
                              (f32x4.relaxed_madd
-                              (f32x4.relaxed_madd
+                              (f32x4.mul
                                (f32x4.relaxed_madd
                                 (f32x4.relaxed_madd
                                  (f32x4.relaxed_madd
-                                  (v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967)
-                                  (local.tee $35
-                                   (f32x4.sub
-                                    (f32x4.sub
-                                     (local.get $35)
-                                     (f32x4.mul
-                                      (local.get $34)
-                                      (v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000)
+                                  (f32x4.relaxed_madd
+                                   (f32x4.relaxed_madd
+                                    (v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967)
+                                    (local.tee $35
+                                     (f32x4.sub
+                                      (f32x4.sub
+                                       (local.get $43)
+                                       (f32x4.mul
+                                        (local.get $37)
+                                        (v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000)
+                                       )
+                                      )
+                                      (f32x4.mul
+                                       (local.get $37)
+                                       (v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083)
+                                      )
                                      )
                                     )
-                                    (f32x4.mul
-                                     (local.get $34)
-                                     (v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083)
-                                    )
+                                    (v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce)
                                    )
+                                   (local.get $35)
+                                   (v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908)
                                   )
-                                  (v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce)
+                                  (local.get $35)
+                                  (v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1)
                                  )
                                  (local.get $35)
-                                 (v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908)
+                                 (v128.const i32x4 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa)
                                 )
                                 (local.get $35)
-                                (v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1)
+                                (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
                                )
                                (local.get $35)
-                               (v128.const i32x4 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa)
                               )
                               (local.get $35)
-                              (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
+                              (local.get $35)
                              )
-                             (local.get $35)
+                             (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
                             )
-                            (local.get $35)
-                            (local.get $35)
-                           )
-                           (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
-                          )
-                          (i32x4.shl
-                           (i32x4.add
-                            (i32x4.trunc_sat_f32x4_s
-                             (local.get $34)
-                            )
-                            (v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f)
-                           )
-                           (i32.const 23)
-                          )
-                         )
-                         (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
-                        )
-                       )
-                      )
-                      (v128.const i32x4 0x41f00000 0x41f00000 0x41f00000 0x41f00000)
-                     )
-                    )
-                    (local.set $34
-                     (f32x4.nearest
-                      (f32x4.mul
-                       (local.tee $33
-                        (f32x4.max
-                         (f32x4.min
-                          (f32x4.mul
-                           (f32x4.max
-                            (f32x4.min
-                             (f32x4.mul
-                              (local.get $33)
-                              (v128.const i32x4 0x3d088889 0x3d088889 0x3d088889 0x3d088889)
-                             )
-                             (v128.const i32x4 0x41100000 0x41100000 0x41100000 0x41100000)
-                            )
-                            (v128.const i32x4 0xc1100000 0xc1100000 0xc1100000 0xc1100000)
-                           )
-                           (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)
-                          )
-                          (v128.const i32x4 0x42b0c0a5 0x42b0c0a5 0x42b0c0a5 0x42b0c0a5)
-                         )
-                         (v128.const i32x4 0xc2aeac50 0xc2aeac50 0xc2aeac50 0xc2aeac50)
-                        )
-                       )
-                       (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
-                      )
-                     )
-                    )
-                    (local.set $33
-                     (f32x4.mul
-                      (f32x4.sub
-                       (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
-                       (f32x4.div
-                        (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)
-                        (f32x4.add
-                         (f32x4.mul
-                          (f32x4.add
-                           (f32x4.relaxed_madd
-                            (f32x4.mul
-                             (f32x4.relaxed_madd
-                              (f32x4.relaxed_madd
-                               (f32x4.relaxed_madd
-                                (f32x4.relaxed_madd
-                                 (f32x4.relaxed_madd
-                                  (v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967)
-                                  (local.tee $33
-                                   (f32x4.sub
-                                    (f32x4.sub
-                                     (local.get $33)
-                                     (f32x4.mul
-                                      (local.get $34)
-                                      (v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000)
-                                     )
-                                    )
-                                    (f32x4.mul
-                                     (local.get $34)
-                                     (v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083)
-                                    )
-                                   )
-                                  )
-                                  (v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce)
-                                 )
-                                 (local.get $33)
-                                 (v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908)
-                                )
-                                (local.get $33)
-                                (v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1)
-                               )
-                               (local.get $33)
-                               (v128.const i32x4 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa)
+                            (i32x4.shl
+                             (i32x4.add
+                              (i32x4.trunc_sat_f32x4_s
+                               (local.get $37)
                               )
-                              (local.get $33)
-                              (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
+                              (v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f)
                              )
-                             (local.get $33)
+                             (i32.const 23)
                             )
-                            (local.get $33)
-                            (local.get $33)
                            )
                            (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
                           )
-                          (i32x4.shl
-                           (i32x4.add
-                            (i32x4.trunc_sat_f32x4_s
-                             (local.get $34)
-                            )
-                            (v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f)
-                           )
-                           (i32.const 23)
-                          )
                          )
-                         (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
                         )
+                        (v128.and
+                         (local.get $33)
+                         (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000)
+                        )
+                       )
+                       (f32x4.lt
+                        (local.get $39)
+                        (v128.const i32x4 0x3f200000 0x3f200000 0x3f200000 0x3f200000)
                        )
                       )
                       (v128.const i32x4 0x41f00000 0x41f00000 0x41f00000 0x41f00000)
-                     )
-                    )
-                    (local.set $34
-                     (f32x4.nearest
-                      (f32x4.mul
-                       (local.tee $37
-                        (f32x4.max
-                         (f32x4.min
-                          (f32x4.mul
-                           (f32x4.max
-                            (f32x4.min
-                             (f32x4.mul
-                              (local.get $37)
-                              (v128.const i32x4 0x3d088889 0x3d088889 0x3d088889 0x3d088889)
-                             )
-                             (v128.const i32x4 0x41100000 0x41100000 0x41100000 0x41100000)
-                            )
-                            (v128.const i32x4 0xc1100000 0xc1100000 0xc1100000 0xc1100000)
-                           )
-                           (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)
-                          )
-                          (v128.const i32x4 0x42b0c0a5 0x42b0c0a5 0x42b0c0a5 0x42b0c0a5)
-                         )
-                         (v128.const i32x4 0xc2aeac50 0xc2aeac50 0xc2aeac50 0xc2aeac50)
-                        )
-                       )
-                       (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
-                      )
                      )
                     )
                     (local.set $37
-                     (f32x4.mul
-                      (f32x4.sub
-                       (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
-                       (f32x4.div
-                        (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)
-                        (f32x4.add
-                         (f32x4.mul
-                          (f32x4.add
-                           (f32x4.relaxed_madd
-                            (f32x4.mul
-                             (f32x4.relaxed_madd
-                              (f32x4.relaxed_madd
-                               (f32x4.relaxed_madd
-                                (f32x4.relaxed_madd
-                                 (f32x4.relaxed_madd
-                                  (v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967)
-                                  (local.tee $37
-                                   (f32x4.sub
-                                    (f32x4.sub
-                                     (local.get $37)
-                                     (f32x4.mul
-                                      (local.get $34)
-                                      (v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000)
-                                     )
-                                    )
-                                    (f32x4.mul
-                                     (local.get $34)
-                                     (v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083)
-                                    )
-                                   )
-                                  )
-                                  (v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce)
-                                 )
-                                 (local.get $37)
-                                 (v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908)
-                                )
-                                (local.get $37)
-                                (v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1)
-                               )
-                               (local.get $37)
-                               (v128.const i32x4 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa)
-                              )
-                              (local.get $37)
-                              (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
-                             )
-                             (local.get $37)
-                            )
-                            (local.get $37)
-                            (local.get $37)
-                           )
-                           (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
-                          )
-                          (i32x4.shl
-                           (i32x4.add
-                            (i32x4.trunc_sat_f32x4_s
-                             (local.get $34)
-                            )
-                            (v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f)
-                           )
-                           (i32.const 23)
-                          )
-                         )
-                         (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
-                        )
-                       )
-                      )
-                      (v128.const i32x4 0x41f00000 0x41f00000 0x41f00000 0x41f00000)
-                     )
-                    )
-                    (local.set $34
                      (f32x4.nearest
                       (f32x4.mul
-                       (local.tee $38
+                       (local.tee $43
                         (f32x4.max
                          (f32x4.min
                           (f32x4.mul
-                           (f32x4.max
-                            (f32x4.min
-                             (f32x4.mul
-                              (local.get $38)
-                              (v128.const i32x4 0x3d088889 0x3d088889 0x3d088889 0x3d088889)
+                           (f32x4.min
+                            (local.tee $39
+                             (f32x4.abs
+                              (local.tee $33
+                               (f32x4.mul
+                                (local.get $38)
+                                (v128.const i32x4 0x3d088889 0x3d088889 0x3d088889 0x3d088889)
+                               )
+                              )
                              )
-                             (v128.const i32x4 0x41100000 0x41100000 0x41100000 0x41100000)
                             )
-                            (v128.const i32x4 0xc1100000 0xc1100000 0xc1100000 0xc1100000)
+                            (v128.const i32x4 0x41100000 0x41100000 0x41100000 0x41100000)
                            )
                            (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)
                           )
@@ -1825,188 +1582,134 @@
                     )
                     (local.set $38
                      (f32x4.mul
-                      (f32x4.sub
-                       (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
-                       (f32x4.div
-                        (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)
-                        (f32x4.add
-                         (f32x4.mul
-                          (f32x4.add
+                      (v128.bitselect
+                       (f32x4.relaxed_madd
+                        (f32x4.mul
+                         (f32x4.relaxed_madd
+                          (f32x4.relaxed_madd
                            (f32x4.relaxed_madd
-                            (f32x4.mul
+                            (f32x4.relaxed_madd
+                             (v128.const i32x4 0xbbbaf0ea 0xbbbaf0ea 0xbbbaf0ea 0xbbbaf0ea)
+                             (local.tee $38
+                              (f32x4.mul
+                               (local.get $33)
+                               (local.get $33)
+                              )
+                             )
+                             (v128.const i32x4 0x3ca9134e 0x3ca9134e 0x3ca9134e 0x3ca9134e)
+                            )
+                            (local.get $38)
+                            (v128.const i32x4 0xbd5c1e2d 0xbd5c1e2d 0xbd5c1e2d 0xbd5c1e2d)
+                           )
+                           (local.get $38)
+                           (v128.const i32x4 0x3e088393 0x3e088393 0x3e088393 0x3e088393)
+                          )
+                          (local.get $38)
+                          (v128.const i32x4 0xbeaaaa99 0xbeaaaa99 0xbeaaaa99 0xbeaaaa99)
+                         )
+                         (local.get $38)
+                        )
+                        (local.get $33)
+                        (local.get $33)
+                       )
+                       (v128.or
+                        (f32x4.sub
+                         (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
+                         (f32x4.div
+                          (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)
+                          (f32x4.add
+                           (f32x4.mul
+                            (f32x4.add
                              (f32x4.relaxed_madd
-                              (f32x4.relaxed_madd
+                              (f32x4.mul
                                (f32x4.relaxed_madd
                                 (f32x4.relaxed_madd
                                  (f32x4.relaxed_madd
-                                  (v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967)
-                                  (local.tee $38
-                                   (f32x4.sub
-                                    (f32x4.sub
-                                     (local.get $38)
-                                     (f32x4.mul
-                                      (local.get $34)
-                                      (v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000)
+                                  (f32x4.relaxed_madd
+                                   (f32x4.relaxed_madd
+                                    (v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967)
+                                    (local.tee $38
+                                     (f32x4.sub
+                                      (f32x4.sub
+                                       (local.get $43)
+                                       (f32x4.mul
+                                        (local.get $37)
+                                        (v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000)
+                                       )
+                                      )
+                                      (f32x4.mul
+                                       (local.get $37)
+                                       (v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083)
+                                      )
                                      )
                                     )
-                                    (f32x4.mul
-                                     (local.get $34)
-                                     (v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083)
-                                    )
+                                    (v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce)
                                    )
+                                   (local.get $38)
+                                   (v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908)
                                   )
-                                  (v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce)
+                                  (local.get $38)
+                                  (v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1)
                                  )
                                  (local.get $38)
-                                 (v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908)
+                                 (v128.const i32x4 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa)
                                 )
                                 (local.get $38)
-                                (v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1)
+                                (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
                                )
                                (local.get $38)
-                               (v128.const i32x4 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa)
                               )
                               (local.get $38)
-                              (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
+                              (local.get $38)
                              )
-                             (local.get $38)
+                             (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
                             )
-                            (local.get $38)
-                            (local.get $38)
-                           )
-                           (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
-                          )
-                          (i32x4.shl
-                           (i32x4.add
-                            (i32x4.trunc_sat_f32x4_s
-                             (local.get $34)
-                            )
-                            (v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f)
-                           )
-                           (i32.const 23)
-                          )
-                         )
-                         (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
-                        )
-                       )
-                      )
-                      (v128.const i32x4 0x41f00000 0x41f00000 0x41f00000 0x41f00000)
-                     )
-                    )
-                    (local.set $34
-                     (f32x4.nearest
-                      (f32x4.mul
-                       (local.tee $39
-                        (f32x4.max
-                         (f32x4.min
-                          (f32x4.mul
-                           (f32x4.max
-                            (f32x4.min
-                             (f32x4.mul
-                              (local.get $39)
-                              (v128.const i32x4 0x3d088889 0x3d088889 0x3d088889 0x3d088889)
-                             )
-                             (v128.const i32x4 0x41100000 0x41100000 0x41100000 0x41100000)
-                            )
-                            (v128.const i32x4 0xc1100000 0xc1100000 0xc1100000 0xc1100000)
-                           )
-                           (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)
-                          )
-                          (v128.const i32x4 0x42b0c0a5 0x42b0c0a5 0x42b0c0a5 0x42b0c0a5)
-                         )
-                         (v128.const i32x4 0xc2aeac50 0xc2aeac50 0xc2aeac50 0xc2aeac50)
-                        )
-                       )
-                       (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
-                      )
-                     )
-                    )
-                    (local.set $39
-                     (f32x4.mul
-                      (f32x4.sub
-                       (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
-                       (f32x4.div
-                        (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)
-                        (f32x4.add
-                         (f32x4.mul
-                          (f32x4.add
-                           (f32x4.relaxed_madd
-                            (f32x4.mul
-                             (f32x4.relaxed_madd
-                              (f32x4.relaxed_madd
-                               (f32x4.relaxed_madd
-                                (f32x4.relaxed_madd
-                                 (f32x4.relaxed_madd
-                                  (v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967)
-                                  (local.tee $39
-                                   (f32x4.sub
-                                    (f32x4.sub
-                                     (local.get $39)
-                                     (f32x4.mul
-                                      (local.get $34)
-                                      (v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000)
-                                     )
-                                    )
-                                    (f32x4.mul
-                                     (local.get $34)
-                                     (v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083)
-                                    )
-                                   )
-                                  )
-                                  (v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce)
-                                 )
-                                 (local.get $39)
-                                 (v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908)
-                                )
-                                (local.get $39)
-                                (v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1)
-                               )
-                               (local.get $39)
-                               (v128.const i32x4 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa)
+                            (i32x4.shl
+                             (i32x4.add
+                              (i32x4.trunc_sat_f32x4_s
+                               (local.get $37)
                               )
-                              (local.get $39)
-                              (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
+                              (v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f)
                              )
-                             (local.get $39)
+                             (i32.const 23)
                             )
-                            (local.get $39)
-                            (local.get $39)
                            )
                            (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
                           )
-                          (i32x4.shl
-                           (i32x4.add
-                            (i32x4.trunc_sat_f32x4_s
-                             (local.get $34)
-                            )
-                            (v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f)
-                           )
-                           (i32.const 23)
-                          )
                          )
-                         (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
                         )
+                        (v128.and
+                         (local.get $33)
+                         (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000)
+                        )
+                       )
+                       (f32x4.lt
+                        (local.get $39)
+                        (v128.const i32x4 0x3f200000 0x3f200000 0x3f200000 0x3f200000)
                        )
                       )
                       (v128.const i32x4 0x41f00000 0x41f00000 0x41f00000 0x41f00000)
                      )
                     )
-                    (local.set $34
+                    (local.set $37
                      (f32x4.nearest
                       (f32x4.mul
-                       (local.tee $40
+                       (local.tee $43
                         (f32x4.max
                          (f32x4.min
                           (f32x4.mul
-                           (f32x4.max
-                            (f32x4.min
-                             (f32x4.mul
-                              (local.get $40)
-                              (v128.const i32x4 0x3d088889 0x3d088889 0x3d088889 0x3d088889)
+                           (f32x4.min
+                            (local.tee $39
+                             (f32x4.abs
+                              (local.tee $33
+                               (f32x4.mul
+                                (local.get $40)
+                                (v128.const i32x4 0x3d088889 0x3d088889 0x3d088889 0x3d088889)
+                               )
+                              )
                              )
-                             (v128.const i32x4 0x41100000 0x41100000 0x41100000 0x41100000)
                             )
-                            (v128.const i32x4 0xc1100000 0xc1100000 0xc1100000 0xc1100000)
+                            (v128.const i32x4 0x41100000 0x41100000 0x41100000 0x41100000)
                            )
                            (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)
                           )
@@ -2021,90 +1724,134 @@
                     )
                     (local.set $40
                      (f32x4.mul
-                      (f32x4.sub
-                       (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
-                       (f32x4.div
-                        (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)
-                        (f32x4.add
-                         (f32x4.mul
-                          (f32x4.add
+                      (v128.bitselect
+                       (f32x4.relaxed_madd
+                        (f32x4.mul
+                         (f32x4.relaxed_madd
+                          (f32x4.relaxed_madd
                            (f32x4.relaxed_madd
-                            (f32x4.mul
+                            (f32x4.relaxed_madd
+                             (v128.const i32x4 0xbbbaf0ea 0xbbbaf0ea 0xbbbaf0ea 0xbbbaf0ea)
+                             (local.tee $40
+                              (f32x4.mul
+                               (local.get $33)
+                               (local.get $33)
+                              )
+                             )
+                             (v128.const i32x4 0x3ca9134e 0x3ca9134e 0x3ca9134e 0x3ca9134e)
+                            )
+                            (local.get $40)
+                            (v128.const i32x4 0xbd5c1e2d 0xbd5c1e2d 0xbd5c1e2d 0xbd5c1e2d)
+                           )
+                           (local.get $40)
+                           (v128.const i32x4 0x3e088393 0x3e088393 0x3e088393 0x3e088393)
+                          )
+                          (local.get $40)
+                          (v128.const i32x4 0xbeaaaa99 0xbeaaaa99 0xbeaaaa99 0xbeaaaa99)
+                         )
+                         (local.get $40)
+                        )
+                        (local.get $33)
+                        (local.get $33)
+                       )
+                       (v128.or
+                        (f32x4.sub
+                         (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
+                         (f32x4.div
+                          (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)
+                          (f32x4.add
+                           (f32x4.mul
+                            (f32x4.add
                              (f32x4.relaxed_madd
-                              (f32x4.relaxed_madd
+                              (f32x4.mul
                                (f32x4.relaxed_madd
                                 (f32x4.relaxed_madd
                                  (f32x4.relaxed_madd
-                                  (v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967)
-                                  (local.tee $40
-                                   (f32x4.sub
-                                    (f32x4.sub
-                                     (local.get $40)
-                                     (f32x4.mul
-                                      (local.get $34)
-                                      (v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000)
+                                  (f32x4.relaxed_madd
+                                   (f32x4.relaxed_madd
+                                    (v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967)
+                                    (local.tee $40
+                                     (f32x4.sub
+                                      (f32x4.sub
+                                       (local.get $43)
+                                       (f32x4.mul
+                                        (local.get $37)
+                                        (v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000)
+                                       )
+                                      )
+                                      (f32x4.mul
+                                       (local.get $37)
+                                       (v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083)
+                                      )
                                      )
                                     )
-                                    (f32x4.mul
-                                     (local.get $34)
-                                     (v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083)
-                                    )
+                                    (v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce)
                                    )
+                                   (local.get $40)
+                                   (v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908)
                                   )
-                                  (v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce)
+                                  (local.get $40)
+                                  (v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1)
                                  )
                                  (local.get $40)
-                                 (v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908)
+                                 (v128.const i32x4 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa)
                                 )
                                 (local.get $40)
-                                (v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1)
+                                (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
                                )
                                (local.get $40)
-                               (v128.const i32x4 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa)
                               )
                               (local.get $40)
-                              (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
+                              (local.get $40)
                              )
-                             (local.get $40)
+                             (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
                             )
-                            (local.get $40)
-                            (local.get $40)
+                            (i32x4.shl
+                             (i32x4.add
+                              (i32x4.trunc_sat_f32x4_s
+                               (local.get $37)
+                              )
+                              (v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f)
+                             )
+                             (i32.const 23)
+                            )
                            )
                            (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
                           )
-                          (i32x4.shl
-                           (i32x4.add
-                            (i32x4.trunc_sat_f32x4_s
-                             (local.get $34)
-                            )
-                            (v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f)
-                           )
-                           (i32.const 23)
-                          )
                          )
-                         (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
                         )
+                        (v128.and
+                         (local.get $33)
+                         (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000)
+                        )
+                       )
+                       (f32x4.lt
+                        (local.get $39)
+                        (v128.const i32x4 0x3f200000 0x3f200000 0x3f200000 0x3f200000)
                        )
                       )
                       (v128.const i32x4 0x41f00000 0x41f00000 0x41f00000 0x41f00000)
                      )
                     )
-                    (local.set $34
+                    (local.set $37
                      (f32x4.nearest
                       (f32x4.mul
-                       (local.tee $41
+                       (local.tee $43
                         (f32x4.max
                          (f32x4.min
                           (f32x4.mul
-                           (f32x4.max
-                            (f32x4.min
-                             (f32x4.mul
-                              (local.get $41)
-                              (v128.const i32x4 0x3d088889 0x3d088889 0x3d088889 0x3d088889)
+                           (f32x4.min
+                            (local.tee $39
+                             (f32x4.abs
+                              (local.tee $33
+                               (f32x4.mul
+                                (local.get $41)
+                                (v128.const i32x4 0x3d088889 0x3d088889 0x3d088889 0x3d088889)
+                               )
+                              )
                              )
-                             (v128.const i32x4 0x41100000 0x41100000 0x41100000 0x41100000)
                             )
-                            (v128.const i32x4 0xc1100000 0xc1100000 0xc1100000 0xc1100000)
+                            (v128.const i32x4 0x41100000 0x41100000 0x41100000 0x41100000)
                            )
                            (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)
                           )
@@ -2119,69 +1866,252 @@
                     )
                     (local.set $41
                      (f32x4.mul
-                      (f32x4.sub
-                       (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
-                       (f32x4.div
-                        (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)
-                        (f32x4.add
-                         (f32x4.mul
-                          (f32x4.add
+                      (v128.bitselect
+                       (f32x4.relaxed_madd
+                        (f32x4.mul
+                         (f32x4.relaxed_madd
+                          (f32x4.relaxed_madd
                            (f32x4.relaxed_madd
-                            (f32x4.mul
+                            (f32x4.relaxed_madd
+                             (v128.const i32x4 0xbbbaf0ea 0xbbbaf0ea 0xbbbaf0ea 0xbbbaf0ea)
+                             (local.tee $41
+                              (f32x4.mul
+                               (local.get $33)
+                               (local.get $33)
+                              )
+                             )
+                             (v128.const i32x4 0x3ca9134e 0x3ca9134e 0x3ca9134e 0x3ca9134e)
+                            )
+                            (local.get $41)
+                            (v128.const i32x4 0xbd5c1e2d 0xbd5c1e2d 0xbd5c1e2d 0xbd5c1e2d)
+                           )
+                           (local.get $41)
+                           (v128.const i32x4 0x3e088393 0x3e088393 0x3e088393 0x3e088393)
+                          )
+                          (local.get $41)
+                          (v128.const i32x4 0xbeaaaa99 0xbeaaaa99 0xbeaaaa99 0xbeaaaa99)
+                         )
+                         (local.get $41)
+                        )
+                        (local.get $33)
+                        (local.get $33)
+                       )
+                       (v128.or
+                        (f32x4.sub
+                         (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
+                         (f32x4.div
+                          (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)
+                          (f32x4.add
+                           (f32x4.mul
+                            (f32x4.add
                              (f32x4.relaxed_madd
-                              (f32x4.relaxed_madd
+                              (f32x4.mul
                                (f32x4.relaxed_madd
                                 (f32x4.relaxed_madd
                                  (f32x4.relaxed_madd
-                                  (v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967)
-                                  (local.tee $41
-                                   (f32x4.sub
-                                    (f32x4.sub
-                                     (local.get $41)
-                                     (f32x4.mul
-                                      (local.get $34)
-                                      (v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000)
+                                  (f32x4.relaxed_madd
+                                   (f32x4.relaxed_madd
+                                    (v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967)
+                                    (local.tee $41
+                                     (f32x4.sub
+                                      (f32x4.sub
+                                       (local.get $43)
+                                       (f32x4.mul
+                                        (local.get $37)
+                                        (v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000)
+                                       )
+                                      )
+                                      (f32x4.mul
+                                       (local.get $37)
+                                       (v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083)
+                                      )
                                      )
                                     )
-                                    (f32x4.mul
-                                     (local.get $34)
-                                     (v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083)
-                                    )
+                                    (v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce)
                                    )
+                                   (local.get $41)
+                                   (v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908)
                                   )
-                                  (v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce)
+                                  (local.get $41)
+                                  (v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1)
                                  )
                                  (local.get $41)
-                                 (v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908)
+                                 (v128.const i32x4 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa)
                                 )
                                 (local.get $41)
-                                (v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1)
+                                (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
                                )
                                (local.get $41)
-                               (v128.const i32x4 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa)
                               )
                               (local.get $41)
-                              (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
+                              (local.get $41)
                              )
-                             (local.get $41)
+                             (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
                             )
-                            (local.get $41)
-                            (local.get $41)
+                            (i32x4.shl
+                             (i32x4.add
+                              (i32x4.trunc_sat_f32x4_s
+                               (local.get $37)
+                              )
+                              (v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f)
+                             )
+                             (i32.const 23)
+                            )
                            )
                            (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
                           )
-                          (i32x4.shl
-                           (i32x4.add
-                            (i32x4.trunc_sat_f32x4_s
-                             (local.get $34)
+                         )
+                        )
+                        (v128.and
+                         (local.get $33)
+                         (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000)
+                        )
+                       )
+                       (f32x4.lt
+                        (local.get $39)
+                        (v128.const i32x4 0x3f200000 0x3f200000 0x3f200000 0x3f200000)
+                       )
+                      )
+                      (v128.const i32x4 0x41f00000 0x41f00000 0x41f00000 0x41f00000)
+                     )
+                    )
+                    (local.set $37
+                     (f32x4.nearest
+                      (f32x4.mul
+                       (local.tee $43
+                        (f32x4.max
+                         (f32x4.min
+                          (f32x4.mul
+                           (f32x4.min
+                            (local.tee $39
+                             (f32x4.abs
+                              (local.tee $33
+                               (f32x4.mul
+                                (local.get $42)
+                                (v128.const i32x4 0x3d088889 0x3d088889 0x3d088889 0x3d088889)
+                               )
+                              )
+                             )
                             )
-                            (v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f)
+                            (v128.const i32x4 0x41100000 0x41100000 0x41100000 0x41100000)
                            )
-                           (i32.const 23)
+                           (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)
+                          )
+                          (v128.const i32x4 0x42b0c0a5 0x42b0c0a5 0x42b0c0a5 0x42b0c0a5)
+                         )
+                         (v128.const i32x4 0xc2aeac50 0xc2aeac50 0xc2aeac50 0xc2aeac50)
+                        )
+                       )
+                       (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
+                      )
+                     )
+                    )
+                    (local.set $42
+                     (f32x4.mul
+                      (v128.bitselect
+                       (f32x4.relaxed_madd
+                        (f32x4.mul
+                         (f32x4.relaxed_madd
+                          (f32x4.relaxed_madd
+                           (f32x4.relaxed_madd
+                            (f32x4.relaxed_madd
+                             (v128.const i32x4 0xbbbaf0ea 0xbbbaf0ea 0xbbbaf0ea 0xbbbaf0ea)
+                             (local.tee $42
+                              (f32x4.mul
+                               (local.get $33)
+                               (local.get $33)
+                              )
+                             )
+                             (v128.const i32x4 0x3ca9134e 0x3ca9134e 0x3ca9134e 0x3ca9134e)
+                            )
+                            (local.get $42)
+                            (v128.const i32x4 0xbd5c1e2d 0xbd5c1e2d 0xbd5c1e2d 0xbd5c1e2d)
+                           )
+                           (local.get $42)
+                           (v128.const i32x4 0x3e088393 0x3e088393 0x3e088393 0x3e088393)
+                          )
+                          (local.get $42)
+                          (v128.const i32x4 0xbeaaaa99 0xbeaaaa99 0xbeaaaa99 0xbeaaaa99)
+                         )
+                         (local.get $42)
+                        )
+                        (local.get $33)
+                        (local.get $33)
+                       )
+                       (v128.or
+                        (f32x4.sub
+                         (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
+                         (f32x4.div
+                          (v128.const i32x4 0x40000000 0x40000000 0x40000000 0x40000000)
+                          (f32x4.add
+                           (f32x4.mul
+                            (f32x4.add
+                             (f32x4.relaxed_madd
+                              (f32x4.mul
+                               (f32x4.relaxed_madd
+                                (f32x4.relaxed_madd
+                                 (f32x4.relaxed_madd
+                                  (f32x4.relaxed_madd
+                                   (f32x4.relaxed_madd
+                                    (v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967)
+                                    (local.tee $42
+                                     (f32x4.sub
+                                      (f32x4.sub
+                                       (local.get $43)
+                                       (f32x4.mul
+                                        (local.get $37)
+                                        (v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000)
+                                       )
+                                      )
+                                      (f32x4.mul
+                                       (local.get $37)
+                                       (v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083)
+                                      )
+                                     )
+                                    )
+                                    (v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce)
+                                   )
+                                   (local.get $42)
+                                   (v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908)
+                                  )
+                                  (local.get $42)
+                                  (v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1)
+                                 )
+                                 (local.get $42)
+                                 (v128.const i32x4 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa)
+                                )
+                                (local.get $42)
+                                (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
+                               )
+                               (local.get $42)
+                              )
+                              (local.get $42)
+                              (local.get $42)
+                             )
+                             (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
+                            )
+                            (i32x4.shl
+                             (i32x4.add
+                              (i32x4.trunc_sat_f32x4_s
+                               (local.get $37)
+                              )
+                              (v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f)
+                             )
+                             (i32.const 23)
+                            )
+                           )
+                           (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
                           )
                          )
-                         (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
                         )
+                        (v128.and
+                         (local.get $33)
+                         (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000)
+                        )
+                       )
+                       (f32x4.lt
+                        (local.get $39)
+                        (v128.const i32x4 0x3f200000 0x3f200000 0x3f200000 0x3f200000)
                        )
                       )
                       (v128.const i32x4 0x41f00000 0x41f00000 0x41f00000 0x41f00000)
@@ -2195,7 +2125,7 @@
                          (local.get $25)
                          (i32.const 7)
                         )
-                        (local.get $102)
+                        (local.get $79)
                        )
                        (i32.ge_s
                         (local.get $25)
@@ -2204,14 +2134,14 @@
                       )
                      )
                      (then
-                      (local.set $32
+                      (local.set $34
                        (v128.bitselect
-                        (local.get $32)
+                        (local.get $34)
                         (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
                         (v128.and
-                         (local.tee $44
+                         (local.tee $39
                           (i32x4.ge_s
-                           (local.tee $34
+                           (local.tee $33
                             (i32x4.add
                              (i32x4.splat
                               (local.get $25)
@@ -2223,24 +2153,24 @@
                           )
                          )
                          (i32x4.le_s
-                          (local.get $34)
-                          (local.tee $48
+                          (local.get $33)
+                          (local.tee $69
                            (i32x4.splat
-                            (local.get $57)
+                            (local.get $54)
                            )
                           )
                          )
                         )
                        )
                       )
-                      (local.set $35
+                      (local.set $32
                        (v128.bitselect
-                        (local.get $35)
+                        (local.get $32)
                         (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
                         (v128.and
-                         (local.tee $47
+                         (local.tee $43
                           (i32x4.ge_s
-                           (local.tee $42
+                           (local.tee $37
                             (i32x4.add
                              (i32x4.splat
                               (i32.add
@@ -2255,23 +2185,23 @@
                           )
                          )
                          (i32x4.le_s
-                          (local.get $42)
-                          (local.get $48)
+                          (local.get $37)
+                          (local.get $69)
                          )
                         )
                        )
                       )
-                      (local.set $33
+                      (local.set $36
                        (v128.bitselect
-                        (local.get $33)
+                        (local.get $36)
                         (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
                         (v128.and
-                         (local.get $44)
+                         (local.get $39)
                          (i32x4.le_s
-                          (local.get $34)
-                          (local.tee $48
+                          (local.get $33)
+                          (local.tee $69
                            (i32x4.splat
-                            (local.get $58)
+                            (local.get $55)
                            )
                           )
                          )
@@ -2283,27 +2213,14 @@
                         (local.get $38)
                         (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
                         (v128.and
-                         (local.get $44)
+                         (local.get $39)
                          (i32x4.le_s
-                          (local.get $34)
-                          (local.tee $51
+                          (local.get $33)
+                          (local.tee $80
                            (i32x4.splat
-                            (local.get $59)
+                            (local.get $56)
                            )
                           )
-                         )
-                        )
-                       )
-                      )
-                      (local.set $39
-                       (v128.bitselect
-                        (local.get $39)
-                        (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
-                        (v128.and
-                         (local.get $47)
-                         (i32x4.le_s
-                          (local.get $42)
-                          (local.get $51)
                          )
                         )
                        )
@@ -2313,14 +2230,10 @@
                         (local.get $40)
                         (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
                         (v128.and
-                         (local.get $44)
+                         (local.get $43)
                          (i32x4.le_s
-                          (local.get $34)
-                          (local.tee $34
-                           (i32x4.splat
-                            (local.get $60)
-                           )
-                          )
+                          (local.get $37)
+                          (local.get $80)
                          )
                         )
                        )
@@ -2330,23 +2243,40 @@
                         (local.get $41)
                         (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
                         (v128.and
-                         (local.get $47)
+                         (local.get $39)
                          (i32x4.le_s
-                          (local.get $42)
-                          (local.get $34)
+                          (local.get $33)
+                          (local.tee $33
+                           (i32x4.splat
+                            (local.get $57)
+                           )
+                          )
                          )
                         )
                        )
                       )
-                      (local.set $37
+                      (local.set $42
                        (v128.bitselect
-                        (local.get $37)
+                        (local.get $42)
                         (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
                         (v128.and
-                         (local.get $47)
+                         (local.get $43)
                          (i32x4.le_s
-                          (local.get $42)
-                          (local.get $48)
+                          (local.get $37)
+                          (local.get $33)
+                         )
+                        )
+                       )
+                      )
+                      (local.set $35
+                       (v128.bitselect
+                        (local.get $35)
+                        (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
+                        (v128.and
+                         (local.get $43)
+                         (i32x4.le_s
+                          (local.get $37)
+                          (local.get $69)
                          )
                         )
                        )
@@ -2359,17 +2289,17 @@
                        (local.get $30)
                        (local.tee $24
                         (i32.shl
-                         (local.get $73)
+                         (local.get $44)
                          (i32.const 5)
                         )
                        )
                       )
                      )
-                     (local.get $32)
+                     (local.get $34)
                     )
                     (v128.store offset=16 align=4
                      (local.get $25)
-                     (local.get $35)
+                     (local.get $32)
                     )
                     (v128.store align=4
                      (local.tee $25
@@ -2381,11 +2311,11 @@
                        )
                       )
                      )
-                     (local.get $33)
+                     (local.get $36)
                     )
                     (v128.store offset=16 align=4
                      (local.get $25)
-                     (local.get $37)
+                     (local.get $35)
                     )
                     (v128.store align=4
                      (local.tee $25
@@ -2401,7 +2331,7 @@
                     )
                     (v128.store offset=16 align=4
                      (local.get $25)
-                     (local.get $39)
+                     (local.get $40)
                     )
                     (v128.store align=4
                      (local.tee $24
@@ -2413,65 +2343,55 @@
                        )
                       )
                      )
-                     (local.get $40)
+                     (local.get $41)
                     )
                     (v128.store offset=16 align=4
                      (local.get $24)
-                     (local.get $41)
+                     (local.get $42)
+                    )
+                    (local.set $50
+                     (f32x4.max
+                      (local.get $50)
+                      (f32x4.max
+                       (local.get $34)
+                       (local.get $32)
+                      )
+                     )
+                    )
+                    (local.set $47
+                     (f32x4.max
+                      (local.get $47)
+                      (f32x4.max
+                       (local.get $36)
+                       (local.get $35)
+                      )
+                     )
+                    )
+                    (local.set $48
+                     (f32x4.max
+                      (local.get $48)
+                      (f32x4.max
+                       (local.get $38)
+                       (local.get $40)
+                      )
+                     )
+                    )
+                    (local.set $52
+                     (f32x4.max
+                      (local.get $52)
+                      (f32x4.max
+                       (local.get $41)
+                       (local.get $42)
+                      )
+                     )
                     )
                     (br_if $L9
                      (i32.gt_s
-                      (local.get $27)
-                      (local.tee $73
+                      (local.get $46)
+                      (local.tee $44
                        (i32.add
-                        (local.get $73)
+                        (local.get $44)
                         (i32.const 1)
-                       )
-                      )
-                     )
-                    )
-                   )
-                  )
-                 )
-                 (local.set $32
-                  (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
-                 )
-                 (local.set $24
-                  (i32.const 0)
-                 )
-                 (if
-                  (i32.gt_s
-                   (local.tee $25
-                    (i32.shl
-                     (local.get $27)
-                     (i32.const 3)
-                    )
-                   )
-                   (i32.const 0)
-                  )
-                  (then
-                   (loop $L10
-                    (local.set $32
-                     (f32x4.max
-                      (local.get $32)
-                      (v128.load align=4
-                       (i32.add
-                        (local.get $30)
-                        (i32.shl
-                         (local.get $24)
-                         (i32.const 2)
-                        )
-                       )
-                      )
-                     )
-                    )
-                    (br_if $L10
-                     (i32.gt_s
-                      (local.get $25)
-                      (local.tee $24
-                       (i32.add
-                        (local.get $24)
-                        (i32.const 4)
                        )
                       )
                      )
@@ -2481,24 +2401,24 @@
                  )
                  (if
                   (f32.gt
-                   (local.tee $43
+                   (local.tee $45
                     (f32.max
-                     (local.get $46)
+                     (local.get $49)
                      (f32.max
                       (f32.max
                        (f32x4.extract_lane 0
-                        (local.get $32)
+                        (local.get $50)
                        )
                        (f32x4.extract_lane 1
-                        (local.get $32)
+                        (local.get $50)
                        )
                       )
                       (f32.max
                        (f32x4.extract_lane 2
-                        (local.get $32)
+                        (local.get $50)
                        )
                        (f32x4.extract_lane 3
-                        (local.get $32)
+                        (local.get $50)
                        )
                       )
                      )
@@ -2507,7 +2427,7 @@
                    (f32.const -inf)
                   )
                   (then
-                   (local.set $35
+                   (local.set $34
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
                    (local.set $24
@@ -2517,7 +2437,218 @@
                     (i32.gt_s
                      (local.tee $25
                       (i32.shl
-                       (local.get $27)
+                       (local.get $46)
+                       (i32.const 3)
+                      )
+                     )
+                     (i32.const 0)
+                    )
+                    (then
+                     (loop $L10
+                      (v128.store align=4
+                       (local.tee $44
+                        (i32.add
+                         (local.get $30)
+                         (i32.shl
+                          (local.get $24)
+                          (i32.const 2)
+                         )
+                        )
+                       )
+                       (local.tee $32
+                        (v128.and
+                         (f32x4.mul
+                          (f32x4.relaxed_madd
+                           (f32x4.relaxed_madd
+                            (f32x4.relaxed_madd
+                             (f32x4.relaxed_madd
+                              (f32x4.relaxed_madd
+                               (v128.const i32x4 0x3c088889 0x3c088889 0x3c088889 0x3c088889)
+                               (local.tee $32
+                                (f32x4.relaxed_madd
+                                 (local.tee $38
+                                  (f32x4.sub
+                                   (local.tee $35
+                                    (f32x4.relaxed_madd
+                                     (local.tee $32
+                                      (f32x4.max
+                                       (f32x4.sub
+                                        (local.tee $36
+                                         (v128.load align=4
+                                          (local.get $44)
+                                         )
+                                        )
+                                        (f32x4.splat
+                                         (local.get $45)
+                                        )
+                                       )
+                                       (v128.const i32x4 0xc2ae0000 0xc2ae0000 0xc2ae0000 0xc2ae0000)
+                                      )
+                                     )
+                                     (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
+                                     (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
+                                    )
+                                   )
+                                   (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
+                                  )
+                                 )
+                                 (v128.const i32x4 0x395e8083 0x395e8083 0x395e8083 0x395e8083)
+                                 (f32x4.relaxed_madd
+                                  (local.get $38)
+                                  (v128.const i32x4 0xbf318000 0xbf318000 0xbf318000 0xbf318000)
+                                  (local.get $32)
+                                 )
+                                )
+                               )
+                               (v128.const i32x4 0x3d2aaaab 0x3d2aaaab 0x3d2aaaab 0x3d2aaaab)
+                              )
+                              (local.get $32)
+                              (v128.const i32x4 0x3e2aaaab 0x3e2aaaab 0x3e2aaaab 0x3e2aaaab)
+                             )
+                             (local.get $32)
+                             (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
+                            )
+                            (local.get $32)
+                            (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
+                           )
+                           (local.get $32)
+                           (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
+                          )
+                          (i32x4.shl
+                           (local.get $35)
+                           (i32.const 23)
+                          )
+                         )
+                         (f32x4.gt
+                          (local.get $36)
+                          (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
+                         )
+                        )
+                       )
+                      )
+                      (local.set $34
+                       (f32x4.add
+                        (local.get $34)
+                        (local.get $32)
+                       )
+                      )
+                      (br_if $L10
+                       (i32.gt_s
+                        (local.get $25)
+                        (local.tee $24
+                         (i32.add
+                          (local.get $24)
+                          (i32.const 4)
+                         )
+                        )
+                       )
+                      )
+                     )
+                    )
+                   )
+                   (local.set $59
+                    (f32.add
+                     (f32.mul
+                      (local.get $59)
+                      (local.tee $75
+                       (f32x4.extract_lane 0
+                        (f32x4.mul
+                         (f32x4.relaxed_madd
+                          (f32x4.relaxed_madd
+                           (f32x4.relaxed_madd
+                            (f32x4.relaxed_madd
+                             (f32x4.relaxed_madd
+                              (v128.const i32x4 0x3c088889 0x3c088889 0x3c088889 0x3c088889)
+                              (local.tee $32
+                               (f32x4.relaxed_madd
+                                (local.tee $35
+                                 (f32x4.sub
+                                  (local.tee $36
+                                   (f32x4.relaxed_madd
+                                    (local.tee $32
+                                     (f32x4.max
+                                      (f32x4.splat
+                                       (f32.sub
+                                        (local.get $49)
+                                        (local.get $45)
+                                       )
+                                      )
+                                      (v128.const i32x4 0xc2ae0000 0xc2ae0000 0xc2ae0000 0xc2ae0000)
+                                     )
+                                    )
+                                    (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
+                                    (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
+                                   )
+                                  )
+                                  (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
+                                 )
+                                )
+                                (v128.const i32x4 0x395e8083 0x395e8083 0x395e8083 0x395e8083)
+                                (f32x4.relaxed_madd
+                                 (local.get $35)
+                                 (v128.const i32x4 0xbf318000 0xbf318000 0xbf318000 0xbf318000)
+                                 (local.get $32)
+                                )
+                               )
+                              )
+                              (v128.const i32x4 0x3d2aaaab 0x3d2aaaab 0x3d2aaaab 0x3d2aaaab)
+                             )
+                             (local.get $32)
+                             (v128.const i32x4 0x3e2aaaab 0x3e2aaaab 0x3e2aaaab 0x3e2aaaab)
+                            )
+                            (local.get $32)
+                            (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
+                           )
+                           (local.get $32)
+                           (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
+                          )
+                          (local.get $32)
+                          (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
+                         )
+                         (i32x4.shl
+                          (local.get $36)
+                          (i32.const 23)
+                         )
+                        )
+                       )
+                      )
+                     )
+                     (f32.add
+                      (f32.add
+                       (f32x4.extract_lane 0
+                        (local.get $34)
+                       )
+                       (f32x4.extract_lane 1
+                        (local.get $34)
+                       )
+                      )
+                      (f32.add
+                       (f32x4.extract_lane 2
+                        (local.get $34)
+                       )
+                       (f32x4.extract_lane 3
+                        (local.get $34)
+                       )
+                      )
+                     )
+                    )
+                   )
+                   (local.set $49
+                    (local.get $45)
+                   )
+                  )
+                  (else
+                   (local.set $75
+                    (f32.const 1)
+                   )
+                   (local.set $24
+                    (i32.const 0)
+                   )
+                   (if
+                    (i32.gt_s
+                     (local.tee $25
+                      (i32.shl
+                       (local.get $46)
                        (i32.const 3)
                       )
                      )
@@ -2525,111 +2656,15 @@
                     )
                     (then
                      (loop $L11
-                      (local.set $33
-                       (f32x4.nearest
-                        (f32x4.mul
-                         (local.tee $32
-                          (f32x4.max
-                           (f32x4.min
-                            (f32x4.sub
-                             (local.tee $37
-                              (v128.load align=4
-                               (local.tee $36
-                                (i32.add
-                                 (local.get $30)
-                                 (i32.shl
-                                  (local.get $24)
-                                  (i32.const 2)
-                                 )
-                                )
-                               )
-                              )
-                             )
-                             (f32x4.splat
-                              (local.get $43)
-                             )
-                            )
-                            (v128.const i32x4 0x42b0c0a5 0x42b0c0a5 0x42b0c0a5 0x42b0c0a5)
-                           )
-                           (v128.const i32x4 0xc2aeac50 0xc2aeac50 0xc2aeac50 0xc2aeac50)
-                          )
-                         )
-                         (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
-                        )
-                       )
-                      )
                       (v128.store align=4
-                       (local.get $36)
-                       (local.tee $32
-                        (v128.and
-                         (f32x4.mul
-                          (f32x4.add
-                           (f32x4.relaxed_madd
-                            (f32x4.mul
-                             (f32x4.relaxed_madd
-                              (f32x4.relaxed_madd
-                               (f32x4.relaxed_madd
-                                (f32x4.relaxed_madd
-                                 (f32x4.relaxed_madd
-                                  (v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967)
-                                  (local.tee $32
-                                   (f32x4.sub
-                                    (f32x4.sub
-                                     (local.get $32)
-                                     (f32x4.mul
-                                      (local.get $33)
-                                      (v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000)
-                                     )
-                                    )
-                                    (f32x4.mul
-                                     (local.get $33)
-                                     (v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083)
-                                    )
-                                   )
-                                  )
-                                  (v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce)
-                                 )
-                                 (local.get $32)
-                                 (v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908)
-                                )
-                                (local.get $32)
-                                (v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1)
-                               )
-                               (local.get $32)
-                               (v128.const i32x4 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa)
-                              )
-                              (local.get $32)
-                              (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
-                             )
-                             (local.get $32)
-                            )
-                            (local.get $32)
-                            (local.get $32)
-                           )
-                           (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
-                          )
-                          (i32x4.shl
-                           (i32x4.add
-                            (i32x4.trunc_sat_f32x4_s
-                             (local.get $33)
-                            )
-                            (v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f)
-                           )
-                           (i32.const 23)
-                          )
-                         )
-                         (f32x4.gt
-                          (local.get $37)
-                          (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
-                         )
+                       (i32.add
+                        (local.get $30)
+                        (i32.shl
+                         (local.get $24)
+                         (i32.const 2)
                         )
                        )
-                      )
-                      (local.set $35
-                       (f32x4.add
-                        (local.get $35)
-                        (local.get $32)
-                       )
+                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                       )
                       (br_if $L11
                        (i32.gt_s
@@ -2645,119 +2680,38 @@
                      )
                     )
                    )
-                   (local.set $33
-                    (f32x4.nearest
-                     (f32x4.mul
-                      (local.tee $32
-                       (f32x4.max
-                        (f32x4.min
-                         (f32x4.splat
-                          (f32.sub
-                           (local.get $46)
-                           (local.get $43)
-                          )
-                         )
-                         (v128.const i32x4 0x42b0c0a5 0x42b0c0a5 0x42b0c0a5 0x42b0c0a5)
-                        )
-                        (v128.const i32x4 0xc2aeac50 0xc2aeac50 0xc2aeac50 0xc2aeac50)
-                       )
-                      )
-                      (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
-                     )
-                    )
-                   )
-                   (local.set $69
-                    (f32.add
-                     (f32.mul
-                      (local.get $69)
-                      (local.tee $98
+                  )
+                 )
+                 (if
+                  (f32.gt
+                   (local.tee $45
+                    (f32.max
+                     (local.get $65)
+                     (f32.max
+                      (f32.max
                        (f32x4.extract_lane 0
-                        (f32x4.mul
-                         (f32x4.add
-                          (f32x4.relaxed_madd
-                           (f32x4.mul
-                            (f32x4.relaxed_madd
-                             (f32x4.relaxed_madd
-                              (f32x4.relaxed_madd
-                               (f32x4.relaxed_madd
-                                (f32x4.relaxed_madd
-                                 (v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967)
-                                 (local.tee $32
-                                  (f32x4.sub
-                                   (f32x4.sub
-                                    (local.get $32)
-                                    (f32x4.mul
-                                     (local.get $33)
-                                     (v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000)
-                                    )
-                                   )
-                                   (f32x4.mul
-                                    (local.get $33)
-                                    (v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083)
-                                   )
-                                  )
-                                 )
-                                 (v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce)
-                                )
-                                (local.get $32)
-                                (v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908)
-                               )
-                               (local.get $32)
-                               (v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1)
-                              )
-                              (local.get $32)
-                              (v128.const i32x4 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa)
-                             )
-                             (local.get $32)
-                             (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
-                            )
-                            (local.get $32)
-                           )
-                           (local.get $32)
-                           (local.get $32)
-                          )
-                          (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
-                         )
-                         (i32x4.shl
-                          (i32x4.add
-                           (i32x4.trunc_sat_f32x4_s
-                            (local.get $33)
-                           )
-                           (v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f)
-                          )
-                          (i32.const 23)
-                         )
-                        )
-                       )
-                      )
-                     )
-                     (f32.add
-                      (f32.add
-                       (f32x4.extract_lane 0
-                        (local.get $35)
+                        (local.get $47)
                        )
                        (f32x4.extract_lane 1
-                        (local.get $35)
+                        (local.get $47)
                        )
                       )
-                      (f32.add
+                      (f32.max
                        (f32x4.extract_lane 2
-                        (local.get $35)
+                        (local.get $47)
                        )
                        (f32x4.extract_lane 3
-                        (local.get $35)
+                        (local.get $47)
                        )
                       )
                      )
                     )
                    )
-                   (local.set $46
-                    (local.get $43)
-                   )
+                   (f32.const -inf)
                   )
-                  (else
-                   (local.set $98
-                    (f32.const 1)
+                  (then
+                   (local.set $34
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
                    (local.set $24
                     (i32.const 0)
@@ -2766,7 +2720,7 @@
                     (i32.gt_s
                      (local.tee $25
                       (i32.shl
-                       (local.get $27)
+                       (local.get $46)
                        (i32.const 3)
                       )
                      )
@@ -2775,14 +2729,94 @@
                     (then
                      (loop $L12
                       (v128.store align=4
-                       (i32.add
-                        (local.get $30)
-                        (i32.shl
-                         (local.get $24)
-                         (i32.const 2)
+                       (local.tee $44
+                        (i32.add
+                         (i32.add
+                          (local.get $30)
+                          (i32.const 256)
+                         )
+                         (i32.shl
+                          (local.get $24)
+                          (i32.const 2)
+                         )
                         )
                        )
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                       (local.tee $32
+                        (v128.and
+                         (f32x4.mul
+                          (f32x4.relaxed_madd
+                           (f32x4.relaxed_madd
+                            (f32x4.relaxed_madd
+                             (f32x4.relaxed_madd
+                              (f32x4.relaxed_madd
+                               (v128.const i32x4 0x3c088889 0x3c088889 0x3c088889 0x3c088889)
+                               (local.tee $32
+                                (f32x4.relaxed_madd
+                                 (local.tee $38
+                                  (f32x4.sub
+                                   (local.tee $35
+                                    (f32x4.relaxed_madd
+                                     (local.tee $32
+                                      (f32x4.max
+                                       (f32x4.sub
+                                        (local.tee $36
+                                         (v128.load align=4
+                                          (local.get $44)
+                                         )
+                                        )
+                                        (f32x4.splat
+                                         (local.get $45)
+                                        )
+                                       )
+                                       (v128.const i32x4 0xc2ae0000 0xc2ae0000 0xc2ae0000 0xc2ae0000)
+                                      )
+                                     )
+                                     (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
+                                     (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
+                                    )
+                                   )
+                                   (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
+                                  )
+                                 )
+                                 (v128.const i32x4 0x395e8083 0x395e8083 0x395e8083 0x395e8083)
+                                 (f32x4.relaxed_madd
+                                  (local.get $38)
+                                  (v128.const i32x4 0xbf318000 0xbf318000 0xbf318000 0xbf318000)
+                                  (local.get $32)
+                                 )
+                                )
+                               )
+                               (v128.const i32x4 0x3d2aaaab 0x3d2aaaab 0x3d2aaaab 0x3d2aaaab)
+                              )
+                              (local.get $32)
+                              (v128.const i32x4 0x3e2aaaab 0x3e2aaaab 0x3e2aaaab 0x3e2aaaab)
+                             )
+                             (local.get $32)
+                             (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
+                            )
+                            (local.get $32)
+                            (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
+                           )
+                           (local.get $32)
+                           (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
+                          )
+                          (i32x4.shl
+                           (local.get $35)
+                           (i32.const 23)
+                          )
+                         )
+                         (f32x4.gt
+                          (local.get $36)
+                          (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
+                         )
+                        )
+                       )
+                      )
+                      (local.set $34
+                       (f32x4.add
+                        (local.get $34)
+                        (local.get $32)
+                       )
                       )
                       (br_if $L12
                        (i32.gt_s
@@ -2798,30 +2832,117 @@
                      )
                     )
                    )
-                  )
-                 )
-                 (local.set $32
-                  (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
-                 )
-                 (local.set $24
-                  (i32.const 0)
-                 )
-                 (if
-                  (i32.gt_s
-                   (local.tee $25
-                    (i32.shl
-                     (local.get $27)
-                     (i32.const 3)
+                   (local.set $60
+                    (f32.add
+                     (f32.mul
+                      (local.get $60)
+                      (local.tee $76
+                       (f32x4.extract_lane 0
+                        (f32x4.mul
+                         (f32x4.relaxed_madd
+                          (f32x4.relaxed_madd
+                           (f32x4.relaxed_madd
+                            (f32x4.relaxed_madd
+                             (f32x4.relaxed_madd
+                              (v128.const i32x4 0x3c088889 0x3c088889 0x3c088889 0x3c088889)
+                              (local.tee $32
+                               (f32x4.relaxed_madd
+                                (local.tee $35
+                                 (f32x4.sub
+                                  (local.tee $36
+                                   (f32x4.relaxed_madd
+                                    (local.tee $32
+                                     (f32x4.max
+                                      (f32x4.splat
+                                       (f32.sub
+                                        (local.get $65)
+                                        (local.get $45)
+                                       )
+                                      )
+                                      (v128.const i32x4 0xc2ae0000 0xc2ae0000 0xc2ae0000 0xc2ae0000)
+                                     )
+                                    )
+                                    (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
+                                    (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
+                                   )
+                                  )
+                                  (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
+                                 )
+                                )
+                                (v128.const i32x4 0x395e8083 0x395e8083 0x395e8083 0x395e8083)
+                                (f32x4.relaxed_madd
+                                 (local.get $35)
+                                 (v128.const i32x4 0xbf318000 0xbf318000 0xbf318000 0xbf318000)
+                                 (local.get $32)
+                                )
+                               )
+                              )
+                              (v128.const i32x4 0x3d2aaaab 0x3d2aaaab 0x3d2aaaab 0x3d2aaaab)
+                             )
+                             (local.get $32)
+                             (v128.const i32x4 0x3e2aaaab 0x3e2aaaab 0x3e2aaaab 0x3e2aaaab)
+                            )
+                            (local.get $32)
+                            (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
+                           )
+                           (local.get $32)
+                           (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
+                          )
+                          (local.get $32)
+                          (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
+                         )
+                         (i32x4.shl
+                          (local.get $36)
+                          (i32.const 23)
+                         )
+                        )
+                       )
+                      )
+                     )
+                     (f32.add
+                      (f32.add
+                       (f32x4.extract_lane 0
+                        (local.get $34)
+                       )
+                       (f32x4.extract_lane 1
+                        (local.get $34)
+                       )
+                      )
+                      (f32.add
+                       (f32x4.extract_lane 2
+                        (local.get $34)
+                       )
+                       (f32x4.extract_lane 3
+                        (local.get $34)
+                       )
+                      )
+                     )
                     )
                    )
-                   (i32.const 0)
+                   (local.set $65
+                    (local.get $45)
+                   )
                   )
-                  (then
-                   (loop $L13
-                    (local.set $32
-                     (f32x4.max
-                      (local.get $32)
-                      (v128.load align=4
+                  (else
+                   (local.set $76
+                    (f32.const 1)
+                   )
+                   (local.set $24
+                    (i32.const 0)
+                   )
+                   (if
+                    (i32.gt_s
+                     (local.tee $25
+                      (i32.shl
+                       (local.get $46)
+                       (i32.const 3)
+                      )
+                     )
+                     (i32.const 0)
+                    )
+                    (then
+                     (loop $L13
+                      (v128.store align=4
                        (i32.add
                         (i32.add
                          (local.get $30)
@@ -2832,16 +2953,17 @@
                          (i32.const 2)
                         )
                        )
+                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                       )
-                     )
-                    )
-                    (br_if $L13
-                     (i32.gt_s
-                      (local.get $25)
-                      (local.tee $24
-                       (i32.add
-                        (local.get $24)
-                        (i32.const 4)
+                      (br_if $L13
+                       (i32.gt_s
+                        (local.get $25)
+                        (local.tee $24
+                         (i32.add
+                          (local.get $24)
+                          (i32.const 4)
+                         )
+                        )
                        )
                       )
                      )
@@ -2851,24 +2973,24 @@
                  )
                  (if
                   (f32.gt
-                   (local.tee $43
+                   (local.tee $45
                     (f32.max
-                     (local.get $76)
+                     (local.get $66)
                      (f32.max
                       (f32.max
                        (f32x4.extract_lane 0
-                        (local.get $32)
+                        (local.get $48)
                        )
                        (f32x4.extract_lane 1
-                        (local.get $32)
+                        (local.get $48)
                        )
                       )
                       (f32.max
                        (f32x4.extract_lane 2
-                        (local.get $32)
+                        (local.get $48)
                        )
                        (f32x4.extract_lane 3
-                        (local.get $32)
+                        (local.get $48)
                        )
                       )
                      )
@@ -2877,7 +2999,7 @@
                    (f32.const -inf)
                   )
                   (then
-                   (local.set $35
+                   (local.set $34
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
                    (local.set $24
@@ -2887,7 +3009,7 @@
                     (i32.gt_s
                      (local.tee $25
                       (i32.shl
-                       (local.get $27)
+                       (local.get $46)
                        (i32.const 3)
                       )
                      )
@@ -2895,112 +3017,93 @@
                     )
                     (then
                      (loop $L14
-                      (local.set $33
-                       (f32x4.nearest
-                        (f32x4.mul
-                         (local.tee $32
-                          (f32x4.max
-                           (f32x4.min
-                            (f32x4.sub
-                             (local.tee $37
-                              (v128.load align=4
-                               (local.tee $36
-                                (i32.add
-                                 (i32.add
-                                  (local.get $30)
-                                  (i32.const 256)
-                                 )
-                                 (i32.shl
-                                  (local.get $24)
-                                  (i32.const 2)
-                                 )
-                                )
-                               )
-                              )
-                             )
-                             (f32x4.splat
-                              (local.get $43)
-                             )
-                            )
-                            (v128.const i32x4 0x42b0c0a5 0x42b0c0a5 0x42b0c0a5 0x42b0c0a5)
-                           )
-                           (v128.const i32x4 0xc2aeac50 0xc2aeac50 0xc2aeac50 0xc2aeac50)
-                          )
+                      (v128.store align=4
+                       (local.tee $44
+                        (i32.add
+                         (i32.add
+                          (local.get $30)
+                          (i32.const 512)
                          )
-                         (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
+                         (i32.shl
+                          (local.get $24)
+                          (i32.const 2)
+                         )
                         )
                        )
-                      )
-                      (v128.store align=4
-                       (local.get $36)
                        (local.tee $32
                         (v128.and
                          (f32x4.mul
-                          (f32x4.add
+                          (f32x4.relaxed_madd
                            (f32x4.relaxed_madd
-                            (f32x4.mul
+                            (f32x4.relaxed_madd
                              (f32x4.relaxed_madd
                               (f32x4.relaxed_madd
-                               (f32x4.relaxed_madd
+                               (v128.const i32x4 0x3c088889 0x3c088889 0x3c088889 0x3c088889)
+                               (local.tee $32
                                 (f32x4.relaxed_madd
-                                 (f32x4.relaxed_madd
-                                  (v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967)
-                                  (local.tee $32
-                                   (f32x4.sub
-                                    (f32x4.sub
-                                     (local.get $32)
-                                     (f32x4.mul
-                                      (local.get $33)
-                                      (v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000)
+                                 (local.tee $38
+                                  (f32x4.sub
+                                   (local.tee $35
+                                    (f32x4.relaxed_madd
+                                     (local.tee $32
+                                      (f32x4.max
+                                       (f32x4.sub
+                                        (local.tee $36
+                                         (v128.load align=4
+                                          (local.get $44)
+                                         )
+                                        )
+                                        (f32x4.splat
+                                         (local.get $45)
+                                        )
+                                       )
+                                       (v128.const i32x4 0xc2ae0000 0xc2ae0000 0xc2ae0000 0xc2ae0000)
+                                      )
                                      )
-                                    )
-                                    (f32x4.mul
-                                     (local.get $33)
-                                     (v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083)
+                                     (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
+                                     (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
                                     )
                                    )
+                                   (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
                                   )
-                                  (v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce)
                                  )
-                                 (local.get $32)
-                                 (v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908)
+                                 (v128.const i32x4 0x395e8083 0x395e8083 0x395e8083 0x395e8083)
+                                 (f32x4.relaxed_madd
+                                  (local.get $38)
+                                  (v128.const i32x4 0xbf318000 0xbf318000 0xbf318000 0xbf318000)
+                                  (local.get $32)
+                                 )
                                 )
-                                (local.get $32)
-                                (v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1)
                                )
-                               (local.get $32)
-                               (v128.const i32x4 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa)
+                               (v128.const i32x4 0x3d2aaaab 0x3d2aaaab 0x3d2aaaab 0x3d2aaaab)
                               )
                               (local.get $32)
-                              (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
+                              (v128.const i32x4 0x3e2aaaab 0x3e2aaaab 0x3e2aaaab 0x3e2aaaab)
                              )
                              (local.get $32)
+                             (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
                             )
                             (local.get $32)
-                            (local.get $32)
+                            (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
                            )
+                           (local.get $32)
                            (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
                           )
                           (i32x4.shl
-                           (i32x4.add
-                            (i32x4.trunc_sat_f32x4_s
-                             (local.get $33)
-                            )
-                            (v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f)
-                           )
+                           (local.get $35)
                            (i32.const 23)
                           )
                          )
                          (f32x4.gt
-                          (local.get $37)
+                          (local.get $36)
                           (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
                          )
                         )
                        )
                       )
-                      (local.set $35
+                      (local.set $34
                        (f32x4.add
-                        (local.get $35)
+                        (local.get $34)
                         (local.get $32)
                        )
                       )
@@ -3018,86 +3121,67 @@
                      )
                     )
                    )
-                   (local.set $33
-                    (f32x4.nearest
-                     (f32x4.mul
-                      (local.tee $32
-                       (f32x4.max
-                        (f32x4.min
-                         (f32x4.splat
-                          (f32.sub
-                           (local.get $76)
-                           (local.get $43)
-                          )
-                         )
-                         (v128.const i32x4 0x42b0c0a5 0x42b0c0a5 0x42b0c0a5 0x42b0c0a5)
-                        )
-                        (v128.const i32x4 0xc2aeac50 0xc2aeac50 0xc2aeac50 0xc2aeac50)
-                       )
-                      )
-                      (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
-                     )
-                    )
-                   )
-                   (local.set $70
+                   (local.set $61
                     (f32.add
                      (f32.mul
-                      (local.get $70)
-                      (local.tee $99
+                      (local.get $61)
+                      (local.tee $77
                        (f32x4.extract_lane 0
                         (f32x4.mul
-                         (f32x4.add
+                         (f32x4.relaxed_madd
                           (f32x4.relaxed_madd
-                           (f32x4.mul
+                           (f32x4.relaxed_madd
                             (f32x4.relaxed_madd
                              (f32x4.relaxed_madd
-                              (f32x4.relaxed_madd
+                              (v128.const i32x4 0x3c088889 0x3c088889 0x3c088889 0x3c088889)
+                              (local.tee $32
                                (f32x4.relaxed_madd
-                                (f32x4.relaxed_madd
-                                 (v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967)
-                                 (local.tee $32
-                                  (f32x4.sub
-                                   (f32x4.sub
-                                    (local.get $32)
-                                    (f32x4.mul
-                                     (local.get $33)
-                                     (v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000)
+                                (local.tee $35
+                                 (f32x4.sub
+                                  (local.tee $36
+                                   (f32x4.relaxed_madd
+                                    (local.tee $32
+                                     (f32x4.max
+                                      (f32x4.splat
+                                       (f32.sub
+                                        (local.get $66)
+                                        (local.get $45)
+                                       )
+                                      )
+                                      (v128.const i32x4 0xc2ae0000 0xc2ae0000 0xc2ae0000 0xc2ae0000)
+                                     )
                                     )
-                                   )
-                                   (f32x4.mul
-                                    (local.get $33)
-                                    (v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083)
+                                    (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
+                                    (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
                                    )
                                   )
+                                  (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
                                  )
-                                 (v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce)
                                 )
-                                (local.get $32)
-                                (v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908)
+                                (v128.const i32x4 0x395e8083 0x395e8083 0x395e8083 0x395e8083)
+                                (f32x4.relaxed_madd
+                                 (local.get $35)
+                                 (v128.const i32x4 0xbf318000 0xbf318000 0xbf318000 0xbf318000)
+                                 (local.get $32)
+                                )
                                )
-                               (local.get $32)
-                               (v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1)
                               )
-                              (local.get $32)
-                              (v128.const i32x4 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa)
+                              (v128.const i32x4 0x3d2aaaab 0x3d2aaaab 0x3d2aaaab 0x3d2aaaab)
                              )
                              (local.get $32)
-                             (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
+                             (v128.const i32x4 0x3e2aaaab 0x3e2aaaab 0x3e2aaaab 0x3e2aaaab)
                             )
                             (local.get $32)
+                            (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
                            )
                            (local.get $32)
-                           (local.get $32)
+                           (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
                           )
+                          (local.get $32)
                           (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
                          )
                          (i32x4.shl
-                          (i32x4.add
-                           (i32x4.trunc_sat_f32x4_s
-                            (local.get $33)
-                           )
-                           (v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f)
-                          )
+                          (local.get $36)
                           (i32.const 23)
                          )
                         )
@@ -3107,29 +3191,29 @@
                      (f32.add
                       (f32.add
                        (f32x4.extract_lane 0
-                        (local.get $35)
+                        (local.get $34)
                        )
                        (f32x4.extract_lane 1
-                        (local.get $35)
+                        (local.get $34)
                        )
                       )
                       (f32.add
                        (f32x4.extract_lane 2
-                        (local.get $35)
+                        (local.get $34)
                        )
                        (f32x4.extract_lane 3
-                        (local.get $35)
+                        (local.get $34)
                        )
                       )
                      )
                     )
                    )
-                   (local.set $76
-                    (local.get $43)
+                   (local.set $66
+                    (local.get $45)
                    )
                   )
                   (else
-                   (local.set $99
+                   (local.set $77
                     (f32.const 1)
                    )
                    (local.set $24
@@ -3139,7 +3223,7 @@
                     (i32.gt_s
                      (local.tee $25
                       (i32.shl
-                       (local.get $27)
+                       (local.get $46)
                        (i32.const 3)
                       )
                      )
@@ -3151,7 +3235,7 @@
                        (i32.add
                         (i32.add
                          (local.get $30)
-                         (i32.const 256)
+                         (i32.const 512)
                         )
                         (i32.shl
                          (local.get $24)
@@ -3176,75 +3260,26 @@
                    )
                   )
                  )
-                 (local.set $32
-                  (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
-                 )
-                 (local.set $24
-                  (i32.const 0)
-                 )
-                 (if
-                  (i32.gt_s
-                   (local.tee $25
-                    (i32.shl
-                     (local.get $27)
-                     (i32.const 3)
-                    )
-                   )
-                   (i32.const 0)
-                  )
-                  (then
-                   (loop $L16
-                    (local.set $32
-                     (f32x4.max
-                      (local.get $32)
-                      (v128.load align=4
-                       (i32.add
-                        (i32.add
-                         (local.get $30)
-                         (i32.const 512)
-                        )
-                        (i32.shl
-                         (local.get $24)
-                         (i32.const 2)
-                        )
-                       )
-                      )
-                     )
-                    )
-                    (br_if $L16
-                     (i32.gt_s
-                      (local.get $25)
-                      (local.tee $24
-                       (i32.add
-                        (local.get $24)
-                        (i32.const 4)
-                       )
-                      )
-                     )
-                    )
-                   )
-                  )
-                 )
                  (if
                   (f32.gt
-                   (local.tee $43
+                   (local.tee $45
                     (f32.max
-                     (local.get $77)
+                     (local.get $67)
                      (f32.max
                       (f32.max
                        (f32x4.extract_lane 0
-                        (local.get $32)
+                        (local.get $52)
                        )
                        (f32x4.extract_lane 1
-                        (local.get $32)
+                        (local.get $52)
                        )
                       )
                       (f32.max
                        (f32x4.extract_lane 2
-                        (local.get $32)
+                        (local.get $52)
                        )
                        (f32x4.extract_lane 3
-                        (local.get $32)
+                        (local.get $52)
                        )
                       )
                      )
@@ -3253,7 +3288,7 @@
                    (f32.const -inf)
                   )
                   (then
-                   (local.set $35
+                   (local.set $34
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
                    (local.set $24
@@ -3263,7 +3298,221 @@
                     (i32.gt_s
                      (local.tee $25
                       (i32.shl
-                       (local.get $27)
+                       (local.get $46)
+                       (i32.const 3)
+                      )
+                     )
+                     (i32.const 0)
+                    )
+                    (then
+                     (loop $L16
+                      (v128.store align=4
+                       (local.tee $44
+                        (i32.add
+                         (i32.add
+                          (local.get $30)
+                          (i32.const 768)
+                         )
+                         (i32.shl
+                          (local.get $24)
+                          (i32.const 2)
+                         )
+                        )
+                       )
+                       (local.tee $32
+                        (v128.and
+                         (f32x4.mul
+                          (f32x4.relaxed_madd
+                           (f32x4.relaxed_madd
+                            (f32x4.relaxed_madd
+                             (f32x4.relaxed_madd
+                              (f32x4.relaxed_madd
+                               (v128.const i32x4 0x3c088889 0x3c088889 0x3c088889 0x3c088889)
+                               (local.tee $32
+                                (f32x4.relaxed_madd
+                                 (local.tee $38
+                                  (f32x4.sub
+                                   (local.tee $35
+                                    (f32x4.relaxed_madd
+                                     (local.tee $32
+                                      (f32x4.max
+                                       (f32x4.sub
+                                        (local.tee $36
+                                         (v128.load align=4
+                                          (local.get $44)
+                                         )
+                                        )
+                                        (f32x4.splat
+                                         (local.get $45)
+                                        )
+                                       )
+                                       (v128.const i32x4 0xc2ae0000 0xc2ae0000 0xc2ae0000 0xc2ae0000)
+                                      )
+                                     )
+                                     (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
+                                     (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
+                                    )
+                                   )
+                                   (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
+                                  )
+                                 )
+                                 (v128.const i32x4 0x395e8083 0x395e8083 0x395e8083 0x395e8083)
+                                 (f32x4.relaxed_madd
+                                  (local.get $38)
+                                  (v128.const i32x4 0xbf318000 0xbf318000 0xbf318000 0xbf318000)
+                                  (local.get $32)
+                                 )
+                                )
+                               )
+                               (v128.const i32x4 0x3d2aaaab 0x3d2aaaab 0x3d2aaaab 0x3d2aaaab)
+                              )
+                              (local.get $32)
+                              (v128.const i32x4 0x3e2aaaab 0x3e2aaaab 0x3e2aaaab 0x3e2aaaab)
+                             )
+                             (local.get $32)
+                             (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
+                            )
+                            (local.get $32)
+                            (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
+                           )
+                           (local.get $32)
+                           (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
+                          )
+                          (i32x4.shl
+                           (local.get $35)
+                           (i32.const 23)
+                          )
+                         )
+                         (f32x4.gt
+                          (local.get $36)
+                          (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
+                         )
+                        )
+                       )
+                      )
+                      (local.set $34
+                       (f32x4.add
+                        (local.get $34)
+                        (local.get $32)
+                       )
+                      )
+                      (br_if $L16
+                       (i32.gt_s
+                        (local.get $25)
+                        (local.tee $24
+                         (i32.add
+                          (local.get $24)
+                          (i32.const 4)
+                         )
+                        )
+                       )
+                      )
+                     )
+                    )
+                   )
+                   (local.set $62
+                    (f32.add
+                     (f32.mul
+                      (local.get $62)
+                      (local.tee $78
+                       (f32x4.extract_lane 0
+                        (f32x4.mul
+                         (f32x4.relaxed_madd
+                          (f32x4.relaxed_madd
+                           (f32x4.relaxed_madd
+                            (f32x4.relaxed_madd
+                             (f32x4.relaxed_madd
+                              (v128.const i32x4 0x3c088889 0x3c088889 0x3c088889 0x3c088889)
+                              (local.tee $32
+                               (f32x4.relaxed_madd
+                                (local.tee $35
+                                 (f32x4.sub
+                                  (local.tee $36
+                                   (f32x4.relaxed_madd
+                                    (local.tee $32
+                                     (f32x4.max
+                                      (f32x4.splat
+                                       (f32.sub
+                                        (local.get $67)
+                                        (local.get $45)
+                                       )
+                                      )
+                                      (v128.const i32x4 0xc2ae0000 0xc2ae0000 0xc2ae0000 0xc2ae0000)
+                                     )
+                                    )
+                                    (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
+                                    (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
+                                   )
+                                  )
+                                  (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
+                                 )
+                                )
+                                (v128.const i32x4 0x395e8083 0x395e8083 0x395e8083 0x395e8083)
+                                (f32x4.relaxed_madd
+                                 (local.get $35)
+                                 (v128.const i32x4 0xbf318000 0xbf318000 0xbf318000 0xbf318000)
+                                 (local.get $32)
+                                )
+                               )
+                              )
+                              (v128.const i32x4 0x3d2aaaab 0x3d2aaaab 0x3d2aaaab 0x3d2aaaab)
+                             )
+                             (local.get $32)
+                             (v128.const i32x4 0x3e2aaaab 0x3e2aaaab 0x3e2aaaab 0x3e2aaaab)
+                            )
+                            (local.get $32)
+                            (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
+                           )
+                           (local.get $32)
+                           (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
+                          )
+                          (local.get $32)
+                          (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
+                         )
+                         (i32x4.shl
+                          (local.get $36)
+                          (i32.const 23)
+                         )
+                        )
+                       )
+                      )
+                     )
+                     (f32.add
+                      (f32.add
+                       (f32x4.extract_lane 0
+                        (local.get $34)
+                       )
+                       (f32x4.extract_lane 1
+                        (local.get $34)
+                       )
+                      )
+                      (f32.add
+                       (f32x4.extract_lane 2
+                        (local.get $34)
+                       )
+                       (f32x4.extract_lane 3
+                        (local.get $34)
+                       )
+                      )
+                     )
+                    )
+                   )
+                   (local.set $67
+                    (local.get $45)
+                   )
+                  )
+                  (else
+                   (local.set $78
+                    (f32.const 1)
+                   )
+                   (local.set $24
+                    (i32.const 0)
+                   )
+                   (if
+                    (i32.gt_s
+                     (local.tee $25
+                      (i32.shl
+                       (local.get $46)
                        (i32.const 3)
                       )
                      )
@@ -3271,648 +3520,20 @@
                     )
                     (then
                      (loop $L17
-                      (local.set $33
-                       (f32x4.nearest
-                        (f32x4.mul
-                         (local.tee $32
-                          (f32x4.max
-                           (f32x4.min
-                            (f32x4.sub
-                             (local.tee $37
-                              (v128.load align=4
-                               (local.tee $36
-                                (i32.add
-                                 (i32.add
-                                  (local.get $30)
-                                  (i32.const 512)
-                                 )
-                                 (i32.shl
-                                  (local.get $24)
-                                  (i32.const 2)
-                                 )
-                                )
-                               )
-                              )
-                             )
-                             (f32x4.splat
-                              (local.get $43)
-                             )
-                            )
-                            (v128.const i32x4 0x42b0c0a5 0x42b0c0a5 0x42b0c0a5 0x42b0c0a5)
-                           )
-                           (v128.const i32x4 0xc2aeac50 0xc2aeac50 0xc2aeac50 0xc2aeac50)
-                          )
-                         )
-                         (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
-                        )
-                       )
-                      )
                       (v128.store align=4
-                       (local.get $36)
-                       (local.tee $32
-                        (v128.and
-                         (f32x4.mul
-                          (f32x4.add
-                           (f32x4.relaxed_madd
-                            (f32x4.mul
-                             (f32x4.relaxed_madd
-                              (f32x4.relaxed_madd
-                               (f32x4.relaxed_madd
-                                (f32x4.relaxed_madd
-                                 (f32x4.relaxed_madd
-                                  (v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967)
-                                  (local.tee $32
-                                   (f32x4.sub
-                                    (f32x4.sub
-                                     (local.get $32)
-                                     (f32x4.mul
-                                      (local.get $33)
-                                      (v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000)
-                                     )
-                                    )
-                                    (f32x4.mul
-                                     (local.get $33)
-                                     (v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083)
-                                    )
-                                   )
-                                  )
-                                  (v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce)
-                                 )
-                                 (local.get $32)
-                                 (v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908)
-                                )
-                                (local.get $32)
-                                (v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1)
-                               )
-                               (local.get $32)
-                               (v128.const i32x4 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa)
-                              )
-                              (local.get $32)
-                              (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
-                             )
-                             (local.get $32)
-                            )
-                            (local.get $32)
-                            (local.get $32)
-                           )
-                           (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
-                          )
-                          (i32x4.shl
-                           (i32x4.add
-                            (i32x4.trunc_sat_f32x4_s
-                             (local.get $33)
-                            )
-                            (v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f)
-                           )
-                           (i32.const 23)
-                          )
-                         )
-                         (f32x4.gt
-                          (local.get $37)
-                          (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
-                         )
+                       (i32.add
+                        (i32.add
+                         (local.get $30)
+                         (i32.const 768)
+                        )
+                        (i32.shl
+                         (local.get $24)
+                         (i32.const 2)
                         )
                        )
-                      )
-                      (local.set $35
-                       (f32x4.add
-                        (local.get $35)
-                        (local.get $32)
-                       )
+                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                       )
                       (br_if $L17
-                       (i32.gt_s
-                        (local.get $25)
-                        (local.tee $24
-                         (i32.add
-                          (local.get $24)
-                          (i32.const 4)
-                         )
-                        )
-                       )
-                      )
-                     )
-                    )
-                   )
-                   (local.set $33
-                    (f32x4.nearest
-                     (f32x4.mul
-                      (local.tee $32
-                       (f32x4.max
-                        (f32x4.min
-                         (f32x4.splat
-                          (f32.sub
-                           (local.get $77)
-                           (local.get $43)
-                          )
-                         )
-                         (v128.const i32x4 0x42b0c0a5 0x42b0c0a5 0x42b0c0a5 0x42b0c0a5)
-                        )
-                        (v128.const i32x4 0xc2aeac50 0xc2aeac50 0xc2aeac50 0xc2aeac50)
-                       )
-                      )
-                      (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
-                     )
-                    )
-                   )
-                   (local.set $71
-                    (f32.add
-                     (f32.mul
-                      (local.get $71)
-                      (local.tee $100
-                       (f32x4.extract_lane 0
-                        (f32x4.mul
-                         (f32x4.add
-                          (f32x4.relaxed_madd
-                           (f32x4.mul
-                            (f32x4.relaxed_madd
-                             (f32x4.relaxed_madd
-                              (f32x4.relaxed_madd
-                               (f32x4.relaxed_madd
-                                (f32x4.relaxed_madd
-                                 (v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967)
-                                 (local.tee $32
-                                  (f32x4.sub
-                                   (f32x4.sub
-                                    (local.get $32)
-                                    (f32x4.mul
-                                     (local.get $33)
-                                     (v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000)
-                                    )
-                                   )
-                                   (f32x4.mul
-                                    (local.get $33)
-                                    (v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083)
-                                   )
-                                  )
-                                 )
-                                 (v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce)
-                                )
-                                (local.get $32)
-                                (v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908)
-                               )
-                               (local.get $32)
-                               (v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1)
-                              )
-                              (local.get $32)
-                              (v128.const i32x4 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa)
-                             )
-                             (local.get $32)
-                             (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
-                            )
-                            (local.get $32)
-                           )
-                           (local.get $32)
-                           (local.get $32)
-                          )
-                          (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
-                         )
-                         (i32x4.shl
-                          (i32x4.add
-                           (i32x4.trunc_sat_f32x4_s
-                            (local.get $33)
-                           )
-                           (v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f)
-                          )
-                          (i32.const 23)
-                         )
-                        )
-                       )
-                      )
-                     )
-                     (f32.add
-                      (f32.add
-                       (f32x4.extract_lane 0
-                        (local.get $35)
-                       )
-                       (f32x4.extract_lane 1
-                        (local.get $35)
-                       )
-                      )
-                      (f32.add
-                       (f32x4.extract_lane 2
-                        (local.get $35)
-                       )
-                       (f32x4.extract_lane 3
-                        (local.get $35)
-                       )
-                      )
-                     )
-                    )
-                   )
-                   (local.set $77
-                    (local.get $43)
-                   )
-                  )
-                  (else
-                   (local.set $100
-                    (f32.const 1)
-                   )
-                   (local.set $24
-                    (i32.const 0)
-                   )
-                   (if
-                    (i32.gt_s
-                     (local.tee $25
-                      (i32.shl
-                       (local.get $27)
-                       (i32.const 3)
-                      )
-                     )
-                     (i32.const 0)
-                    )
-                    (then
-                     (loop $L18
-                      (v128.store align=4
-                       (i32.add
-                        (i32.add
-                         (local.get $30)
-                         (i32.const 512)
-                        )
-                        (i32.shl
-                         (local.get $24)
-                         (i32.const 2)
-                        )
-                       )
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (br_if $L18
-                       (i32.gt_s
-                        (local.get $25)
-                        (local.tee $24
-                         (i32.add
-                          (local.get $24)
-                          (i32.const 4)
-                         )
-                        )
-                       )
-                      )
-                     )
-                    )
-                   )
-                  )
-                 )
-                 (local.set $32
-                  (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
-                 )
-                 (local.set $24
-                  (i32.const 0)
-                 )
-                 (if
-                  (i32.gt_s
-                   (local.tee $25
-                    (i32.shl
-                     (local.get $27)
-                     (i32.const 3)
-                    )
-                   )
-                   (i32.const 0)
-                  )
-                  (then
-                   (loop $L19
-                    (local.set $32
-                     (f32x4.max
-                      (local.get $32)
-                      (v128.load align=4
-                       (i32.add
-                        (i32.add
-                         (local.get $30)
-                         (i32.const 768)
-                        )
-                        (i32.shl
-                         (local.get $24)
-                         (i32.const 2)
-                        )
-                       )
-                      )
-                     )
-                    )
-                    (br_if $L19
-                     (i32.gt_s
-                      (local.get $25)
-                      (local.tee $24
-                       (i32.add
-                        (local.get $24)
-                        (i32.const 4)
-                       )
-                      )
-                     )
-                    )
-                   )
-                  )
-                 )
-                 (if
-                  (f32.gt
-                   (local.tee $43
-                    (f32.max
-                     (local.get $78)
-                     (f32.max
-                      (f32.max
-                       (f32x4.extract_lane 0
-                        (local.get $32)
-                       )
-                       (f32x4.extract_lane 1
-                        (local.get $32)
-                       )
-                      )
-                      (f32.max
-                       (f32x4.extract_lane 2
-                        (local.get $32)
-                       )
-                       (f32x4.extract_lane 3
-                        (local.get $32)
-                       )
-                      )
-                     )
-                    )
-                   )
-                   (f32.const -inf)
-                  )
-                  (then
-                   (local.set $35
-                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                   )
-                   (local.set $24
-                    (i32.const 0)
-                   )
-                   (if
-                    (i32.gt_s
-                     (local.tee $25
-                      (i32.shl
-                       (local.get $27)
-                       (i32.const 3)
-                      )
-                     )
-                     (i32.const 0)
-                    )
-                    (then
-                     (loop $L20
-                      (local.set $33
-                       (f32x4.nearest
-                        (f32x4.mul
-                         (local.tee $32
-                          (f32x4.max
-                           (f32x4.min
-                            (f32x4.sub
-                             (local.tee $37
-                              (v128.load align=4
-                               (local.tee $27
-                                (i32.add
-                                 (i32.add
-                                  (local.get $30)
-                                  (i32.const 768)
-                                 )
-                                 (i32.shl
-                                  (local.get $24)
-                                  (i32.const 2)
-                                 )
-                                )
-                               )
-                              )
-                             )
-                             (f32x4.splat
-                              (local.get $43)
-                             )
-                            )
-                            (v128.const i32x4 0x42b0c0a5 0x42b0c0a5 0x42b0c0a5 0x42b0c0a5)
-                           )
-                           (v128.const i32x4 0xc2aeac50 0xc2aeac50 0xc2aeac50 0xc2aeac50)
-                          )
-                         )
-                         (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
-                        )
-                       )
-                      )
-                      (v128.store align=4
-                       (local.get $27)
-                       (local.tee $32
-                        (v128.and
-                         (f32x4.mul
-                          (f32x4.add
-                           (f32x4.relaxed_madd
-                            (f32x4.mul
-                             (f32x4.relaxed_madd
-                              (f32x4.relaxed_madd
-                               (f32x4.relaxed_madd
-                                (f32x4.relaxed_madd
-                                 (f32x4.relaxed_madd
-                                  (v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967)
-                                  (local.tee $32
-                                   (f32x4.sub
-                                    (f32x4.sub
-                                     (local.get $32)
-                                     (f32x4.mul
-                                      (local.get $33)
-                                      (v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000)
-                                     )
-                                    )
-                                    (f32x4.mul
-                                     (local.get $33)
-                                     (v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083)
-                                    )
-                                   )
-                                  )
-                                  (v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce)
-                                 )
-                                 (local.get $32)
-                                 (v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908)
-                                )
-                                (local.get $32)
-                                (v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1)
-                               )
-                               (local.get $32)
-                               (v128.const i32x4 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa)
-                              )
-                              (local.get $32)
-                              (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
-                             )
-                             (local.get $32)
-                            )
-                            (local.get $32)
-                            (local.get $32)
-                           )
-                           (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
-                          )
-                          (i32x4.shl
-                           (i32x4.add
-                            (i32x4.trunc_sat_f32x4_s
-                             (local.get $33)
-                            )
-                            (v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f)
-                           )
-                           (i32.const 23)
-                          )
-                         )
-                         (f32x4.gt
-                          (local.get $37)
-                          (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
-                         )
-                        )
-                       )
-                      )
-                      (local.set $35
-                       (f32x4.add
-                        (local.get $35)
-                        (local.get $32)
-                       )
-                      )
-                      (br_if $L20
-                       (i32.gt_s
-                        (local.get $25)
-                        (local.tee $24
-                         (i32.add
-                          (local.get $24)
-                          (i32.const 4)
-                         )
-                        )
-                       )
-                      )
-                     )
-                    )
-                   )
-                   (local.set $33
-                    (f32x4.nearest
-                     (f32x4.mul
-                      (local.tee $32
-                       (f32x4.max
-                        (f32x4.min
-                         (f32x4.splat
-                          (f32.sub
-                           (local.get $78)
-                           (local.get $43)
-                          )
-                         )
-                         (v128.const i32x4 0x42b0c0a5 0x42b0c0a5 0x42b0c0a5 0x42b0c0a5)
-                        )
-                        (v128.const i32x4 0xc2aeac50 0xc2aeac50 0xc2aeac50 0xc2aeac50)
-                       )
-                      )
-                      (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
-                     )
-                    )
-                   )
-                   (local.set $72
-                    (f32.add
-                     (f32.mul
-                      (local.get $72)
-                      (local.tee $101
-                       (f32x4.extract_lane 0
-                        (f32x4.mul
-                         (f32x4.add
-                          (f32x4.relaxed_madd
-                           (f32x4.mul
-                            (f32x4.relaxed_madd
-                             (f32x4.relaxed_madd
-                              (f32x4.relaxed_madd
-                               (f32x4.relaxed_madd
-                                (f32x4.relaxed_madd
-                                 (v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967)
-                                 (local.tee $32
-                                  (f32x4.sub
-                                   (f32x4.sub
-                                    (local.get $32)
-                                    (f32x4.mul
-                                     (local.get $33)
-                                     (v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000)
-                                    )
-                                   )
-                                   (f32x4.mul
-                                    (local.get $33)
-                                    (v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083)
-                                   )
-                                  )
-                                 )
-                                 (v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce)
-                                )
-                                (local.get $32)
-                                (v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908)
-                               )
-                               (local.get $32)
-                               (v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1)
-                              )
-                              (local.get $32)
-                              (v128.const i32x4 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa)
-                             )
-                             (local.get $32)
-                             (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
-                            )
-                            (local.get $32)
-                           )
-                           (local.get $32)
-                           (local.get $32)
-                          )
-                          (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
-                         )
-                         (i32x4.shl
-                          (i32x4.add
-                           (i32x4.trunc_sat_f32x4_s
-                            (local.get $33)
-                           )
-                           (v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f)
-                          )
-                          (i32.const 23)
-                         )
-                        )
-                       )
-                      )
-                     )
-                     (f32.add
-                      (f32.add
-                       (f32x4.extract_lane 0
-                        (local.get $35)
-                       )
-                       (f32x4.extract_lane 1
-                        (local.get $35)
-                       )
-                      )
-                      (f32.add
-                       (f32x4.extract_lane 2
-                        (local.get $35)
-                       )
-                       (f32x4.extract_lane 3
-                        (local.get $35)
-                       )
-                      )
-                     )
-                    )
-                   )
-                   (local.set $78
-                    (local.get $43)
-                   )
-                  )
-                  (else
-                   (local.set $101
-                    (f32.const 1)
-                   )
-                   (local.set $24
-                    (i32.const 0)
-                   )
-                   (if
-                    (i32.gt_s
-                     (local.tee $25
-                      (i32.shl
-                       (local.get $27)
-                       (i32.const 3)
-                      )
-                     )
-                     (i32.const 0)
-                    )
-                    (then
-                     (loop $L21
-                      (v128.store align=4
-                       (i32.add
-                        (i32.add
-                         (local.get $30)
-                         (i32.const 768)
-                        )
-                        (i32.shl
-                         (local.get $24)
-                         (i32.const 2)
-                        )
-                       )
-                       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                      )
-                      (br_if $L21
                        (i32.gt_s
                         (local.get $25)
                         (local.tee $24
@@ -3931,8 +3552,8 @@
                  (local.set $25
                   (i32.const 0)
                  )
-                 (loop $L23
-                  (local.set $32
+                 (loop $L19
+                  (local.set $34
                    (f32x4.mul
                     (v128.load align=4
                      (local.tee $24
@@ -3942,22 +3563,22 @@
                       )
                      )
                     )
-                    (local.tee $37
+                    (local.tee $35
                      (f32x4.splat
-                      (local.get $98)
+                      (local.get $75)
                      )
                     )
                    )
                   )
-                  (local.set $35
+                  (local.set $32
                    (f32x4.mul
                     (v128.load offset=16 align=4
                      (local.get $24)
                     )
-                    (local.get $37)
+                    (local.get $35)
                    )
                   )
-                  (local.set $33
+                  (local.set $36
                    (f32x4.mul
                     (v128.load align=4
                      (local.tee $24
@@ -3970,19 +3591,19 @@
                       )
                      )
                     )
-                    (local.tee $37
+                    (local.tee $35
                      (f32x4.splat
-                      (local.get $99)
+                      (local.get $76)
                      )
                     )
                    )
                   )
-                  (local.set $37
+                  (local.set $35
                    (f32x4.mul
                     (v128.load offset=16 align=4
                      (local.get $24)
                     )
-                    (local.get $37)
+                    (local.get $35)
                    )
                   )
                   (local.set $38
@@ -3998,22 +3619,22 @@
                       )
                      )
                     )
-                    (local.tee $34
+                    (local.tee $33
                      (f32x4.splat
-                      (local.get $100)
+                      (local.get $77)
                      )
                     )
                    )
                   )
-                  (local.set $39
+                  (local.set $40
                    (f32x4.mul
                     (v128.load offset=16 align=4
                      (local.get $24)
                     )
-                    (local.get $34)
+                    (local.get $33)
                    )
                   )
-                  (local.set $40
+                  (local.set $41
                    (f32x4.mul
                     (v128.load align=4
                      (local.tee $24
@@ -4026,22 +3647,22 @@
                       )
                      )
                     )
-                    (local.tee $34
+                    (local.tee $33
                      (f32x4.splat
-                      (local.get $101)
+                      (local.get $78)
                      )
                     )
                    )
                   )
-                  (local.set $41
+                  (local.set $42
                    (f32x4.mul
                     (v128.load offset=16 align=4
                      (local.get $24)
                     )
-                    (local.get $34)
+                    (local.get $33)
                    )
                   )
-                  (local.set $27
+                  (local.set $44
                    (i32.add
                     (i32.add
                      (local.get $2)
@@ -4054,12 +3675,12 @@
                         )
                         (i32.mul
                          (local.get $19)
-                         (local.get $56)
+                         (local.get $53)
                         )
                        )
                        (i32.mul
                         (local.get $20)
-                        (local.get $61)
+                        (local.get $58)
                        )
                       )
                       (i32.const 2)
@@ -4077,14 +3698,14 @@
                     (i32.const 0)
                    )
                    (then
-                    (loop $L22
-                     (local.set $32
+                    (loop $L18
+                     (local.set $34
                       (f32x4.relaxed_madd
-                       (local.tee $44
+                       (local.tee $47
                         (v128.load32_splat
                          (i32.add
                           (local.get $30)
-                          (local.tee $36
+                          (local.tee $46
                            (i32.shl
                             (local.get $24)
                             (i32.const 2)
@@ -4093,107 +3714,107 @@
                          )
                         )
                        )
-                       (local.tee $34
+                       (local.tee $50
                         (v128.load align=4
-                         (local.get $27)
+                         (local.get $44)
+                        )
+                       )
+                       (local.get $34)
+                      )
+                     )
+                     (local.set $32
+                      (f32x4.relaxed_madd
+                       (local.get $47)
+                       (local.tee $47
+                        (v128.load offset=16 align=4
+                         (local.get $44)
                         )
                        )
                        (local.get $32)
                       )
                      )
-                     (local.set $35
+                     (local.set $36
                       (f32x4.relaxed_madd
-                       (local.get $44)
-                       (local.tee $44
-                        (v128.load offset=16 align=4
-                         (local.get $27)
-                        )
-                       )
-                       (local.get $35)
-                      )
-                     )
-                     (local.set $33
-                      (f32x4.relaxed_madd
-                       (local.tee $42
+                       (local.tee $48
                         (v128.load32_splat
                          (i32.add
                           (local.get $30)
                           (i32.add
-                           (local.get $36)
+                           (local.get $46)
                            (i32.const 256)
                           )
                          )
                         )
                        )
-                       (local.get $34)
-                       (local.get $33)
+                       (local.get $50)
+                       (local.get $36)
                       )
                      )
-                     (local.set $37
+                     (local.set $35
                       (f32x4.relaxed_madd
-                       (local.get $42)
-                       (local.get $44)
-                       (local.get $37)
+                       (local.get $48)
+                       (local.get $47)
+                       (local.get $35)
                       )
                      )
                      (local.set $38
                       (f32x4.relaxed_madd
-                       (local.tee $42
+                       (local.tee $48
                         (v128.load32_splat
                          (i32.add
                           (local.get $30)
                           (i32.add
-                           (local.get $36)
+                           (local.get $46)
                            (i32.const 512)
                           )
                          )
                         )
                        )
-                       (local.get $34)
+                       (local.get $50)
                        (local.get $38)
-                      )
-                     )
-                     (local.set $39
-                      (f32x4.relaxed_madd
-                       (local.get $42)
-                       (local.get $44)
-                       (local.get $39)
                       )
                      )
                      (local.set $40
                       (f32x4.relaxed_madd
-                       (local.tee $42
-                        (v128.load32_splat
-                         (i32.add
-                          (local.get $30)
-                          (i32.add
-                           (local.get $36)
-                           (i32.const 768)
-                          )
-                         )
-                        )
-                       )
-                       (local.get $34)
+                       (local.get $48)
+                       (local.get $47)
                        (local.get $40)
                       )
                      )
                      (local.set $41
                       (f32x4.relaxed_madd
-                       (local.get $42)
-                       (local.get $44)
+                       (local.tee $48
+                        (v128.load32_splat
+                         (i32.add
+                          (local.get $30)
+                          (i32.add
+                           (local.get $46)
+                           (i32.const 768)
+                          )
+                         )
+                        )
+                       )
+                       (local.get $50)
                        (local.get $41)
                       )
                      )
-                     (local.set $27
+                     (local.set $42
+                      (f32x4.relaxed_madd
+                       (local.get $48)
+                       (local.get $47)
+                       (local.get $42)
+                      )
+                     )
+                     (local.set $44
                       (i32.add
-                       (local.get $27)
+                       (local.get $44)
                        (i32.shl
                         (local.get $20)
                         (i32.const 2)
                        )
                       )
                      )
-                     (br_if $L22
+                     (br_if $L18
                       (i32.gt_s
                        (local.get $3)
                        (local.tee $24
@@ -4214,11 +3835,11 @@
                      (local.get $31)
                     )
                    )
-                   (local.get $32)
+                   (local.get $34)
                   )
                   (v128.store offset=16 align=4
                    (local.get $24)
-                   (local.get $35)
+                   (local.get $32)
                   )
                   (v128.store align=4
                    (local.tee $24
@@ -4230,11 +3851,11 @@
                      )
                     )
                    )
-                   (local.get $33)
+                   (local.get $36)
                   )
                   (v128.store offset=16 align=4
                    (local.get $24)
-                   (local.get $37)
+                   (local.get $35)
                   )
                   (v128.store align=4
                    (local.tee $24
@@ -4250,7 +3871,7 @@
                   )
                   (v128.store offset=16 align=4
                    (local.get $24)
-                   (local.get $39)
+                   (local.get $40)
                   )
                   (v128.store align=4
                    (local.tee $24
@@ -4262,13 +3883,13 @@
                      )
                     )
                    )
-                   (local.get $40)
+                   (local.get $41)
                   )
                   (v128.store offset=16 align=4
                    (local.get $24)
-                   (local.get $41)
+                   (local.get $42)
                   )
-                  (br_if $L23
+                  (br_if $L19
                    (i32.lt_s
                     (local.tee $25
                      (i32.add
@@ -4280,12 +3901,12 @@
                    )
                   )
                  )
-                 (br_if $L24
+                 (br_if $L20
                   (i32.gt_s
-                   (local.get $90)
-                   (local.tee $61
+                   (local.get $74)
+                   (local.tee $58
                     (i32.sub
-                     (local.get $61)
+                     (local.get $58)
                      (i32.const -64)
                     )
                    )
@@ -4297,18 +3918,18 @@
               (if
                (i32.gt_s
                 (local.get $9)
-                (local.get $45)
+                (local.get $27)
                )
                (then
-                (local.set $46
+                (local.set $49
                  (select
                   (f32.div
                    (f32.const 1)
-                   (local.get $69)
+                   (local.get $59)
                   )
                   (f32.const 0)
                   (f32.gt
-                   (local.get $69)
+                   (local.get $59)
                    (f32.const 0)
                   )
                  )
@@ -4325,12 +3946,12 @@
                      )
                      (i32.mul
                       (local.get $22)
-                      (local.get $50)
+                      (local.get $51)
                      )
                     )
                     (i32.mul
                      (local.get $23)
-                     (local.get $86)
+                     (local.get $70)
                     )
                    )
                    (i32.const 2)
@@ -4340,7 +3961,7 @@
                 (local.set $24
                  (i32.const 0)
                 )
-                (loop $L25
+                (loop $L21
                  (f32.store
                   (i32.add
                    (local.get $3)
@@ -4358,10 +3979,10 @@
                      (local.get $31)
                     )
                    )
-                   (local.get $46)
+                   (local.get $49)
                   )
                  )
-                 (br_if $L25
+                 (br_if $L21
                   (i32.lt_s
                    (local.tee $24
                     (i32.add
@@ -4378,21 +3999,21 @@
               (if
                (i32.lt_s
                 (i32.add
-                 (local.get $45)
+                 (local.get $27)
                  (i32.const 1)
                 )
                 (local.get $9)
                )
                (then
-                (local.set $46
+                (local.set $49
                  (select
                   (f32.div
                    (f32.const 1)
-                   (local.get $70)
+                   (local.get $60)
                   )
                   (f32.const 0)
                   (f32.gt
-                   (local.get $70)
+                   (local.get $60)
                    (f32.const 0)
                   )
                  )
@@ -4409,12 +4030,12 @@
                      )
                      (i32.mul
                       (local.get $22)
-                      (local.get $50)
+                      (local.get $51)
                      )
                     )
                     (i32.mul
                      (local.get $23)
-                     (local.get $87)
+                     (local.get $71)
                     )
                    )
                    (i32.const 2)
@@ -4424,7 +4045,7 @@
                 (local.set $24
                  (i32.const 0)
                 )
-                (loop $L26
+                (loop $L22
                  (f32.store
                   (i32.add
                    (local.get $3)
@@ -4446,10 +4067,10 @@
                      )
                     )
                    )
-                   (local.get $46)
+                   (local.get $49)
                   )
                  )
-                 (br_if $L26
+                 (br_if $L22
                   (i32.lt_s
                    (local.tee $24
                     (i32.add
@@ -4466,21 +4087,21 @@
               (if
                (i32.lt_s
                 (i32.add
-                 (local.get $45)
+                 (local.get $27)
                  (i32.const 2)
                 )
                 (local.get $9)
                )
                (then
-                (local.set $46
+                (local.set $49
                  (select
                   (f32.div
                    (f32.const 1)
-                   (local.get $71)
+                   (local.get $61)
                   )
                   (f32.const 0)
                   (f32.gt
-                   (local.get $71)
+                   (local.get $61)
                    (f32.const 0)
                   )
                  )
@@ -4497,12 +4118,12 @@
                      )
                      (i32.mul
                       (local.get $22)
-                      (local.get $50)
+                      (local.get $51)
                      )
                     )
                     (i32.mul
                      (local.get $23)
-                     (local.get $88)
+                     (local.get $72)
                     )
                    )
                    (i32.const 2)
@@ -4512,7 +4133,7 @@
                 (local.set $24
                  (i32.const 0)
                 )
-                (loop $L27
+                (loop $L23
                  (f32.store
                   (i32.add
                    (local.get $3)
@@ -4534,10 +4155,10 @@
                      )
                     )
                    )
-                   (local.get $46)
+                   (local.get $49)
                   )
                  )
-                 (br_if $L27
+                 (br_if $L23
                   (i32.lt_s
                    (local.tee $24
                     (i32.add
@@ -4554,21 +4175,21 @@
               (if
                (i32.lt_s
                 (i32.add
-                 (local.get $45)
+                 (local.get $27)
                  (i32.const 3)
                 )
                 (local.get $9)
                )
                (then
-                (local.set $46
+                (local.set $49
                  (select
                   (f32.div
                    (f32.const 1)
-                   (local.get $72)
+                   (local.get $62)
                   )
                   (f32.const 0)
                   (f32.gt
-                   (local.get $72)
+                   (local.get $62)
                    (f32.const 0)
                   )
                  )
@@ -4585,12 +4206,12 @@
                      )
                      (i32.mul
                       (local.get $22)
-                      (local.get $50)
+                      (local.get $51)
                      )
                     )
                     (i32.mul
                      (local.get $23)
-                     (local.get $89)
+                     (local.get $73)
                     )
                    )
                    (i32.const 2)
@@ -4600,7 +4221,7 @@
                 (local.set $24
                  (i32.const 0)
                 )
-                (loop $L28
+                (loop $L24
                  (f32.store
                   (i32.add
                    (local.get $3)
@@ -4622,10 +4243,10 @@
                      )
                     )
                    )
-                   (local.get $46)
+                   (local.get $49)
                   )
                  )
-                 (br_if $L28
+                 (br_if $L24
                   (i32.lt_s
                    (local.tee $24
                     (i32.add
@@ -4639,12 +4260,12 @@
                 )
                )
               )
-              (br_if $L29
+              (br_if $L25
                (i32.gt_s
                 (local.get $9)
-                (local.tee $45
+                (local.tee $27
                  (i32.add
-                  (local.get $45)
+                  (local.get $27)
                   (i32.const 4)
                  )
                 )
@@ -4653,12 +4274,12 @@
              )
             )
            )
-           (br_if $L30
+           (br_if $L26
             (i32.gt_s
-             (local.get $11)
-             (local.tee $75
+             (local.get $7)
+             (local.tee $64
               (i32.add
-               (local.get $75)
+               (local.get $64)
                (i32.const 1)
               )
              )
@@ -4667,12 +4288,12 @@
           )
          )
         )
-        (br_if $L31
+        (br_if $L27
          (i32.gt_s
           (local.get $8)
-          (local.tee $56
+          (local.tee $53
            (i32.add
-            (local.get $56)
+            (local.get $53)
             (i32.const 1)
            )
           )
@@ -4681,7 +4302,7 @@
        )
       )
      )
-     (br_if $L32
+     (br_if $L28
       (i32.gt_s
        (local.get $6)
        (local.tee $26

@@ -7,13 +7,14 @@
   (local $30 i32)
   (local $31 f32)
   (local $32 i32)
-  (local $33 v128)
+  (local $33 i32)
   (local $34 i32)
-  (local $35 i32)
+  (local $35 v128)
   (local $36 f32)
-  (local $37 v128)
-  (local $38 i32)
-  (local $39 f32)
+  (local $37 i32)
+  (local $38 f32)
+  (local $39 v128)
+  (local $40 v128)
   (block $L10_exit
    (br_if $L10_exit
     (i32.le_s
@@ -22,7 +23,7 @@
     )
    )
    (loop $L10
-    (local.set $35
+    (local.set $34
      (i32.const 0)
     )
     (if
@@ -34,7 +35,7 @@
       (loop $L9
        (local.set $26
         (i32.div_s
-         (local.get $35)
+         (local.get $34)
          (i32.div_s
           (local.get $7)
           (local.get $8)
@@ -65,11 +66,11 @@
               (i32.add
                (i32.mul
                 (local.get $12)
-                (local.get $34)
+                (local.get $33)
                )
                (i32.mul
                 (local.get $13)
-                (local.get $35)
+                (local.get $34)
                )
               )
               (i32.mul
@@ -91,9 +92,9 @@
                 (i32.add
                  (i32.mul
                   (local.get $7)
-                  (local.get $34)
+                  (local.get $33)
                  )
-                 (local.get $35)
+                 (local.get $34)
                 )
                 (local.get $9)
                )
@@ -125,7 +126,7 @@
                  (i32.add
                   (i32.mul
                    (local.get $15)
-                   (local.get $34)
+                   (local.get $33)
                   )
                   (i32.mul
                    (local.get $16)
@@ -155,7 +156,7 @@
                  (f32.load
                   (i32.add
                    (local.get $24)
-                   (local.tee $38
+                   (local.tee $37
                     (i32.shl
                      (local.get $32)
                      (i32.const 2)
@@ -166,7 +167,7 @@
                  (f32.load
                   (i32.add
                    (local.get $5)
-                   (local.get $38)
+                   (local.get $37)
                   )
                  )
                 )
@@ -278,48 +279,23 @@
            )
            (then
             (loop $L3
-             (local.set $37
-              (f32x4.nearest
-               (f32x4.mul
-                (local.tee $33
-                 (f32x4.max
-                  (f32x4.min
-                   (f32x4.splat
-                    (f32.sub
-                     (local.tee $39
-                      (f32.load
-                       (local.tee $5
-                        (i32.add
-                         (local.get $29)
-                         (i32.shl
-                          (local.get $30)
-                          (i32.const 2)
-                         )
-                        )
-                       )
-                      )
-                     )
-                     (local.get $31)
-                    )
-                   )
-                   (v128.const i32x4 0x42b0c0a5 0x42b0c0a5 0x42b0c0a5 0x42b0c0a5)
-                  )
-                  (v128.const i32x4 0xc2aeac50 0xc2aeac50 0xc2aeac50 0xc2aeac50)
-                 )
+             (f32.store
+              (local.tee $5
+               (i32.add
+                (local.get $29)
+                (i32.shl
+                 (local.get $30)
+                 (i32.const 2)
                 )
-                (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
                )
               )
-             )
-             (f32.store
-              (local.get $5)
               (select
                (f32.const 0)
                (f32x4.extract_lane 0
                 (f32x4.mul
                  (f32x4.add
-                  (f32x4.add
-                   (f32x4.mul
+                  (f32x4.mul
+                   (f32x4.add
                     (f32x4.mul
                      (f32x4.add
                       (f32x4.mul
@@ -327,66 +303,76 @@
                         (f32x4.mul
                          (f32x4.add
                           (f32x4.mul
-                           (f32x4.add
-                            (f32x4.mul
-                             (f32x4.add
-                              (f32x4.mul
-                               (v128.const i32x4 0x39506967 0x39506967 0x39506967 0x39506967)
-                               (local.tee $33
-                                (f32x4.sub
-                                 (f32x4.sub
-                                  (local.get $33)
+                           (v128.const i32x4 0x3c088889 0x3c088889 0x3c088889 0x3c088889)
+                           (local.tee $35
+                            (f32x4.add
+                             (f32x4.mul
+                              (local.tee $35
+                               (f32x4.sub
+                                (local.tee $40
+                                 (f32x4.add
                                   (f32x4.mul
-                                   (local.get $37)
-                                   (v128.const i32x4 0x3f318000 0x3f318000 0x3f318000 0x3f318000)
+                                   (local.tee $39
+                                    (f32x4.max
+                                     (f32x4.splat
+                                      (f32.sub
+                                       (local.tee $38
+                                        (f32.load
+                                         (local.get $5)
+                                        )
+                                       )
+                                       (local.get $31)
+                                      )
+                                     )
+                                     (v128.const i32x4 0xc2ae0000 0xc2ae0000 0xc2ae0000 0xc2ae0000)
+                                    )
+                                   )
+                                   (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
                                   )
-                                 )
-                                 (f32x4.mul
-                                  (local.get $37)
-                                  (v128.const i32x4 0xb95e8083 0xb95e8083 0xb95e8083 0xb95e8083)
+                                  (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
                                  )
                                 )
+                                (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
                                )
                               )
-                              (v128.const i32x4 0x3ab743ce 0x3ab743ce 0x3ab743ce 0x3ab743ce)
+                              (v128.const i32x4 0x395e8083 0x395e8083 0x395e8083 0x395e8083)
                              )
-                             (local.get $33)
+                             (f32x4.add
+                              (f32x4.mul
+                               (local.get $35)
+                               (v128.const i32x4 0xbf318000 0xbf318000 0xbf318000 0xbf318000)
+                              )
+                              (local.get $39)
+                             )
                             )
-                            (v128.const i32x4 0x3c088908 0x3c088908 0x3c088908 0x3c088908)
                            )
-                           (local.get $33)
                           )
-                          (v128.const i32x4 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1 0x3d2aa9c1)
+                          (v128.const i32x4 0x3d2aaaab 0x3d2aaaab 0x3d2aaaab 0x3d2aaaab)
                          )
-                         (local.get $33)
+                         (local.get $35)
                         )
-                        (v128.const i32x4 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa 0x3e2aaaaa)
+                        (v128.const i32x4 0x3e2aaaab 0x3e2aaaab 0x3e2aaaab 0x3e2aaaab)
                        )
-                       (local.get $33)
+                       (local.get $35)
                       )
                       (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)
                      )
-                     (local.get $33)
+                     (local.get $35)
                     )
-                    (local.get $33)
+                    (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
                    )
-                   (local.get $33)
+                   (local.get $35)
                   )
                   (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)
                  )
                  (i32x4.shl
-                  (i32x4.add
-                   (i32x4.trunc_sat_f32x4_s
-                    (local.get $37)
-                   )
-                   (v128.const i32x4 0x0000007f 0x0000007f 0x0000007f 0x0000007f)
-                  )
+                  (local.get $40)
                   (i32.const 23)
                  )
                 )
                )
                (f32.eq
-                (local.get $39)
+                (local.get $38)
                 (f32.const -inf)
                )
               )
@@ -498,11 +484,11 @@
               (i32.add
                (i32.mul
                 (local.get $21)
-                (local.get $34)
+                (local.get $33)
                )
                (i32.mul
                 (local.get $22)
-                (local.get $35)
+                (local.get $34)
                )
               )
               (i32.mul
@@ -574,7 +560,7 @@
                    (i32.add
                     (i32.mul
                      (local.get $18)
-                     (local.get $34)
+                     (local.get $33)
                     )
                     (i32.mul
                      (local.get $19)
@@ -666,9 +652,9 @@
        (br_if $L9
         (i32.gt_s
          (local.get $7)
-         (local.tee $35
+         (local.tee $34
           (i32.add
-           (local.get $35)
+           (local.get $34)
            (i32.const 1)
           )
          )
@@ -680,9 +666,9 @@
     (br_if $L10
      (i32.gt_s
       (local.get $6)
-      (local.tee $34
+      (local.tee $33
        (i32.add
-        (local.get $34)
+        (local.get $33)
         (i32.const 1)
        )
       )
