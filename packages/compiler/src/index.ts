@@ -8,6 +8,7 @@ export { compileGraph, compileProgram, type CompileOptions, type CompiledGraph, 
 export { DEFAULT_PIPELINE } from './pipeline.js';
 export { fuseAttentionPass, fuseAttentionRule } from './passes/attention/fuse-attention.js';
 export { absorbHeadLayoutPass, absorbHeadLayout } from './passes/attention/absorb-heads.js';
+export { packProjectionsPass } from './passes/attention/pack-projections.js';
 export { divToMulPass, divByConstantToMul } from './passes/div-to-mul.js';
 export { foldConstantsPass } from './passes/fold-constants.js';
 export { foldShapesPass } from './passes/fold-shapes.js';
@@ -20,4 +21,4 @@ export { dcePass } from './passes/dce.js';
 export { fuseLayerNormPass } from './passes/fuse-layer-norm.js';
 export { fuseGeluPass } from './passes/fuse-gelu.js';
 export { ProgramBuilder } from './lower/program-builder.js';
-export { demandedNodes, isStaticInput, STATIC_INPUTS } from './lower/demand.js';
+export { demandedNodes, isStaticInput, STATIC_INPUTS, type ReadsThrough } from './lower/demand.js';

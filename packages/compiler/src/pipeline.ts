@@ -4,6 +4,7 @@
 import type { Pass } from './pass.js';
 import { absorbHeadLayoutPass } from './passes/attention/absorb-heads.js';
 import { fuseAttentionPass } from './passes/attention/fuse-attention.js';
+import { packProjectionsPass } from './passes/attention/pack-projections.js';
 import { composeTransposesPass } from './passes/compose-transposes.js';
 import { csePass } from './passes/cse.js';
 import { dcePass } from './passes/dce.js';
@@ -30,6 +31,7 @@ export const DEFAULT_PIPELINE: readonly Pass[] = [
   fuseAttentionPass, // QKᵀ·scale -> mask -> softmax -> ·V  ->  Attention
   absorbHeadLayoutPass, // head split/merge reshapes -> the 3-D Attention layout
   linearPass, // Gemm, MatMul by a constant weight (+ bias) -> Linear
+  packProjectionsPass, // Q/K/V projections of one input -> one packed Linear, sliced in place
   transposeIntoMatMulPass, // MatMul(a, Transpose(b)) -> FusedMatMul(transB)
   csePass, // merge what fusion made identical
   dcePass, // final cleanup

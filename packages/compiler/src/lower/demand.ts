@@ -27,8 +27,15 @@ export function isStaticInput(node: Node, slot: number): boolean {
   return STATIC_INPUTS[node.op]?.includes(slot) ?? false;
 }
 
+/**
+ * For a lowering that reads some inputs in place from another value (the
+ * wasm attention reads Q/K/V slices of a packed projection instead of the
+ * Split's outputs): the value actually read for `slot` of `node`, or undefined.
+ */
+export type ReadsThrough = (node: Node, slot: number) => string | undefined;
+
 /** The nodes whose outputs are needed at run time, in graph order. */
-export function demandedNodes(graph: Graph): Node[] {
+export function demandedNodes(graph: Graph, readsThrough?: ReadsThrough): Node[] {
   const needed = new Set(graph.outputs);
   const demanded = new Set<Node>();
   for (let index = graph.nodes.length - 1; index >= 0; index--) {
@@ -36,7 +43,7 @@ export function demandedNodes(graph: Graph): Node[] {
     if (!node.outputs.some((output) => output && needed.has(output))) continue;
     demanded.add(node);
     node.inputs.forEach((input, slot) => {
-      if (input && !isStaticInput(node, slot)) needed.add(input);
+      if (input && !isStaticInput(node, slot)) needed.add(readsThrough?.(node, slot) ?? input);
     });
   }
   return graph.nodes.filter((node) => demanded.has(node));

@@ -7,6 +7,7 @@
  */
 import { nodeLocation, UnsupportedError, type Graph, type Program } from '@ladon/ir';
 import { demandedNodes } from '../lower/demand.js';
+import { readsPackedSlice } from './lower/packed-slices.js';
 import { ProgramBuilder } from '../lower/program-builder.js';
 import { KernelSet } from './kernel-set.js';
 import { WASM_LOWERINGS } from './lowerings.js';
@@ -43,7 +44,7 @@ export async function wasmText(graph: Graph, relaxed = false): Promise<string> {
  * the runtime writes those values itself.
  */
 function lowerNodes(graph: Graph, program: ProgramBuilder, kernels: KernelSet): void {
-  for (const node of demandedNodes(graph)) {
+  for (const node of demandedNodes(graph, readsPackedSlice(graph))) {
     if (node.outputs.every((output) => !output || isHostKnown(graph, output))) continue;
     const lowering = WASM_LOWERINGS[node.op];
     if (!lowering) throw new UnsupportedError(`the wasm backend has no kernel for ${node.op}`, nodeLocation(node));

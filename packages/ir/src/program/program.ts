@@ -34,9 +34,13 @@ export interface BufferSpec {
   readonly lastStep: number;
 }
 
-/** One argument of a kernel call. */
+/**
+ * One argument of a kernel call. A buffer argument passes the buffer's
+ * address, plus `byteOffset` when given (a kernel reading one slice of a
+ * packed tensor in place; wasm only).
+ */
 export type StepArg =
-  | { readonly buffer: number }
+  | { readonly buffer: number; readonly byteOffset?: Dim }
   | { readonly dim: Dim }
   | { readonly int: number }
   | { readonly float: number };

@@ -75,3 +75,28 @@ const cases: Case[] = [
 describe('wasm attention kernels against the reference', () => {
   it.each(cases)('$name', async (c) => runBoth(c));
 });
+
+describe('packed Q/K/V projections', () => {
+  it('are read in place by the attention kernel: no Split step runs, results match the reference', async () => {
+    const g = new GraphBuilder('packed');
+    const x = g.input('x', 'f32', ['batch', 'seq', 16]);
+    const weight = g.constant(tensor('f32', [16, 48], Array.from({ length: 768 }, () => next() - 0.5)), 'w');
+    const [q, k, v] = g.opMulti('Split', [g.op('Linear', [x, weight]), g.ints([16, 16, 16])], { axis: -1 }, 3);
+    g.output(g.op('Attention', [q!, k!, v!], { q_num_heads: 2, kv_num_heads: 2, is_causal: 1 }), 'y');
+    const graph = g.build();
+    const program = await compileProgram(graph, { target: 'wasm', relaxedSimd: false, passes: [] });
+    expect(program.steps.map((step) => step.op)).toEqual(['Linear', 'Attention']);
+    const packedBuffer = program.buffers.find((buffer) => buffer.shape.join() === 'batch,seq,48')!.id;
+    expect(program.steps[1].args.slice(0, 3)).toEqual([
+      { buffer: packedBuffer, byteOffset: 0 },
+      { buffer: packedBuffer, byteOffset: 64 },
+      { buffer: packedBuffer, byteOffset: 128 },
+    ]);
+    const session = await WasmSession.create(program, { relaxedSimd: false });
+    for (const seq of [3, 70]) {
+      const feeds = { x: randomTensor('f32', [2, seq, 16]) };
+      const result = compareTensors((await session.run(feeds)).y, interpret(graph, feeds).y, { rtol: 1e-4, atol: 1e-5 });
+      expect(result.problem ?? '').toBe('');
+    }
+  });
+});

@@ -5,7 +5,7 @@
  * feeds into their buffers, calls each step's kernel export with resolved
  * pointers and sizes, and copies the outputs out.
  */
-import { allocData, evaluateDim, LadonError, type BufferSpec, type Program, type StepArg, type Tensor } from '@ladon/ir';
+import { allocData, evaluateDim, LadonError, type BufferSpec, type Dim, type Program, type StepArg, type Tensor } from '@ladon/ir';
 import type { BackendSession } from '../backend.js';
 import { bindFeeds } from '../bindings.js';
 import { BackendError, LimitError } from '../errors.js';
@@ -114,11 +114,15 @@ export class WasmSession implements BackendSession {
   }
 
   private resolve(arg: StepArg, bindings: ReadonlyMap<string, number>, plan: MemoryPlan): number {
-    if ('buffer' in arg) return this.address(arg.buffer, plan);
+    if ('buffer' in arg) return this.address(arg.buffer, plan) + (arg.byteOffset === undefined ? 0 : this.evaluate(arg.byteOffset, bindings));
     if ('int' in arg) return arg.int;
     if ('float' in arg) return arg.float;
-    const value = typeof arg.dim === 'number' ? arg.dim : evaluateDim(arg.dim, bindings);
-    if (value === undefined) throw new LadonError('E_SHAPE', `size ${arg.dim} is not known from the inputs`);
+    return this.evaluate(arg.dim, bindings);
+  }
+
+  private evaluate(dim: Dim, bindings: ReadonlyMap<string, number>): number {
+    const value = typeof dim === 'number' ? dim : evaluateDim(dim, bindings);
+    if (value === undefined) throw new LadonError('E_SHAPE', `size ${dim} is not known from the inputs`);
     return value;
   }
 

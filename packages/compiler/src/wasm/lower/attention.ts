@@ -11,6 +11,7 @@ import { attentionFlashKernel, FLASH_BLOCK, FLASH_ROWS } from '../kernels/attent
 import { attentionRowKernel } from '../kernels/attention-rows.js';
 import { copyStrided4 } from '../kernels/copy-strided.js';
 import { addStep, bufferArg, staticDim, type LoweringContext } from '../lowering-context.js';
+import { packedSliceOf } from './packed-slices.js';
 
 /** The sizes and element strides of one attention node. */
 interface AttentionShape {
@@ -41,15 +42,16 @@ export function lowerAttention(ctx: LoweringContext): void {
   const values = keyValueOperand(ctx, shape, v, pastValue, presentValue, shape.valueHeadSize, totalKeys);
   const config = attentionConfig(ctx, shape, mask, Boolean(past !== undefined), Boolean(nonpad));
   const qkMode = qk ? ((node.attrs.qk_matmul_output_mode as number | undefined) ?? 0) : -1;
+  const query = operand(ctx, q, layoutStrides(shape, shape.qHeads, shape.queryLength, shape.headSize));
   const args: StepArg[] = [
-    bufferArg(ctx, q),
+    query.pointer,
     keys.pointer,
     values.pointer,
     mask ? bufferArg(ctx, mask) : { int: 0 },
     bufferArg(ctx, y),
     nonpad ? bufferArg(ctx, nonpad) : { int: 0 },
     ...[shape.batch, shape.qHeads, shape.kvHeads, shape.queryLength, totalKeys, past ?? 0].map((dim) => ({ dim })),
-    ...stridesArgs(layoutStrides(shape, shape.qHeads, shape.queryLength, shape.headSize)),
+    ...stridesArgs(query.strides),
     ...stridesArgs(keys.strides),
     ...stridesArgs(values.strides),
     ...stridesArgs(layoutStrides(shape, shape.qHeads, shape.queryLength, shape.valueHeadSize)),
@@ -93,6 +95,21 @@ function layoutStrides(shape: AttentionShape, heads: Dim, length: Dim, size: num
     : [mulDims(mulDims(length, heads), size), size, mulDims(heads, size)];
 }
 
+/**
+ * Q, K or V as the kernel reads it: its own buffer, or — when it is a slice
+ * of a packed projection — the packed buffer at the slice's offset, rows
+ * `rowWidth` apart (3-D layout).
+ */
+function operand(ctx: LoweringContext, value: string, strides: Strides): { pointer: StepArg; strides: Strides } {
+  const slice = packedSliceOf(ctx.graph, value);
+  if (!slice) return { pointer: bufferArg(ctx, value), strides };
+  const length = ctx.graph.typeOf(value).shape[1];
+  return {
+    pointer: { buffer: ctx.program.buffer(slice.packed), byteOffset: slice.offset * 4 },
+    strides: [mulDims(length, slice.rowWidth), strides[1], slice.rowWidth],
+  };
+}
+
 function stridesArgs(strides: Strides): StepArg[] {
   return strides.map((dim) => ({ dim }));
 }
@@ -111,8 +128,9 @@ function keyValueOperand(
   size: number,
   totalKeys: Dim,
 ): { pointer: StepArg; strides: Strides } {
-  const inputStrides = layoutStrides(shape, shape.kvHeads, shape.newKeys, size);
-  if (!pastInput && !presentOutput) return { pointer: bufferArg(ctx, input), strides: inputStrides };
+  const direct = operand(ctx, input, layoutStrides(shape, shape.kvHeads, shape.newKeys, size));
+  if (!pastInput && !presentOutput) return direct;
+  const inputStrides = direct.strides;
   const present = presentOutput ? ctx.program.buffer(presentOutput) : ctx.program.scratch(`${input}_present`, 'f32', [shape.batch, shape.kvHeads, totalKeys, size]);
   const presentStrides: Strides = [mulDims(mulDims(shape.kvHeads, totalKeys), size), mulDims(totalKeys, size), size];
   const copy = ctx.kernels.request(copyStrided4);
@@ -121,7 +139,7 @@ function keyValueOperand(
     const pastStrides: Strides = [mulDims(mulDims(shape.kvHeads, past), size), mulDims(past, size), size];
     addStep(ctx, copy, [bufferArg(ctx, pastInput), { buffer: present }, { int: 0 }, ...[shape.batch, shape.kvHeads, past, size].map((dim) => ({ dim })), ...stridesArgs(pastStrides), ...stridesArgs(presentStrides)]);
   }
-  addStep(ctx, copy, [bufferArg(ctx, input), { buffer: present }, { dim: mulDims(past, size) }, ...[shape.batch, shape.kvHeads, shape.newKeys, size].map((dim) => ({ dim })), ...stridesArgs(inputStrides), ...stridesArgs(presentStrides)]);
+  addStep(ctx, copy, [direct.pointer, { buffer: present }, { dim: mulDims(past, size) }, ...[shape.batch, shape.kvHeads, shape.newKeys, size].map((dim) => ({ dim })), ...stridesArgs(inputStrides), ...stridesArgs(presentStrides)]);
   return { pointer: { buffer: present }, strides: presentStrides };
 }
 
