@@ -126,7 +126,7 @@ describe('browser demo in headless Chromium', () => {
   });
 
   it('gives the same numbers on the wasm backend (?backend=wasm)', async () => {
-    const snapshot = await openDemo(page, `${server.url}?backend=wasm&ids=${reference.ids.join(',')}`);
+    const snapshot = await openDemo(page, `${server.url}?backend=wasm&seed=20261124&ids=${reference.ids.join(',')}`);
     console.log(`browser demo ran on ${describeBackend(snapshot)}`);
     expect(snapshot.backend).toBe('wasm');
     expectMatchesReference(snapshot, reference);

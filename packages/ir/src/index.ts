@@ -32,3 +32,4 @@ export {
   type WgslPayload,
 } from './program/program.js';
 export { serializeProgram, deserializeProgram } from './program/serialize.js';
+export { seededRandom } from './testing/random.js';

@@ -8,18 +8,8 @@ import { LadonError } from '@ladon/ir';
 import { describe, expect, it } from 'vitest';
 import { importOnnxModel } from './import-model.js';
 import { caseDirectories, sharedPath } from './testing/shared-data.js';
+import { seededRandom } from '@ladon/ir';
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Mutation = (bytes: Uint8Array, random: () => number) => Uint8Array;
 

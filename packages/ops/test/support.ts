@@ -6,21 +6,13 @@
 import { compareTensors, GraphBuilder, interpret, tensor, type Attributes, type Graph, type Tensor, type ValueRef } from '@ladon/ir';
 import { expect } from 'vitest';
 import type { MultiHeadAttentionWeights } from '../src/index.js';
+import { seededRandom as random } from '@ladon/ir';
 
 /** The backends every numeric test runs on. */
 export const BACKENDS = ['reference', 'wasm'] as const;
 
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The shared seeded PRNG (mulberry32) of @ladon/ir. */
+export { random };
 
 /** A random f32 tensor with values in [-scale, scale). */
 export function randomTensor(next: () => number, shape: readonly number[], scale = 1): Tensor<'f32'> {

@@ -96,6 +96,8 @@ class Demo {
   constructor(
     private readonly assets: Assets,
     private readonly preference: DemoBackend | 'auto',
+    /** Seeds the "random repeated segment" button (`?seed=N` makes it reproducible); advances per click. */
+    private randomSeed: number,
   ) {}
 
   /** Loads the model and runs the text in the input box. */
@@ -112,7 +114,7 @@ class Demo {
 
   /** Puts a fresh sequence with a repeated segment in the input box and runs it. */
   runRandomRepeat(): Promise<void> {
-    const uniform = mulberry32(Math.floor(Math.random() * 2 ** 32));
+    const uniform = mulberry32(this.randomSeed++);
     const segmentLength = 8 + Math.floor(uniform() * 9);
     const sequence = makeRepeatedSequence(uniform, RANDOM_SEQUENCE_LENGTH, segmentLength, SYMBOL_COUNT, this.assets.vocabulary.bosId);
     page.sequence.value = decodeIds(sequence.ids.slice(1), this.assets.vocabulary);
@@ -238,7 +240,8 @@ async function main(): Promise<void> {
   const assets = await loadAssets();
   page.alphabet.textContent = assets.vocabulary.symbols.slice(0, SYMBOL_COUNT).join('');
   page.sequence.value = initialText(params, assets);
-  const demo = new Demo(assets, preferredBackend(params));
+  const seed = Number(params.get('seed') ?? NaN);
+  const demo = new Demo(assets, preferredBackend(params), Number.isInteger(seed) ? seed : Math.floor(Math.random() * 2 ** 32));
   wire(demo, 4);
   await demo.start();
 }

@@ -34,18 +34,8 @@ import { Softmax } from './softmax.js';
 import { Tanh } from './tanh.js';
 import { Transpose } from './transpose.js';
 import { Where } from './where.js';
+import { seededRandom as mulberry32 } from '../testing/random.js';
 
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function seedOf(text: string): number {
   let hash = 2166136261;

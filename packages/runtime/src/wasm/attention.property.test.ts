@@ -8,6 +8,7 @@ import { compareTensors, GraphBuilder, interpret, tensor, type Attributes, type 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WasmSession } from './wasm-session.js';
+import { seededRandom as uniform } from '@ladon/ir';
 
 interface Scenario {
   batch: number;
@@ -47,16 +48,6 @@ const scenario = fc.record<Scenario>({
   seed: fc.integer({ min: 1, max: 1 << 30 }),
 });
 
-function uniform(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function maskShape(s: Scenario, heads: number): number[] {
   const full = [s.batch, heads, s.queries, s.past + s.keys];

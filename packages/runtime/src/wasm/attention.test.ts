@@ -2,17 +2,8 @@ import { compileProgram } from '@ladon/compiler';
 import { compareTensors, GraphBuilder, interpret, tensor, type Attributes, type DType, type Graph, type Tensor } from '@ladon/ir';
 import { describe, expect, it } from 'vitest';
 import { WasmSession } from './wasm-session.js';
+import { seededRandom as random } from '@ladon/ir';
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const next = random(11);
 

@@ -6,18 +6,10 @@
 import { interpret, tensor, type DType, type Graph, type Tensor } from '@ladon/ir';
 import { expect } from 'vitest';
 import { runPipeline, type Pass, type PassReport } from '../../pass.js';
+import { seededRandom } from '@ladon/ir';
 
-/** A seeded uniform PRNG (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The shared seeded PRNG (mulberry32) of @ladon/ir. */
+export { seededRandom };
 
 /** A tensor of uniform values in [-1, 1) (or ints in [0, 2) for integer dtypes). */
 export function randomTensor(random: () => number, dtype: DType, shape: readonly number[]): Tensor {

@@ -9,18 +9,10 @@ import { compareTensors, evaluateDim, interpret, tensor, type DType, type Graph,
 import { expect } from 'vitest';
 import { relaxedSimdSupported } from '../features.js';
 import { WasmSession } from '../wasm-session.js';
+import { seededRandom } from '@ladon/ir';
 
-/** A seeded PRNG (mulberry32) giving floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The shared seeded PRNG (mulberry32) of @ladon/ir. */
+export { seededRandom };
 
 /** How to fill one input: value range for numbers, or the chance of `true` for bools. */
 export interface FillSpec {
