@@ -56,6 +56,14 @@ describe('ladon check', () => {
     expect(outcome.status).toBe(0);
   });
 
+  it('passes all 87 conformance cases and the 10 extra fp16 ones on the wasm backend', () => {
+    const outcome = ladon('check', ...glob('../shared/conformance/onnx-attention'), ...glob('../shared/conformance/onnx-attention-fp16-extra'), '--backend', 'wasm', '--json');
+    const report = JSON.parse(outcome.stdout);
+    expect(report.cases.filter((entry: { status: string }) => entry.status === 'failed')).toEqual([]);
+    expect(report.passed).toBe(97);
+    expect(outcome.status).toBe(0);
+  });
+
   it('passes the extra fp16 Attention cases', () => {
     const report = JSON.parse(ladon('check', ...glob('../shared/conformance/onnx-attention-fp16-extra'), '--backend', 'reference', '--json').stdout);
     expect(report).toMatchObject({ passed: 10, failed: 0 });

@@ -245,6 +245,14 @@ export class FunctionBuilder {
       select: (condition: Expr, ifTrue: Expr, ifFalse: Expr) => m.select(condition, ifTrue, ifFalse),
       load: (pointer: Expr, offset = 0) => m.i32.load(offset, 4, pointer),
       load8: (pointer: Expr, offset = 0) => m.i32.load8_u(offset, 1, pointer),
+      load16: (pointer: Expr, offset = 0) => m.i32.load16_u(offset, 2, pointer),
+      store16: (pointer: Expr, value: Expr, offset = 0) => m.i32.store16(offset, 2, pointer, value),
+      shrU: (a: Expr, bits: number) => m.i32.shr_u(a, m.i32.const(bits)),
+      /** a << b for a run-time shift amount. */
+      shlBy: (a: Expr, b: Expr) => m.i32.shl(a, b),
+      /** a >>> b (logical) for a run-time shift amount. */
+      shrUBy: (a: Expr, b: Expr) => m.i32.shr_u(a, b),
+      xor: (a: Expr, b: Expr) => m.i32.xor(a, b),
       store: (pointer: Expr, value: Expr, offset = 0) => m.i32.store(offset, 4, pointer, value),
       store8: (pointer: Expr, value: Expr, offset = 0) => m.i32.store8(offset, 1, pointer, value),
       /** The low 32 bits of an i64 in memory. */

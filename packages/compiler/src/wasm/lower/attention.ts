@@ -5,12 +5,13 @@
  * asks for the scores/weights. Shapes stay symbolic: sizes and strides are
  * step arguments; head sizes, scale, masking and causality are baked in.
  */
-import { addDims, mulDims, nodeLocation, UnsupportedError, type Dim, type StepArg } from '@ladon/ir';
+import { addDims, mulDims, productOfDims, type Dim, type StepArg } from '@ladon/ir';
 import type { AttentionConfig, MaskKind } from '../kernels/attention-config.js';
 import { attentionFlashKernel, FLASH_BLOCK, FLASH_ROWS } from '../kernels/attention-flash.js';
 import { attentionRowKernel } from '../kernels/attention-rows.js';
 import { copyStrided4 } from '../kernels/copy-strided.js';
-import { addStep, bufferArg, staticDim, type LoweringContext } from '../lowering-context.js';
+import { f16ToF32, f32ToF16 } from '../kernels/convert-f16.js';
+import { addStep, staticDim, type LoweringContext } from '../lowering-context.js';
 import { packedSliceOf } from './packed-slices.js';
 
 /** The sizes and element strides of one attention node. */
@@ -27,14 +28,45 @@ interface AttentionShape {
 
 type Strides = readonly [Dim, Dim, Dim];
 
-/** Lowers one Attention node. */
+/** The lowering context plus f32 copies standing in for f16 tensors. */
+interface AttentionContext extends LoweringContext {
+  readonly f32Copies: ReadonlyMap<string, number>;
+}
+
+/** The buffer the kernels use for `value`: its f32 copy when it is f16, else its own. */
+function buffer(ctx: AttentionContext, value: string): number {
+  return ctx.f32Copies.get(value) ?? ctx.program.buffer(value);
+}
+
+function bufferArg(ctx: AttentionContext, value: string): StepArg {
+  return { buffer: buffer(ctx, value) };
+}
+
+/**
+ * Lowers one Attention node. The kernels compute in f32: f16 inputs are
+ * converted into f32 copies first, and f16 outputs are rounded back once at
+ * the end (the reference interpreter's contract for f16).
+ */
 export function lowerAttention(ctx: LoweringContext): void {
+  const { node, graph } = ctx;
+  const isHalf = (value: string): boolean => Boolean(value) && graph.typeOf(value).dtype === 'f16';
+  const halfInputs = node.inputs.filter(isHalf);
+  const halfOutputs = node.outputs.filter(isHalf);
+  const copies = new Map<string, number>();
+  const count = (value: string): StepArg => ({ dim: productOfDims(graph.typeOf(value).shape) });
+  for (const value of halfInputs) {
+    copies.set(value, ctx.program.scratch(`${value}_f32`, 'f32', graph.typeOf(value).shape));
+    addStep(ctx, ctx.kernels.request(f16ToF32), [{ buffer: ctx.program.buffer(value) }, { buffer: copies.get(value)! }, count(value)]);
+  }
+  for (const value of halfOutputs) copies.set(value, ctx.program.scratch(`${value}_f32`, 'f32', graph.typeOf(value).shape));
+  lowerAttentionF32({ ...ctx, f32Copies: copies });
+  for (const value of halfOutputs) addStep(ctx, ctx.kernels.request(f32ToF16), [{ buffer: copies.get(value)! }, { buffer: ctx.program.buffer(value) }, count(value)]);
+}
+
+function lowerAttentionF32(ctx: AttentionContext): void {
   const { node, graph } = ctx;
   const [q, k, v, mask = '', pastKey = '', pastValue = '', nonpad = ''] = node.inputs;
   const [y, presentKey = '', presentValue = '', qk = ''] = node.outputs;
-  for (const value of [q, k, v, mask, pastKey]) {
-    if (value && graph.typeOf(value).dtype === 'f16') throw new UnsupportedError('the wasm backend computes attention in f32; f16 inputs are not supported yet', nodeLocation(node, value));
-  }
   const shape = attentionShape(ctx, q, k, v);
   const past = pastKey ? graph.typeOf(pastKey).shape[2] : undefined;
   const totalKeys = past === undefined ? shape.newKeys : addDims(past, shape.newKeys);
@@ -71,7 +103,7 @@ export function lowerAttention(ctx: LoweringContext): void {
   addStep(ctx, ctx.kernels.request(attentionFlashKernel(config)), [...args, ...scratch.map((buffer) => ({ buffer }))]);
 }
 
-function attentionShape(ctx: LoweringContext, q: string, k: string, v: string): AttentionShape {
+function attentionShape(ctx: AttentionContext, q: string, k: string, v: string): AttentionShape {
   const { graph, node } = ctx;
   const [qs, ks, vs] = [q, k, v].map((value) => graph.typeOf(value).shape);
   if (qs.length === 4) {
@@ -100,8 +132,8 @@ function layoutStrides(shape: AttentionShape, heads: Dim, length: Dim, size: num
  * of a packed projection — the packed buffer at the slice's offset, rows
  * `rowWidth` apart (3-D layout).
  */
-function operand(ctx: LoweringContext, value: string, strides: Strides): { pointer: StepArg; strides: Strides } {
-  const slice = packedSliceOf(ctx.graph, value);
+function operand(ctx: AttentionContext, value: string, strides: Strides): { pointer: StepArg; strides: Strides } {
+  const slice = ctx.f32Copies.has(value) ? undefined : packedSliceOf(ctx.graph, value);
   if (!slice) return { pointer: bufferArg(ctx, value), strides };
   const length = ctx.graph.typeOf(value).shape[1];
   return {
@@ -120,7 +152,7 @@ function stridesArgs(strides: Strides): StepArg[] {
  * scratch buffer's lifetime extends to its last use).
  */
 function keyValueOperand(
-  ctx: LoweringContext,
+  ctx: AttentionContext,
   shape: AttentionShape,
   input: string,
   pastInput: string,
@@ -131,7 +163,7 @@ function keyValueOperand(
   const direct = operand(ctx, input, layoutStrides(shape, shape.kvHeads, shape.newKeys, size));
   if (!pastInput && !presentOutput) return direct;
   const inputStrides = direct.strides;
-  const present = presentOutput ? ctx.program.buffer(presentOutput) : ctx.program.scratch(`${input}_present`, 'f32', [shape.batch, shape.kvHeads, totalKeys, size]);
+  const present = presentOutput ? buffer(ctx, presentOutput) : ctx.program.scratch(`${input}_present`, 'f32', [shape.batch, shape.kvHeads, totalKeys, size]);
   const presentStrides: Strides = [mulDims(mulDims(shape.kvHeads, totalKeys), size), mulDims(totalKeys, size), size];
   const copy = ctx.kernels.request(copyStrided4);
   const past = pastInput ? ctx.graph.typeOf(pastInput).shape[2] : 0;
@@ -143,7 +175,7 @@ function keyValueOperand(
   return { pointer: { buffer: present }, strides: presentStrides };
 }
 
-function attentionConfig(ctx: LoweringContext, shape: AttentionShape, mask: string, past: boolean, nonpad: boolean): AttentionConfig {
+function attentionConfig(ctx: AttentionContext, shape: AttentionShape, mask: string, past: boolean, nonpad: boolean): AttentionConfig {
   const attrs = ctx.node.attrs;
   const maskKind: MaskKind = !mask ? 'none' : ctx.graph.typeOf(mask).dtype === 'bool' ? 'bool' : 'float';
   return {
@@ -161,7 +193,7 @@ function attentionConfig(ctx: LoweringContext, shape: AttentionShape, mask: stri
 }
 
 /** Mask strides (batch, head, row) and width, right-aligning the mask to [B, Hq, Sq, W]. */
-function maskArgs(ctx: LoweringContext, mask: string): StepArg[] {
+function maskArgs(ctx: AttentionContext, mask: string): StepArg[] {
   if (!mask) return [{ int: 0 }, { int: 0 }, { int: 0 }, { int: 0 }];
   const shape = ctx.graph.typeOf(mask).shape;
   const padded: Dim[] = [...new Array<Dim>(4 - shape.length).fill(1), ...shape];

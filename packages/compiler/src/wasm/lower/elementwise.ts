@@ -9,7 +9,8 @@
  * same are merged. Same-shape operands become one contiguous axis, a bias
  * row becomes [rows (broadcast), N], a scalar one broadcast axis.
  */
-import { mulDims, toFloat32, type Dim, type DType } from '@ladon/ir';
+import { mulDims, productOfDims, toFloat32, type Dim, type DType } from '@ladon/ir';
+import { f16ToF32, f32ToF16 } from '../kernels/convert-f16.js';
 import type { BroadcastLayout, ElementwiseOp } from '../kernels/elementwise.js';
 import { elementwiseKernel } from '../kernels/elementwise.js';
 import { arithmeticOp, castOp, equalOp, unaryOp, whereOp, type ArithmeticOp, type UnaryFloatOp } from '../kernels/elementwise-ops.js';
@@ -101,14 +102,25 @@ export function lowerGelu(ctx: LoweringContext): void {
   emitElementwise(ctx, unaryOp(ctx.node.attrs.approximate === 'tanh' ? 'GeluTanh' : 'Gelu'));
 }
 
-/** Cast among f32, i32, i64 and bool; a cast to the same dtype is a view. */
+/** Cast among f32, i32, i64 and bool, and between f16 and f32; a cast to the same dtype is a view. */
 export function lowerCast(ctx: LoweringContext): void {
   const input = ctx.node.inputs[0];
   const output = ctx.node.outputs[0];
+  if (lowerHalfCast(ctx, input, output)) return;
   const supported: DType[] = ['f32', 'i32', 'i64', 'bool'];
   const from = expectDType(ctx, input, supported, 'input');
   const to = ctx.graph.typeOf(output).dtype;
   if (!supported.includes(to)) throw unsupported(ctx, `casts to ${to} are not supported (supported: ${supported.join(', ')})`, output);
   if (from === to) return ctx.program.alias(output, input);
   emitElementwise(ctx, castOp(from, to));
+}
+
+/** f16 <-> f32 casts with the conversion kernels (round to nearest even); false for any other pair. */
+function lowerHalfCast(ctx: LoweringContext, input: string, output: string): boolean {
+  const from = ctx.graph.typeOf(input).dtype;
+  const to = ctx.graph.typeOf(output).dtype;
+  const kernel = from === 'f16' && to === 'f32' ? f16ToF32 : from === 'f32' && to === 'f16' ? f32ToF16 : undefined;
+  if (!kernel) return false;
+  addStep(ctx, ctx.kernels.request(kernel), [{ buffer: ctx.program.buffer(input) }, { buffer: ctx.program.buffer(output) }, { dim: productOfDims(ctx.graph.typeOf(output).shape) }]);
+  return true;
 }

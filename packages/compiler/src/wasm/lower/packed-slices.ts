@@ -23,7 +23,7 @@ function readsOnlyAsAttentionOperand(graph: Graph, value: string): boolean {
 /** The packed slice `value` is, when every output of its Split is only read as Q/K/V of 3-D Attention nodes. */
 export function packedSliceOf(graph: Graph, value: string): PackedSlice | undefined {
   const split = graph.nodes.find((node) => node.op === 'Split' && node.outputs.includes(value));
-  if (!split) return undefined;
+  if (!split || graph.typeOf(value).dtype !== 'f32') return undefined;
   const packedShape = graph.typeOf(split.inputs[0]).shape;
   const axis = (split.attrs.axis as number | undefined) ?? 0;
   if (packedShape.length !== 3 || (axis !== -1 && axis !== 2)) return undefined;
