@@ -86,10 +86,9 @@ export class WasmModule {
     if (!this.module.validate()) {
       throw new LadonError('E_COMPILE', `binaryen rejected the generated module:\n${this.module.emitText().slice(0, 2000)}`);
     }
-    const level = Number(globalThis.process?.env?.LADON_WASM_OPT ?? 3);
-    this.binaryen.setOptimizeLevel(level);
+    this.binaryen.setOptimizeLevel(3);
     this.binaryen.setShrinkLevel(0);
-    if (level > 0) this.module.optimize();
+    this.module.optimize();
     const binary = new Uint8Array(this.module.emitBinary());
     const text = this.module.emitText();
     this.module.dispose();
