@@ -5,6 +5,7 @@
  * binaryen, ~15 MB, which a WGSL compile never needs).
  */
 import { LadonError, type Graph, type Program } from '@ladon/ir';
+import { mergeLimits, symbolLimits } from './lower/size-limits.js';
 import { runPipeline, type Pass, type PassReport, type PipelineOptions } from './pass.js';
 import { DEFAULT_PIPELINE } from './pipeline.js';
 
@@ -37,7 +38,12 @@ export interface ProgramOptions extends CompileOptions {
 /** Compiles `graph` and lowers it to a Program for `target`. */
 export async function compileProgram(graph: Graph, options: ProgramOptions): Promise<Program> {
   const { graph: compiled, reports } = compileGraph(graph, options);
-  const passes = reports.map((report) => report.name);
+  const program = await lower(compiled, reports.map((report) => report.name), options);
+  const limits = mergeLimits(program.symbolLimits ?? {}, symbolLimits(graph));
+  return Object.keys(limits).length > 0 ? { ...program, symbolLimits: limits } : program;
+}
+
+async function lower(compiled: Graph, passes: string[], options: ProgramOptions): Promise<Program> {
   switch (options.target) {
     case 'wasm': {
       const { lowerToWasm } = await import('./wasm/lower-wasm.js');

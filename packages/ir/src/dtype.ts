@@ -4,6 +4,8 @@
  * bool as 0/1 in Uint8Array.
  */
 
+import { DTypeError } from './errors.js';
+
 /** The element types of the IR. */
 export type DType = 'f32' | 'f16' | 'i32' | 'i64' | 'bool';
 
@@ -66,7 +68,7 @@ export function allocData<D extends DType>(dtype: D, length: number): TypedArray
     case 'bool':
       return new Uint8Array(length) as TypedArrayOf[D];
   }
-  throw new Error(`unreachable dtype ${String(dtype)}`);
+  throw new DTypeError(`unknown dtype ${JSON.stringify(dtype)} (expected ${DTYPES.join(', ')})`);
 }
 
 /** True when `data` is the storage class for `dtype`. */

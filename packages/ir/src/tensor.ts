@@ -3,8 +3,8 @@
  * dtype's typed array (see dtype.ts). These are the values the interpreter
  * and every runtime backend consume and produce.
  */
-import { allocData, dataMatchesDType, storageName, type DType, type TypedArrayOf } from './dtype.js';
-import { LadonError } from './errors.js';
+import { allocData, dataMatchesDType, DTYPES, isDType, storageName, type DType, type TypedArrayOf } from './dtype.js';
+import { DTypeError, LadonError } from './errors.js';
 import { f16ArrayToF32, f32ArrayToF16 } from './f16.js';
 import { formatShape, shapeSize } from './shape.js';
 
@@ -23,6 +23,7 @@ export type TensorInit = ArrayLike<number> | ArrayLike<bigint> | ArrayLike<boole
  * or plain numbers (converted; f16 values are rounded from f32).
  */
 export function tensor<D extends DType>(dtype: D, shape: readonly number[], values?: TensorInit | TypedArrayOf[D]): Tensor<D> {
+  if (!isDType(dtype)) throw new DTypeError(`unknown dtype ${JSON.stringify(dtype)} (expected ${DTYPES.join(', ')})`);
   for (const dim of shape) {
     if (!Number.isInteger(dim) || dim < 0) {
       throw new LadonError('E_SHAPE', `tensor shape ${formatShape(shape)} must hold non-negative integers`);
@@ -43,6 +44,7 @@ function convertValues<D extends DType>(dtype: D, values: TensorInit): TypedArra
     const out = data as BigInt64Array;
     for (let i = 0; i < values.length; i++) {
       const item = values[i];
+      if (typeof item !== 'bigint' && !Number.isFinite(Number(item))) throw new DTypeError(`i64 values must be finite, got ${String(item)} at index ${i}`);
       out[i] = typeof item === 'bigint' ? item : BigInt(Math.trunc(Number(item)));
     }
   } else if (dtype === 'f16') {

@@ -69,11 +69,11 @@ describe.each(BACKENDS)('attention() on %s agrees with the reference interpreter
 });
 
 describe('attention() in f16', () => {
-  it('computes f16 inputs on the reference backend', async () => {
+  it.each(['reference', 'wasm'] as const)('computes f16 inputs on the %s backend', async (backend) => {
     const next = random(3);
     const toF16 = (value: Tensor<'f32'>): Tensor<'f16'> => tensor('f16', value.shape, Array.from(value.data));
     const [q, k, v] = [[1, 2, 3, 8], [1, 2, 4, 8], [1, 2, 4, 8]].map((shape) => toF16(randomTensor(next, shape)));
-    const output = await attention(q, k, v, { backend: 'reference', causal: true });
+    const output = await attention(q, k, v, { backend, causal: true });
     const [expected] = referenceAttention({ q, k, v }, { is_causal: 1 });
     expectClose(output, expected, 'f16');
   });

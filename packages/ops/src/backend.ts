@@ -1,9 +1,9 @@
 /**
- * Which backend runs an op. `auto` is the runtime's choice (WebGPU when an
- * adapter exists, else wasm), resolved once per process and remembered.
+ * Which backend runs an op. `auto` is the runtime's choice (WebGPU when a
+ * hardware adapter exists, else wasm), resolved once per process and remembered.
  */
 import type { DType } from '@ladon/ir';
-import { webGpuAvailable, type BackendName } from '@ladon/runtime';
+import { BackendError, preferredBackend, type BackendName } from '@ladon/runtime';
 
 /** A backend for the ops: one of the runtime's backends, or `auto` (the runtime's choice). */
 export type OpsBackend = BackendName | 'auto';
@@ -12,15 +12,18 @@ let autoChoice: Promise<BackendName> | undefined;
 
 /** The concrete backend for `choice` (`auto` becomes `webgpu` or `wasm`). */
 export async function resolveBackend(choice: OpsBackend = 'auto'): Promise<BackendName> {
+  if (choice !== 'auto' && !Object.prototype.hasOwnProperty.call(BACKEND_DTYPES, choice)) {
+    throw new BackendError(`unknown backend '${String(choice)}' (expected auto, ${Object.keys(BACKEND_DTYPES).join(', ')})`);
+  }
   if (choice !== 'auto') return choice;
-  autoChoice ??= webGpuAvailable().then((available): BackendName => (available ? 'webgpu' : 'wasm'));
+  autoChoice ??= preferredBackend();
   return autoChoice;
 }
 
-/** The dtypes each backend computes attention in (the wasm kernels are f32 only). */
+/** The dtypes each backend computes attention in (wasm converts f16 to f32 and rounds the result once). */
 const BACKEND_DTYPES: Readonly<Record<BackendName, readonly DType[]>> = {
   reference: ['f32', 'f16'],
-  wasm: ['f32'],
+  wasm: ['f32', 'f16'],
   webgpu: ['f32', 'f16'],
 };
 

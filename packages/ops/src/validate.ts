@@ -39,7 +39,7 @@ export function expectDType(op: string, name: string, value: Tensor, allowed: re
   throw new DTypeError(`${op}: ${name} must be ${allowed.join(' or ')}${why}, got ${value.dtype}`, { tensor: name });
 }
 
-/** Checks that `backend` computes in `dtype` (the wasm backend is f32 only). */
+/** Checks that `backend` computes in `dtype`. */
 export function expectBackendDType(op: string, name: string, dtype: DType, backend: BackendName): void {
   if (backendSupportsDType(backend, dtype)) return;
   throw new DTypeError(`${op}: ${name} is ${dtype}, which the ${backend} backend does not compute; pass f32 tensors or choose another backend`, {

@@ -3,7 +3,7 @@
  * dtype and a shape that fits its declared (symbolic) shape; the symbols are
  * bound consistently across inputs; within the compiled symbol limits.
  */
-import { bindShape, describeTensorProblem, FeedError, formatShape, type BufferSpec, type Program, type Tensor } from '@ladon/ir';
+import { bindShape, describeTensorProblem, evaluateDim, FeedError, formatShape, LadonError, type BufferSpec, type Dim, type Program, type Tensor } from '@ladon/ir';
 import { LimitError } from './errors.js';
 
 /** Checks `feeds` and returns the symbol bindings they imply. */
@@ -28,4 +28,11 @@ function checkFeed(name: string, spec: BufferSpec, value: Tensor | undefined, bi
   if (value.dtype !== spec.dtype) throw new FeedError(`input '${name}' expects dtype ${spec.dtype}, got ${value.dtype}`, { tensor: name });
   const problem = describeTensorProblem(value) ?? bindShape(spec.shape, value.shape, bindings);
   if (problem) throw new FeedError(`input '${name}': ${problem}`, { tensor: name });
+}
+
+/** A size under `bindings`, or an E_SHAPE error naming what needed it (a symbol no input binds). */
+export function evaluateSize(dim: Dim, bindings: ReadonlyMap<string, number>, what: string): number {
+  const value = typeof dim === 'number' ? dim : evaluateDim(dim, bindings);
+  if (value === undefined) throw new LadonError('E_SHAPE', `${what}: size ${dim} is not known from the inputs' shapes`);
+  return value;
 }

@@ -82,7 +82,7 @@ function lifetimeOf(program: Program, spec: BufferSpec): { first: number; last: 
     }
   }
   const isOutput = (id: number): boolean => program.outputs.some((output) => rootOf(program, program.buffers[output.buffer]).id === id);
-  if (spec.kind === 'input') first = -1;
+  if (spec.kind === 'input' || spec.known) first = -1; // written by the host before step 0
   if (isOutput(spec.id)) last = Number.MAX_SAFE_INTEGER;
   return { first, last };
 }

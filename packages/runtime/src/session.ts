@@ -17,14 +17,17 @@ import { BackendError } from './errors.js';
 import { compileGraph, importOnnx } from './load-tools.js';
 import { ReferenceSession } from './reference/reference-session.js';
 import { WasmSession, type WasmSessionOptions } from './wasm/wasm-session.js';
-import { createWebGpuSession, webGpuAvailable, type WebGpuSessionOptions } from './webgpu/webgpu-session.js';
+import { createWebGpuSession, preferredBackend, type WebGpuSessionOptions } from './webgpu/webgpu-session.js';
 
 /** What a session can be created from. */
 export type SessionSource = Program | Graph | Uint8Array;
 
 /** Options for {@link Session.create}. */
 export interface SessionOptions extends WasmSessionOptions, WebGpuSessionOptions {
-  /** Which backend runs the model; `auto` (the default) picks WebGPU when an adapter exists, else wasm. */
+  /**
+   * Which backend runs the model. `auto` (the default) picks WebGPU when a
+   * hardware adapter exists, else wasm; for a precompiled program, its target.
+   */
   readonly backend?: BackendName | 'auto';
 }
 
@@ -47,8 +50,11 @@ export class Session {
 
   /** Loads (and if needed compiles) `source` on a backend. */
   static async create(source: SessionSource, options: SessionOptions = {}): Promise<Session> {
-    const backend = await resolveBackend(options.backend ?? 'auto');
     const loaded = await toGraphOrProgram(source);
+    const choice = options.backend ?? 'auto';
+    checkBackendName(choice);
+    // A precompiled program already chose: 'auto' means its own target.
+    const backend = choice === 'auto' && !(loaded instanceof Graph) ? (loaded.target === 'wasm' ? 'wasm' : 'webgpu') : await resolveBackend(choice);
     if (backend === 'reference') {
       if (!(loaded instanceof Graph)) throw new BackendError('the reference backend runs graphs; it cannot run a compiled program');
       return new Session(new ReferenceSession(loaded), undefined);
@@ -74,9 +80,15 @@ export class Session {
   }
 }
 
+const BACKEND_NAMES: readonly string[] = ['auto', 'wasm', 'webgpu', 'reference'];
+
+function checkBackendName(choice: string): void {
+  if (!BACKEND_NAMES.includes(choice)) throw new BackendError(`unknown backend '${choice}' (expected ${BACKEND_NAMES.join(', ')})`);
+}
+
 async function resolveBackend(choice: BackendName | 'auto'): Promise<BackendName> {
   if (choice !== 'auto') return choice;
-  return (await webGpuAvailable()) ? 'webgpu' : 'wasm';
+  return preferredBackend();
 }
 
 async function toGraphOrProgram(source: SessionSource): Promise<Graph | Program> {

@@ -9,7 +9,7 @@ import { deserializeProgram, Graph, type Program, type Tensor } from '@ladon/ir'
 import { loadOnnxFile, readTensorDirectory, writeTensorFile, FileAccessError } from '@ladon/onnx/node';
 import { Session } from '@ladon/runtime';
 import { selectBackend, type BackendChoice } from '../backends.js';
-import { EXIT_OK } from '../errors.js';
+import { EXIT_OK, UsageError } from '../errors.js';
 import { summarizeTensor } from '../format.js';
 import type { CliIO } from '../io.js';
 
@@ -44,8 +44,8 @@ async function runProgram(file: string, options: RunOptions): Promise<{ graph: G
   const program = deserializeProgram(new Uint8Array(await readFile(file)), file);
   const graph = programSignature(program);
   const feeds = await readTensorDirectory(options.inputs, graph, 'input');
-  const backend = options.backend === 'auto' || options.backend === 'reference' ? (program.target === 'wasm' ? 'wasm' : 'webgpu') : options.backend;
-  const session = await Session.create(program, { backend });
+  if (options.backend === 'reference') throw new UsageError('--backend reference runs graphs: give it the .onnx model, not a compiled .ladon program');
+  const session = await Session.create(program, { backend: options.backend });
   try {
     return { graph, outputs: await session.run(feeds), backend: session.backend };
   } finally {

@@ -24,6 +24,7 @@ import {
   type WasmPayload,
   type WgslPayload,
 } from '@ladon/ir';
+import { symbolLimits } from './size-limits.js';
 
 interface MutableBuffer extends Omit<BufferSpec, 'firstStep' | 'lastStep'> {
   firstStep: number;
@@ -126,7 +127,9 @@ export class ProgramBuilder {
       firstStep: buffer.firstStep < 0 ? 0 : buffer.firstStep,
       lastStep: Math.max(buffer.lastStep, buffer.firstStep < 0 ? 0 : buffer.firstStep),
     }));
-    return { format: 'ladon-program', version: PROGRAM_VERSION, name: this.graph.name, target: this.target, inputs, outputs, buffers, steps: this.steps, weights, ...payload, passes };
+    const limits = symbolLimits(this.graph);
+    const symbolLimitsField = Object.keys(limits).length > 0 ? { symbolLimits: limits } : {};
+    return { format: 'ladon-program', version: PROGRAM_VERSION, name: this.graph.name, target: this.target, inputs, outputs, buffers, steps: this.steps, weights, ...payload, ...symbolLimitsField, passes };
   }
 
   private weightBuffer(value: string, constant: Tensor): Omit<MutableBuffer, 'id' | 'firstStep' | 'lastStep'> {

@@ -9,7 +9,7 @@
  * When a rule declines one binding of a pattern (commutative operands,
  * `oneOf`), the other bindings are tried.
  */
-import { constantValues, type Graph, type Node } from '@ladon/ir';
+import { constantValues, formatType, LadonError, shapesEqual, type Graph, type Node } from '@ladon/ir';
 import { removeDeadNodes, replaceAllUses } from '../graph-edit.js';
 import type { Pass, PassContext } from '../pass.js';
 import { matchesAt, type Match, type MatchIndex } from './match.js';
@@ -103,10 +103,20 @@ function tryRule(graph: Graph, rule: RewriteRule, node: Node, index: SweepIndex)
     if (result === undefined) continue;
     const rootValue = node.outputs[rule.pattern.options.output ?? 0];
     const replacements = typeof result === 'string' ? new Map([[rootValue, result]]) : result;
+    for (const [from, to] of replacements) checkSameType(graph, rule, from, to);
     for (const [from, to] of replacements) replaceAllUses(graph, from, to);
     return true;
   }
   return false;
+}
+
+/** A rewrite must not change a value's type: that is a bug in the rule, reported as such. */
+function checkSameType(graph: Graph, rule: RewriteRule, from: string, to: string): void {
+  const before = graph.typeOf(from);
+  const after = graph.typeOf(to);
+  if (before.dtype !== after.dtype || !shapesEqual(before.shape, after.shape)) {
+    throw new LadonError('E_INTERNAL', `rule ${rule.name} replaced %${from} (${formatType(before)}) with %${to} of another type (${formatType(after)})`);
+  }
 }
 
 function findEscapes(graph: Graph, match: Match, consumers: ReadonlyMap<string, Node[]>): Escape[] {

@@ -91,3 +91,18 @@ describe('packed Q/K/V projections', () => {
     }
   });
 });
+
+describe('NaN inputs', () => {
+  it('propagate through the flash kernel as in the reference (no silently finite rows)', async () => {
+    const c: Case = { name: 'nan', q: [1, 1, 6, 8], k: [1, 1, 70, 8], v: [1, 1, 70, 8] };
+    const graph = attentionGraph(c);
+    const q = randomTensor('f32', c.q);
+    (q.data as Float32Array)[8 * 2 + 3] = NaN; // row 2 of Q
+    const feeds = { q, k: randomTensor('f32', c.k), v: randomTensor('f32', c.v) };
+    const session = await WasmSession.create(await compileProgram(graph, { target: 'wasm', relaxedSimd: false }), { relaxedSimd: false });
+    const actual = (await session.run(feeds)).y.data as Float32Array;
+    const expected = interpret(graph, feeds).y.data as Float32Array;
+    expect(Array.from(actual, Number.isNaN)).toEqual(Array.from(expected, Number.isNaN));
+    expect(Number.isNaN(actual[2 * 8])).toBe(true);
+  });
+});

@@ -5,9 +5,9 @@
  * feeds into their buffers, calls each step's kernel export with resolved
  * pointers and sizes, and copies the outputs out.
  */
-import { allocData, evaluateDim, LadonError, type BufferSpec, type Dim, type Program, type StepArg, type Tensor } from '@ladon/ir';
+import { allocData, LadonError, type BufferSpec, type Dim, type Program, type StepArg, type Tensor } from '@ladon/ir';
 import type { BackendSession } from '../backend.js';
-import { bindFeeds } from '../bindings.js';
+import { bindFeeds, evaluateSize } from '../bindings.js';
 import { BackendError, LimitError } from '../errors.js';
 import { planMemory, type MemoryPlan } from '../memory-plan.js';
 import { relaxedSimdSupported, simdSupported } from './features.js';
@@ -70,7 +70,12 @@ export class WasmSession implements BackendSession {
     for (const step of this.program.steps) {
       const kernel = this.kernels[step.kernel];
       if (!kernel) throw new BackendError(`the module has no kernel '${step.kernel}' (${step.op} ${step.node})`);
-      kernel(...step.args.map((arg) => this.resolve(arg, bindings, plan)));
+      try {
+        kernel(...step.args.map((arg) => this.resolve(arg, bindings, plan)));
+      } catch (error) {
+        if (error instanceof LadonError) throw error;
+        throw new BackendError(`kernel ${step.kernel} trapped: ${(error as Error).message}`, { node: step.node, op: step.op });
+      }
     }
     const outputs: Record<string, Tensor> = {};
     for (const output of this.program.outputs) outputs[output.name] = this.read(output.buffer, plan);
@@ -121,9 +126,7 @@ export class WasmSession implements BackendSession {
   }
 
   private evaluate(dim: Dim, bindings: ReadonlyMap<string, number>): number {
-    const value = typeof dim === 'number' ? dim : evaluateDim(dim, bindings);
-    if (value === undefined) throw new LadonError('E_SHAPE', `size ${dim} is not known from the inputs`);
-    return value;
+    return evaluateSize(dim, bindings, `program ${this.program.name}`);
   }
 
   private write(id: number, value: Tensor, plan: MemoryPlan): void {
@@ -132,7 +135,7 @@ export class WasmSession implements BackendSession {
   }
 
   private writeKnown(spec: BufferSpec, bindings: ReadonlyMap<string, number>, plan: MemoryPlan): void {
-    const values = spec.known!.map((dim) => (typeof dim === 'number' ? dim : (evaluateDim(dim, bindings) ?? 0)));
+    const values = spec.known!.map((dim) => this.evaluate(dim, bindings));
     const data = allocData(spec.dtype, values.length);
     values.forEach((value, i) => (data[i] = spec.dtype === 'i64' ? BigInt(value) : value));
     this.write(spec.id, { dtype: spec.dtype, shape: [values.length], data }, plan);

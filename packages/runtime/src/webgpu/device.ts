@@ -51,6 +51,8 @@ export class GpuDevice {
     readonly shaderF16: boolean,
     /** The adapter's vendor/architecture, for messages. */
     readonly adapterName: string,
+    /** A software fallback adapter (e.g. SwiftShader): correct, but far slower than the wasm backend. */
+    readonly software = false,
   ) {
     this.lostSignal = device.lost.then((info) => {
       this.lostReason ??= `${info.reason ?? 'unknown'}${info.message ? `: ${info.message}` : ''}`;
@@ -64,8 +66,9 @@ export class GpuDevice {
     const requiredLimits: Record<string, number> = {};
     for (const name of LIMIT_NAMES) if (name !== 'minUniformBufferOffsetAlignment') requiredLimits[name] = adapter.limits[name];
     const device = await adapter.requestDevice({ requiredLimits, requiredFeatures: shaderF16 ? ['shader-f16'] : [] });
-    const info = adapter.info;
-    return new GpuDevice(device, readLimits(device), shaderF16, [info?.vendor, info?.architecture].filter(Boolean).join(' ') || 'unknown adapter');
+    const info = adapter.info as (GPUAdapterInfo & { isFallbackAdapter?: boolean }) | undefined;
+    const software = Boolean(info?.isFallbackAdapter) || info?.architecture === 'swiftshader';
+    return new GpuDevice(device, readLimits(device), shaderF16, [info?.vendor, info?.architecture].filter(Boolean).join(' ') || 'unknown adapter', software);
   }
 
   /** Wraps a GPUDevice the application created (one wrapper per device, so pipelines are cached across sessions). */
@@ -208,6 +211,8 @@ function layoutEntries(spec: PipelineSpec): GPUBindGroupLayoutEntry[] {
 export interface GpuAvailability {
   readonly available: boolean;
   readonly reason?: string;
+  /** The adapter is a software fallback (SwiftShader and the like). */
+  readonly software?: boolean;
 }
 
 let gpuEntry: Promise<GPU | string> | undefined;
@@ -273,5 +278,5 @@ export async function acquireGpu(): Promise<GpuDevice | string> {
 /** Whether a WebGPU adapter and device can be had here, with the reason when not. */
 export async function gpuAvailability(): Promise<GpuAvailability> {
   const device = await acquireGpu();
-  return typeof device === 'string' ? { available: false, reason: device } : { available: true };
+  return typeof device === 'string' ? { available: false, reason: device } : { available: true, software: device.software };
 }

@@ -7,9 +7,9 @@
  * and host-known values, records every dispatch and the output copies in
  * one command buffer, submits it, and reads the outputs back.
  */
-import { allocData, evaluateDim, type Program, type Tensor, type WgslKernel } from '@ladon/ir';
+import { allocData, type Program, type Tensor, type WgslKernel } from '@ladon/ir';
 import type { BackendSession } from '../backend.js';
-import { bindFeeds } from '../bindings.js';
+import { bindFeeds, evaluateSize } from '../bindings.js';
 import { BackendError, DeviceLostError, LimitError } from '../errors.js';
 import { BufferPool } from './buffer-pool.js';
 import { rootLifetimes, rootOf } from './buffer-slots.js';
@@ -28,6 +28,17 @@ export interface WebGpuSessionOptions {
 /** True when a WebGPU adapter and device can be acquired here. */
 export async function webGpuAvailable(): Promise<boolean> {
   return (await gpuAvailability()).available;
+}
+
+/**
+ * The backend `auto` picks: WebGPU when a hardware adapter exists, else wasm.
+ * A software fallback adapter (SwiftShader without a GPU) runs WGSL correctly
+ * but an order of magnitude slower than the wasm backend, so it is only used
+ * when asked for by name.
+ */
+export async function preferredBackend(): Promise<'webgpu' | 'wasm'> {
+  const availability = await gpuAvailability();
+  return availability.available && !availability.software ? 'webgpu' : 'wasm';
 }
 
 /** Why WebGPU is unavailable here (undefined when it is available). */
@@ -139,7 +150,7 @@ export class WebGpuSession implements BackendSession {
       if (!spec.known || program.buffers[rootOf(program, spec.id)].kind === 'weight') continue;
       const data = allocData(spec.dtype, spec.known.length);
       spec.known.forEach((dim, i) => {
-        const value = typeof dim === 'number' ? dim : (evaluateDim(dim, bindings) ?? 0);
+        const value = evaluateSize(dim, bindings, `shape value ${spec.name}`);
         data[i] = spec.dtype === 'i64' ? BigInt(value) : value;
       });
       gpu.write(plan.bufferOf(spec.id), 0, toDeviceBytes(spec.dtype, data, f16Storage));

@@ -56,7 +56,8 @@ export const absorbHeadLayout: RewriteRule = {
     if (!q || !k || !v || !dimsEqual(k.heads, v.heads)) return undefined;
     const merged = graph.typeOf(match.root.outputs[0]).shape;
     const y = graph.typeOf(attention.outputs[0]).shape;
-    if (merged.length !== 3 || !dimsEqual(merged[2], mulDims(y[1], y[3]))) return undefined;
+    const sameRows = merged.length === 3 && dimsEqual(merged[0], y[0]) && dimsEqual(merged[1], y[2]);
+    if (!sameRows || !dimsEqual(merged[2], mulDims(y[1], y[3]))) return undefined;
     const inputs = [match.values.get('q3')!, match.values.get('k3')!, match.values.get('v3')!, ...attention.inputs.slice(3)];
     const attrs = { ...attention.attrs, q_num_heads: q.heads, kv_num_heads: k.heads };
     const wanted = attention.outputs.map((output) => Boolean(output));

@@ -62,6 +62,8 @@ export function analyzeAttention(index: GraphIndex, softmax: Node, output: Node)
   if ('declined' in logits) return logits;
   const { q, kTransposed, v, declined } = checkOperands(index.graph, logits.q, logits.kTransposed, output.inputs[1], rank);
   if (declined) return { declined };
+  const maskProblem = checkMasks(index, logits.masks, logits.stages.biased, chain);
+  if (maskProblem) return { declined: maskProblem };
   return {
     plan: {
       q,
@@ -200,6 +202,41 @@ function checkOperands(graph: Graph, q: string, kTransposed: string, v: string, 
   if (!dimsEqual(qs[0], ks[0]) || !dimsEqual(qs[0], vs[0])) return { q, kTransposed, v, declined: 'Q, K and V batch dims differ (broadcast batch)' };
   if (rank === 4 && (!dimsEqual(ks[1], vs[1]) || !headsDivide(qs[1], ks[1]))) return { q, kTransposed, v, declined: 'K/V heads do not divide Q heads' };
   return { q, kTransposed, v };
+}
+
+/**
+ * Each mask must broadcast into the scores with its key axis whole (the
+ * Attention op pads a shorter key axis with -inf instead of broadcasting
+ * it), and must not be computed from the attention itself.
+ */
+function checkMasks(index: GraphIndex, masks: readonly MaskTerm[], scores: string, chain: readonly Node[]): string | undefined {
+  const scoreShape = index.graph.typeOf(scores).shape;
+  const chainOutputs = new Set(chain.flatMap((node) => node.outputs));
+  for (const mask of masks) {
+    const value = mask.kind === 'add' ? mask.value : mask.condition;
+    const shape = index.graph.typeOf(value).shape;
+    const offset = scoreShape.length - shape.length;
+    if (shape.length === 0 || offset < 0) return `a mask of rank ${shape.length} for scores of rank ${scoreShape.length}`;
+    if (!dimsEqual(shape[shape.length - 1], scoreShape[scoreShape.length - 1])) return 'a mask that broadcasts along the key axis';
+    if (shape.some((dim, axis) => dim !== 1 && !dimsEqual(dim, scoreShape[offset + axis]))) return 'a mask that does not broadcast into the scores';
+    if (readsAny(index, value, chainOutputs)) return 'a mask computed from the attention scores';
+  }
+  return undefined;
+}
+
+/** True when `value` is computed (within 256 nodes upstream) from any of `targets`. */
+function readsAny(index: GraphIndex, value: string, targets: ReadonlySet<string>): boolean {
+  const seen = new Set<string>();
+  const pending = [value];
+  while (pending.length > 0 && seen.size < 256) {
+    const current = pending.pop()!;
+    if (targets.has(current)) return true;
+    if (seen.has(current)) continue;
+    seen.add(current);
+    const producer = index.producers.get(current);
+    if (producer) pending.push(...producer.inputs.filter(Boolean));
+  }
+  return pending.length > 0;
 }
 
 function headsDivide(qHeads: string | number, kvHeads: string | number): boolean {

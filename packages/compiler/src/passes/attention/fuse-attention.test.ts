@@ -169,6 +169,48 @@ describe('attention fusion: forms that fuse', () => {
   });
 });
 
+describe('attention fusion: masks that look causal but are not, and masks that do not fit', () => {
+  /** Key j masked when j > i or j <= i - width: a sliding window, causal below `width`. */
+  function windowed(width: number) {
+    const c = core();
+    const seq = c.g.op('Gather', [c.g.op('Shape', [c.q]), c.g.constant(tensor('i64', [], [2]))], { axis: 0 });
+    const positions = c.g.op('Range', [c.g.constant(tensor('i64', [], [0])), seq, c.g.constant(tensor('i64', [], [1]))]);
+    const rows = c.g.op('Unsqueeze', [positions, c.g.ints([1])]);
+    const cols = c.g.op('Unsqueeze', [positions, c.g.ints([0])]);
+    const offset = c.g.op('Sub', [rows, cols]);
+    const future = c.g.op('Equal', [c.g.op('Relu', [c.g.op('Sub', [cols, rows])]), c.g.constant(tensor('i64', [], [0]))]);
+    const tooFar = c.g.op('Equal', [c.g.op('Relu', [c.g.op('Sub', [offset, c.g.constant(tensor('i64', [], [width - 1]))])]), c.g.constant(tensor('i64', [], [0]))]);
+    const keep = c.g.op('Where', [future, tooFar, c.g.constant(tensor('bool', [], [false]))]);
+    const scores = c.g.op('Mul', [c.g.op('MatMul', [c.q, kTransposed(c)]), c.g.scalar(0.35)]);
+    return finish(c, c.g.op('Where', [keep, scores, c.g.scalar(-Infinity)]));
+  }
+
+  it('a sliding window of width 8 is not taken for is_causal (it fuses with the window as a mask)', () => {
+    const feedSets = [3, 12, 20].map((seq) => ({ q: randomTensor(random, 'f32', [1, 2, seq, 8]), k: randomTensor(random, 'f32', [1, 2, seq, 8]), v: randomTensor(random, 'f32', [1, 2, seq, 8]) }));
+    const { compiled } = compileAndCompare(windowed(8), passes, feedSets);
+    const attention = compiled.nodes.find((node) => node.op === 'Attention')!;
+    expect(attention.attrs.is_causal).toBeUndefined();
+    expect(attention.inputs).toHaveLength(4);
+  });
+
+  it('a mask that broadcasts along the key axis ([B, 1, S, 1]) is not fused', () => {
+    const c = core();
+    const rowMask = c.g.input('row_mask', 'f32', ['batch', 1, 'seq', 1]);
+    const scores = c.g.op('Add', [c.g.op('MatMul', [c.q, kTransposed(c)]), rowMask]);
+    const feedSets = feeds().map((set) => ({ ...set, row_mask: randomTensor(random, 'f32', [2, 1, set.q.shape[2], 1]) }));
+    const { compiled } = compileAndCompare(finish(c, scores), passes, feedSets);
+    expect(opCounts(compiled).Attention).toBeUndefined();
+  });
+
+  it('a mask computed from the scores themselves (threshold masking) is not fused, and no cycle appears', () => {
+    const c = core();
+    const scores = c.g.op('Mul', [c.g.op('MatMul', [c.q, kTransposed(c)]), c.g.scalar(0.35)]);
+    const low = c.g.op('Equal', [c.g.op('Relu', [scores]), c.g.scalar(0)]);
+    const { compiled } = compileAndCompare(finish(c, c.g.op('Where', [low, c.g.scalar(-1e9), scores])), passes, feeds());
+    expect(opCounts(compiled).Attention).toBeUndefined();
+  });
+});
+
 describe('attention fusion: forms that must not fuse (and stay correct)', () => {
   it('the unscaled product is read elsewhere: no qk mode gives it', () => {
     const c2 = core();

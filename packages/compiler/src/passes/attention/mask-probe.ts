@@ -3,37 +3,78 @@
  * inputs only through their shapes (a registered `tril` buffer sliced to the
  * sequence length, `Trilu` of ones, `arange(S)[:, None] >= arange(S)`, ...)
  * is a function of the sizes alone. We evaluate it with the reference ops
- * for two different bindings of the symbolic sizes and check it against the
+ * for several bindings of the symbolic sizes and check it against the
  * causal pattern `key j is masked iff j > i` each time. This decides the
  * question for every exporter idiom at once instead of matching each one.
+ *
+ * Small sizes alone could be fooled (a sliding-window mask of width W looks
+ * causal below W), so one probe is larger than every constant the mask is
+ * computed from. When the graph cannot be evaluated at that size (a
+ * registered buffer is smaller), it is probed at the buffer's size instead:
+ * the unfused graph cannot run beyond it either.
  */
-import { evaluateDim, LadonError, numericValues, runNode, tensor, type Graph, type Node, type Tensor } from '@ladon/ir';
+import { allocData, dimSymbols, evaluateDim, LadonError, numericValues, runNode, type Dim, type Graph, type Node, type Tensor } from '@ladon/ir';
 import type { GraphIndex } from './layout.js';
 
 /** How a mask value marks masked positions. */
 export type MaskEncoding = 'true-masks' | 'true-keeps' | 'additive';
 
-const PROBE_SIZES = [
+const SMALL_PROBES = [
   [5, 3, 7, 4, 6, 9, 11, 13],
   [6, 4, 9, 5, 7, 11, 13, 17],
 ];
+
+/** The largest size probed (a bigger constant makes the probe decline rather than evaluate a huge mask). */
+const MAX_PROBE = 4096;
 
 /**
  * True when `mask` (encoded as `encoding`) is the top-left causal mask for
  * scores of the given [..., Sq, Skv] dims, for every probed size binding.
  */
-export function isCausalMask(index: GraphIndex, mask: string, encoding: MaskEncoding, sq: string | number, skv: string | number): boolean {
+export function isCausalMask(index: GraphIndex, mask: string, encoding: MaskEncoding, sq: Dim, skv: Dim): boolean {
   const cone = shapeOnlyCone(index, mask);
   if (!cone) return false;
   const symbols = collectSymbols(index.graph);
-  return PROBE_SIZES.every((sizes) => {
-    const bindings = new Map(symbols.map((symbol, i) => [symbol, sizes[i % sizes.length] + Math.floor(i / sizes.length)]));
+  const probe = (bindings: Map<string, number>): boolean | undefined => {
     const rows = typeof sq === 'number' ? sq : evaluateDim(sq, bindings);
     const cols = typeof skv === 'number' ? skv : evaluateDim(skv, bindings);
-    if (rows === undefined || cols === undefined) return false;
+    if (rows === undefined || cols === undefined) return undefined;
     const value = evaluateCone(index, cone, mask, bindings);
-    return value !== undefined && matchesCausal(value, encoding, rows, cols);
-  });
+    return value === undefined || !fitsScores(value, rows, cols) ? undefined : matchesCausal(value, encoding, rows, cols);
+  };
+  const small = SMALL_PROBES.every((sizes) => probe(new Map(symbols.map((symbol, i) => [symbol, sizes[i % sizes.length] + Math.floor(i / sizes.length)]))) === true);
+  if (!small) return false;
+  const largest = largestConstant(index, cone);
+  if (largest + 2 > MAX_PROBE) return false;
+  const scoreSymbols = new Set([...dimSymbols(sq), ...dimSymbols(skv)]);
+  const sized = (size: number): Map<string, number> => new Map(symbols.map((symbol, i) => [symbol, scoreSymbols.has(symbol) ? size : SMALL_PROBES[0][i % 8]]));
+  return probe(sized(largest + 2)) ?? (largest > SMALL_PROBES[1][0] && probe(sized(largest)) === true);
+}
+
+/** The largest dim or scalar value among the constants the mask is computed from. */
+function largestConstant(index: GraphIndex, cone: readonly Node[]): number {
+  let largest = 0;
+  for (const node of cone) {
+    for (const input of node.inputs) {
+      const value = input ? index.constants.get(input) : undefined;
+      if (!value) continue;
+      largest = Math.max(largest, ...value.shape);
+      if (value.data.length <= 16) for (const element of Array.from(numericValues(value))) largest = Math.max(largest, sizeLike(element));
+    }
+    for (const attribute of Object.values(node.attrs)) if (typeof attribute === 'number') largest = Math.max(largest, sizeLike(attribute));
+  }
+  return largest;
+}
+
+/** |value| when it could be a size or an offset (an integer up to 65536), else 0 (fill values such as -1e9 are not). */
+function sizeLike(value: number): number {
+  return Number.isInteger(value) && Math.abs(value) <= 65536 ? Math.abs(value) : 0;
+}
+
+/** True when the evaluated mask has the score's two trailing dims (broadcasting over the others). */
+function fitsScores(value: Tensor, rows: number, cols: number): boolean {
+  const rank = value.shape.length;
+  return rank >= 2 && value.shape[rank - 2] === rows && value.shape[rank - 1] === cols;
 }
 
 /** The nodes computing `value`, if it reads graph inputs only through Shape; else undefined. */
@@ -74,13 +115,13 @@ function evaluateCone(index: GraphIndex, cone: readonly Node[], target: string, 
   return env.get(target);
 }
 
-/** A zero tensor with the bound shape of a graph input (only its shape is ever read). */
+/** A stand-in for a graph input with its bound shape and no data: the cone only reads its shape (through Shape). */
 function placeholderFor(graph: Graph, name: string, bindings: ReadonlyMap<string, number>): Tensor | undefined {
   const type = graph.values.get(name)?.type;
   if (!type) return undefined;
   const shape = type.shape.map((dim) => (typeof dim === 'number' ? dim : evaluateDim(dim, bindings)));
   if (shape.some((dim) => dim === undefined)) return undefined;
-  return tensor(type.dtype, shape as number[]);
+  return { dtype: type.dtype, shape: shape as number[], data: allocData(type.dtype, 0) };
 }
 
 function matchesCausal(value: Tensor, encoding: MaskEncoding, rows: number, cols: number): boolean {

@@ -272,7 +272,7 @@ class FlashKernel {
     return [
       newMax.set(x.max(this.runningMax[r].get(), v.maxLanes(this.blockMax[r]))),
       f.if(
-        x.gt(newMax.get(), x.const(-Infinity)),
+        x.ne(newMax.get(), x.const(-Infinity)), // NaN takes this path too, so it propagates like the reference
         [
           sum.set(v.zero()),
           f.for(f.v('c'), i.const(0), i.shl(f.get('tiles'), 3), LANES, [
