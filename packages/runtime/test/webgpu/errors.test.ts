@@ -8,7 +8,7 @@
 import { compileProgram } from '@ladon/compiler';
 import { deserializeProgram, GraphBuilder, interpret, serializeProgram, tensor, type Graph, type Program } from '@ladon/ir';
 import { expect, it } from 'vitest';
-import { DeviceLostError, LimitError, Session, ShaderCompileError, webGpuAvailable, webGpuUnavailableReason } from '../../src/index.js';
+import { DeviceLostError, LimitError, preferredBackend, Session, ShaderCompileError, webGpuAvailable, webGpuUnavailableReason } from '../../src/index.js';
 import { acquireGpu, type GpuDevice } from '../../src/webgpu/device.js';
 import { cachedPipelineCount } from '../../src/webgpu/pipeline-cache.js';
 import { describeGpu, expectOutputs } from './gpu-support.js';
@@ -65,16 +65,21 @@ describeGpu('WebGPU backend errors and lifecycle', () => {
     await expect(Session.create(greedy, { backend: 'webgpu' })).rejects.toThrow(/maxComputeWorkgroupStorageSize/);
   });
 
-  it("reports WebGPU as available and picks it for backend 'auto'; runs serialized programs", async () => {
+  it("reports WebGPU as available; 'auto' passes over a software adapter; runs serialized programs with 'auto'", async () => {
     expect(await webGpuAvailable()).toBe(true);
     expect(await webGpuUnavailableReason()).toBeUndefined();
     const graph = reluGraph();
     const auto = await Session.create(graph, { backend: 'auto' });
-    expect(auto.backend).toBe('webgpu');
-    const bytes = serializeProgram(auto.program!);
-    const loaded = await Session.create(deserializeProgram(bytes), { backend: 'webgpu' });
+    // Here the adapter is SwiftShader (a software fallback): 'auto' prefers wasm over it.
+    expect(auto.backend).toBe((await sharedGpu()).software ? 'wasm' : 'webgpu');
+    expect(await preferredBackend()).toBe(auto.backend);
+    const compiled = await Session.create(graph, { backend: 'webgpu' });
+    const bytes = serializeProgram(compiled.program!);
+    const loaded = await Session.create(deserializeProgram(bytes));
+    expect(loaded.backend).toBe('webgpu'); // a program's own target
     expectOutputs(await loaded.run({ x }), interpret(graph, { x }), () => ({ rtol: 0, atol: 0 }));
     auto.dispose();
+    compiled.dispose();
     loaded.dispose();
   });
 

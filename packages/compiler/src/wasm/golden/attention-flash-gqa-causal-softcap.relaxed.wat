@@ -2400,7 +2400,7 @@
                   )
                  )
                  (if
-                  (f32.gt
+                  (f32.ne
                    (local.tee $45
                     (f32.max
                      (local.get $49)
@@ -2683,7 +2683,7 @@
                   )
                  )
                  (if
-                  (f32.gt
+                  (f32.ne
                    (local.tee $45
                     (f32.max
                      (local.get $65)
@@ -2972,7 +2972,7 @@
                   )
                  )
                  (if
-                  (f32.gt
+                  (f32.ne
                    (local.tee $45
                     (f32.max
                      (local.get $66)
@@ -3261,7 +3261,7 @@
                   )
                  )
                  (if
-                  (f32.gt
+                  (f32.ne
                    (local.tee $45
                     (f32.max
                      (local.get $67)
