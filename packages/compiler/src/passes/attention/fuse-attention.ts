@@ -11,7 +11,7 @@
  * - K/V expanded for GQA/MQA are traced back to their KV heads (not copied);
  * - attention weights read elsewhere map to `qk_matmul_output_mode`.
  */
-import { dimsEqual, mulDims, tensor, type DType, type Graph, type Node } from '@ladon/ir';
+import { dimsEqual, dtypeToOnnxType, mulDims, tensor, type DType, type Graph, type Node } from '@ladon/ir';
 import { insertConstant, insertNode, insertOp } from '../../graph-edit.js';
 import type { Pass, PassContext } from '../../pass.js';
 import { capture, op } from '../../rewrite/pattern.js';
@@ -183,8 +183,6 @@ function fillToAdditive(graph: Graph, mask: Extract<MaskTerm, { kind: 'fill' }>,
 }
 
 function castTo(graph: Graph, value: string, dtype: DType, before: Node): string {
-  const current = graph.typeOf(value).dtype;
-  if (current === dtype) return value;
-  const onnxType = dtype === 'f16' ? 10 : 1;
-  return insertOp(graph, 'Cast', [value], { to: onnxType }, { before, name: 'attn_mask' });
+  if (graph.typeOf(value).dtype === dtype) return value;
+  return insertOp(graph, 'Cast', [value], { to: dtypeToOnnxType(dtype) }, { before, name: 'attn_mask' });
 }

@@ -2,16 +2,14 @@
  * Layout helpers for attention fusion: permutation algebra, reading
  * constants, and tracing a value back through Transposes.
  */
-import { numericValues, type Graph, type Node, type Tensor } from '@ladon/ir';
+import type { Graph, Node, Tensor } from '@ladon/ir';
+import { isFloatScalar, scalarValue } from '../constant-scalars.js';
+
+export { isIdentityPermutation as isIdentityPerm, permutationOf as transposePerm } from '../compose-transposes.js';
 
 /** The perm of `Transpose(Transpose(x, first), second)` as one Transpose of x. */
 export function composePerms(first: readonly number[], second: readonly number[]): number[] {
   return second.map((axis) => first[axis]);
-}
-
-/** True when `perm` leaves every axis in place. */
-export function isIdentityPerm(perm: readonly number[]): boolean {
-  return perm.every((axis, index) => axis === index);
 }
 
 /** The perm that swaps the last two of `rank` axes. */
@@ -21,17 +19,10 @@ export function swapLastTwo(rank: number): number[] {
   return perm;
 }
 
-/** The perm attribute of a Transpose node (default: reversed axes). */
-export function transposePerm(node: Node, rank: number): number[] {
-  const perm = node.attrs.perm as readonly number[] | undefined;
-  return perm ? [...perm] : Array.from({ length: rank }, (_, index) => rank - 1 - index);
-}
-
 /** The single value of a one-element float constant, if `value` is one. */
 export function scalarConstant(constants: ReadonlyMap<string, Tensor>, value: string): number | undefined {
   const tensor = constants.get(value);
-  if (!tensor || tensor.data.length !== 1 || (tensor.dtype !== 'f32' && tensor.dtype !== 'f16')) return undefined;
-  return numericValues(tensor)[0];
+  return tensor && isFloatScalar(tensor) ? scalarValue(tensor) : undefined;
 }
 
 /** Facts about the graph the fusion reads over and over. */
@@ -46,9 +37,4 @@ export interface GraphIndex {
 export function producedBy(index: GraphIndex, value: string, ...ops: string[]): Node | undefined {
   const node = index.producers.get(value);
   return node && ops.includes(node.op) ? node : undefined;
-}
-
-/** The rank of a value's static type. */
-export function rankOf(graph: Graph, value: string): number {
-  return graph.typeOf(value).shape.length;
 }

@@ -72,7 +72,7 @@ function lowerAttentionF32(ctx: AttentionContext): void {
   const totalKeys = past === undefined ? shape.newKeys : addDims(past, shape.newKeys);
   const keys = keyValueOperand(ctx, shape, k, pastKey, presentKey, shape.headSize, totalKeys);
   const values = keyValueOperand(ctx, shape, v, pastValue, presentValue, shape.valueHeadSize, totalKeys);
-  const config = attentionConfig(ctx, shape, mask, Boolean(past !== undefined), Boolean(nonpad));
+  const config = attentionConfig(ctx, shape, mask, past !== undefined, Boolean(nonpad));
   const qkMode = qk ? ((node.attrs.qk_matmul_output_mode as number | undefined) ?? 0) : -1;
   const query = operand(ctx, q, layoutStrides(shape, shape.qHeads, shape.queryLength, shape.headSize));
   const args: StepArg[] = [
