@@ -6,6 +6,7 @@
  * placed once; views (aliases) share their target's offset.
  */
 import { dtypeSize, evaluateDim, LadonError, type BufferSpec, type Program } from '@ladon/ir';
+import { rootLifetimes, rootOf } from './lifetimes.js';
 
 /** Where each buffer lives, relative to the start of the arena. */
 export interface MemoryPlan {
@@ -46,11 +47,12 @@ export function planMemory(program: Program, bindings: ReadonlyMap<string, numbe
   const offsets = new Map<number, number>();
   const placed: { start: number; end: number; first: number; last: number }[] = [];
   let arenaBytes = 0;
+  const lifetimes = rootLifetimes(program);
   const candidates = program.buffers.filter((spec) => spec.kind !== 'weight' && spec.aliasOf === undefined);
   candidates.sort((a, b) => sizes.get(b.id)! - sizes.get(a.id)! || a.id - b.id);
   for (const spec of candidates) {
     const size = align(Math.max(sizes.get(spec.id)!, 1));
-    const lifetime = lifetimeOf(program, spec);
+    const lifetime = lifetimes.get(spec.id)!;
     const busy = placed.filter((block) => block.first <= lifetime.last && lifetime.first <= block.last).sort((a, b) => a.start - b.start);
     let offset = 0;
     for (const block of busy) {
@@ -61,28 +63,6 @@ export function planMemory(program: Program, bindings: ReadonlyMap<string, numbe
     placed.push({ start: offset, end: offset + size, ...lifetime });
     arenaBytes = Math.max(arenaBytes, offset + size);
   }
-  for (const spec of program.buffers) if (spec.aliasOf !== undefined) offsets.set(spec.id, offsets.get(rootOf(program, spec).id) ?? 0);
+  for (const spec of program.buffers) if (spec.aliasOf !== undefined) offsets.set(spec.id, offsets.get(rootOf(program, spec.id)) ?? 0);
   return { offsets, sizes, shapes, arenaBytes };
-}
-
-function rootOf(program: Program, spec: BufferSpec): BufferSpec {
-  let current = spec;
-  while (current.aliasOf !== undefined) current = program.buffers[current.aliasOf];
-  return current;
-}
-
-/** A buffer's lifetime including every view of it; inputs live from the start, outputs to the end. */
-function lifetimeOf(program: Program, spec: BufferSpec): { first: number; last: number } {
-  let first = spec.firstStep;
-  let last = spec.lastStep;
-  for (const other of program.buffers) {
-    if (other.aliasOf !== undefined && rootOf(program, other).id === spec.id) {
-      first = Math.min(first, other.firstStep);
-      last = Math.max(last, other.lastStep);
-    }
-  }
-  const isOutput = (id: number): boolean => program.outputs.some((output) => rootOf(program, program.buffers[output.buffer]).id === id);
-  if (spec.kind === 'input' || spec.known) first = -1; // written by the host before step 0
-  if (isOutput(spec.id)) last = Number.MAX_SAFE_INTEGER;
-  return { first, last };
 }

@@ -8,6 +8,7 @@
 import { allocData, LadonError, type BufferSpec, type Dim, type Program, type StepArg, type Tensor } from '@ladon/ir';
 import type { BackendSession } from '../backend.js';
 import { bindFeeds, evaluateSize } from '../bindings.js';
+import { rootOf } from '../lifetimes.js';
 import { BackendError, LimitError } from '../errors.js';
 import { planMemory, type MemoryPlan } from '../memory-plan.js';
 import { relaxedSimdSupported, simdSupported } from './features.js';
@@ -112,8 +113,7 @@ export class WasmSession implements BackendSession {
   }
 
   private address(id: number, plan: MemoryPlan): number {
-    let spec = this.program.buffers[id];
-    while (spec.aliasOf !== undefined) spec = this.program.buffers[spec.aliasOf];
+    const spec = this.program.buffers[rootOf(this.program, id)];
     if (spec.kind === 'weight') return this.weightsBase + spec.weightOffset!;
     return this.arenaBase + plan.offsets.get(spec.id)!;
   }

@@ -7,40 +7,9 @@
  * of a run's dispatches go into one command buffer, in order, so reuse
  * after a tensor's last step is safe.
  */
-import type { BufferSpec, Program } from '@ladon/ir';
+import type { Lifetime } from '../lifetimes.js';
 
-/** A buffer's lifetime in steps (inclusive). */
-export interface Lifetime {
-  readonly first: number;
-  readonly last: number;
-}
-
-/** The id of the buffer that owns `id`'s bytes (follows views). */
-export function rootOf(program: Program, id: number): number {
-  let spec: BufferSpec = program.buffers[id];
-  while (spec.aliasOf !== undefined) spec = program.buffers[spec.aliasOf];
-  return spec.id;
-}
-
-/** The lifetime of every root buffer that is not a weight. */
-export function rootLifetimes(program: Program): Map<number, Lifetime> {
-  const lifetimes = new Map<number, { first: number; last: number }>();
-  const extend = (root: number, first: number, last: number) => {
-    const current = lifetimes.get(root);
-    lifetimes.set(root, current ? { first: Math.min(current.first, first), last: Math.max(current.last, last) } : { first, last });
-  };
-  for (const spec of program.buffers) {
-    const root = rootOf(program, spec.id);
-    if (program.buffers[root].kind === 'weight') continue;
-    const hostWritten = spec.kind === 'input' || spec.known !== undefined;
-    extend(root, hostWritten ? -1 : spec.firstStep, spec.lastStep);
-  }
-  for (const output of program.outputs) {
-    const root = rootOf(program, output.buffer);
-    if (lifetimes.has(root)) extend(root, lifetimes.get(root)!.first, program.steps.length);
-  }
-  return lifetimes;
-}
+export { rootLifetimes, rootOf, type Lifetime } from '../lifetimes.js';
 
 /** One root to place: its bytes (already a size class) and lifetime. */
 export interface SlotRequest extends Lifetime {
