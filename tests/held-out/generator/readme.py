@@ -1,0 +1,2 @@
+def write_readme(index, path):
+    pass
