@@ -61,6 +61,7 @@ class Case:
     dynamic_axes: dict[str, dict[int, str]] | None = None
     tolerance: dict[str, float] = dataclasses.field(default_factory=lambda: dict(DEFAULT_TOLERANCE))
     constant_folding: bool = True
+    keep_batchnorm: bool = False  # legacy exporter: training=PRESERVE (eval-mode BatchNormalization nodes stay)
     seed: int = 0
     notes: list[str] = dataclasses.field(default_factory=list)
 
@@ -145,7 +146,9 @@ def export_model(case: Case, module: torch.nn.Module, example: tuple[torch.Tenso
             torch.onnx.export(module, example, path, dynamo=False, opset_version=case.opset,
                               input_names=list(case.input_names), output_names=list(case.output_names),
                               dynamic_axes=case.dynamic_axes or None,
-                              do_constant_folding=case.constant_folding)
+                              do_constant_folding=case.constant_folding,
+                              training=torch.onnx.TrainingMode.PRESERVE if case.keep_batchnorm
+                              else torch.onnx.TrainingMode.EVAL)
         elif case.exporter == "dynamo":
             dynamic_shapes = None
             if case.dynamic_axes:
@@ -166,19 +169,14 @@ def export_model(case: Case, module: torch.nn.Module, example: tuple[torch.Tenso
             raise ValueError(case.exporter)
 
 
-TRACE_METADATA = ("pkg.torch.onnx.stack_trace", "pkg.torch.onnx.fx_node")
-
-
 def strip_trace_metadata(path: str) -> None:
-    """Drops the dynamo exporter's per-node stack traces and FX node dumps
-    (half the file, and they name this machine's paths); every other field,
-    the namespace and class-hierarchy metadata included, stays."""
+    """Drops the dynamo exporter's per-node metadata_props (stack traces, FX
+    node dumps, module namespaces: a third to half of a tiny file, and they
+    name this machine's paths). Nodes, attributes and value_info stay."""
     model = onnx.load(path)
-    for graph in [model.graph, *[f for f in model.functions]]:
+    for graph in [model.graph, *model.functions]:
         for node in graph.node:
-            kept = [p for p in node.metadata_props if p.key not in TRACE_METADATA]
             del node.metadata_props[:]
-            node.metadata_props.extend(kept)
     onnx.save(model, path)
 
 
@@ -282,6 +280,7 @@ def run_case(case: Case, out_dir: str) -> dict[str, Any]:
         "torch_seed": case.seed,
         "exporter": "torch.onnx.export(dynamo=False)" if case.exporter == "legacy" else "torch.onnx.export(dynamo=True)",
         "do_constant_folding": case.constant_folding if case.exporter == "legacy" else None,
+        "training_mode": "PRESERVE (module in eval mode)" if case.keep_batchnorm else "EVAL",
         "opset": next(o.version for o in model.opset_import if o.domain in ("", "ai.onnx")),
         "ir_version": model.ir_version,
         "producer": f"{model.producer_name} {model.producer_version}".strip(),
