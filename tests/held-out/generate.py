@@ -29,8 +29,10 @@ README.md (a table generated from index.json).
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import platform
+import shutil
 import sys
 import traceback
 
@@ -59,6 +61,40 @@ def all_cases() -> list[common.Case]:
     return hf_cases.cases() + timm_cases.cases() + vision_cases.cases() + position_cases.cases()
 
 
+def export_in_child(case: common.Case, connection) -> None:
+    try:
+        connection.send((common.run_case(case, HERE), None))
+    except Exception as error:  # noqa: BLE001 - a case that does not export is recorded, not fatal
+        traceback.print_exc(limit=3)
+        text = str(error).strip()
+        connection.send((None, f"{type(error).__name__}: {text.splitlines()[0] if text else ''}"))
+
+
+def run_isolated(case: common.Case) -> tuple[dict | None, str]:
+    """Runs one case in a forked process: the legacy exporter can crash the
+    interpreter (segfault) on some graphs, which must not stop the others."""
+    context = multiprocessing.get_context("fork")
+    parent, child = context.Pipe(duplex=False)
+    process = context.Process(target=export_in_child, args=(case, child))
+    process.start()
+    child.close()
+    result = None
+    try:
+        if parent.poll(900):
+            result = parent.recv()
+    except EOFError:  # the child died before sending
+        result = None
+    if process.is_alive():
+        process.kill()
+    process.join()
+    if result is not None:
+        return result
+    case_dir = os.path.join(HERE, case.name)
+    if os.path.isdir(case_dir):
+        shutil.rmtree(case_dir)
+    return None, f"the exporting process died (exit code {process.exitcode}; negative = killed by that signal)"
+
+
 def load_index(path: str) -> dict:
     if os.path.exists(path):
         with open(path) as f:
@@ -81,18 +117,16 @@ def main(selected: list[str]) -> int:
         if selected and case.name not in selected:
             continue
         print(f"{case.name} ...", flush=True)
-        try:
-            record = common.run_case(case, HERE)
+        record, message = run_isolated(case)
+        if record is not None:
             records[case.name] = record
             failed.pop(case.name, None)
             print(f"  {record['node_count']} nodes, {record['bytes']} bytes, ORT {record['ort_check']['status']}")
-        except Exception as error:  # noqa: BLE001 - a case that does not export is recorded, not fatal
+        else:
             records.pop(case.name, None)
-            message = f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}"
-            failed[case.name] = {"name": case.name, "style": case.style, "exporter": case.exporter,
-                                 "opset": case.opset, "error": message[:400]}
+            failed[case.name] = {"name": case.name, "style": case.style, "description": case.description,
+                                 "exporter": case.exporter, "opset": case.opset, "error": message[:400]}
             print(f"  FAILED {message[:400]}")
-            traceback.print_exc(limit=3)
     order = [case.name for case in cases]
     index = {
         "generator": "tests/held-out/generate.py",

@@ -306,11 +306,14 @@ def run_case(case: Case, out_dir: str) -> dict[str, Any]:
 def attention(count: int, heads: int, kv_heads: int | None = None, head_dim: int | None = None, *,
               causal: bool = False, rotary: str = "none", rotary_dim: int | None = None,
               bias: str = "none", kv_cache: bool = False, mask: str = "none",
-              cross: bool = False, note: str | None = None) -> dict[str, Any]:
-    """One group of identical attentions a good compiler should fuse."""
+              cross: bool = False, note: str | None = None, **details: Any) -> dict[str, Any]:
+    """One group of identical attentions a good compiler should fuse. bias is
+    alibi | relative-buckets | none; rotary is none | rotate-half |
+    interleaved; mask says what else masks the scores (padding: a key padding
+    mask from a graph input). details: e.g. bias_variant, scale."""
     entry = {"count": count, "heads": heads, "kv_heads": kv_heads or heads, "head_dim": head_dim,
              "causal": causal, "rotary": rotary, "bias": bias, "kv_cache": kv_cache, "mask": mask,
-             "cross": cross}
+             "cross": cross, **details}
     if rotary_dim is not None:
         entry["rotary_dim"] = rotary_dim
     if note:
