@@ -14,6 +14,7 @@ Rerun (from the repository root; about 2-4 minutes on 2 cores):
     pip install transformers==5.18.0 timm==1.0.29 onnxscript==0.7.2 onnxruntime==1.30.0
     python3 tests/held-out/generate.py            # every case
     python3 tests/held-out/generate.py hf_bert_eager cbam_resnet_conv_mlp   # some cases
+    python3 tests/held-out/generate.py --readme   # README.md from index.json only
 
 Versions used for the committed files: python 3.11.7, torch 2.13.0+cpu,
 onnx 1.23.1, numpy 2.4.6, transformers 5.18.0, timm 1.0.29, onnxscript 0.7.2
@@ -105,6 +106,9 @@ def load_index(path: str) -> dict:
 def main(selected: list[str]) -> int:
     index_path = os.path.join(HERE, "index.json")
     previous = load_index(index_path)
+    if selected == ["--readme"]:
+        write_readme(previous, os.path.join(HERE, "README.md"))
+        return 0
     cases = all_cases()
     known = {case.name for case in cases}
     unknown = [name for name in selected if name not in known]

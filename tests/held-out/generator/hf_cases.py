@@ -247,7 +247,7 @@ def cases() -> list[Case]:
         Case("hf_llama_sdpa", "HF LLaMA decoder, SDPA", "LlamaModel as hf_llama_eager with "
              "attn_implementation='sdpa'", f"{HF} LlamaModel", llama("sdpa", 4107),
              ["input_ids", "attention_mask"], ["last_hidden_state"],
-             attention_fusion(attention(2, 4, 2, 16, causal=True, rotary="rotate-half", mask="padding")),
+             attention_fusion(attention(1, 4, 2, 16, causal=True, rotary="rotate-half", mask="padding")),
              opset=18, seed=4107, dynamic_axes=batch_seq("input_ids", "attention_mask", "last_hidden_state")),
         Case("hf_llama_dynamo", "HF LLaMA decoder, dynamo exporter", "LlamaModel as hf_llama_eager (eager "
              "attention), exported with torch.onnx.export(dynamo=True) at opset 18", f"{HF} LlamaModel",

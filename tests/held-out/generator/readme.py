@@ -72,13 +72,17 @@ def exporter_text(record: dict[str, Any]) -> str:
     return "dynamo" if "dynamo=True" in record["exporter"] else "legacy"
 
 
+def cell(text: str) -> str:
+    return str(text).replace("|", "\\|")
+
+
 def summary_table(cases: list[dict[str, Any]]) -> list[str]:
     lines = ["| case | style | exporter | opset | IR | data sets | nodes | bytes | expected fusion | ORT max abs diff |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in cases:
         sets = " / ".join("x".join(str(d) for d in s["inputs"][0]["shape"]) for s in r["data_sets"])
-        lines.append(f"| `{r['name']}` | {r['style']} | {exporter_text(r)} | {r['opset']} | {r['ir_version']} | "
-                     f"{sets} | {r['node_count']} | {r['bytes']} | {r['expected_attention']} | {ort_text(r)} |")
+        lines.append(f"| `{r['name']}` | {cell(r['style'])} | {exporter_text(r)} | {r['opset']} | {r['ir_version']} | "
+                     f"{sets} | {r['node_count']} | {r['bytes']} | {cell(r['expected_attention'])} | {ort_text(r)} |")
     return lines
 
 
@@ -127,7 +131,7 @@ def write_readme(index: dict[str, Any], path: str) -> None:
         parts += ["## Not exported", "",
                   "These styles were tried and are not in the corpus: the exporter refused them.", "",
                   "| case | exporter | opset | error |", "| --- | --- | --- | --- |"]
-        parts += [f"| `{f['name']}` ({f['style']}) | {f['exporter']} | {f['opset']} | {f['error']} |"
+        parts += [f"| `{f['name']}` ({cell(f['style'])}) | {f['exporter']} | {f['opset']} | {cell(f['error'])} |"
                   for f in index["failed"]]
         parts.append("")
     parts += ["## Op-type histogram (all cases)", "", *histogram(cases), "", "## Cases", ""]
