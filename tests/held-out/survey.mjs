@@ -14,6 +14,7 @@
 //
 //   node tests/held-out/survey.mjs [--json] [--no-wasm] [--no-check] [CASE ...]
 //   (--no-wasm: skip the wasm check; --no-check: skip both checks)
+/* global console, process */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

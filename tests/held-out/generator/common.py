@@ -66,6 +66,14 @@ class Case:
     notes: list[str] = dataclasses.field(default_factory=list)
 
 
+def variant(base: Case, name: str, style: str, description: str, build: Callable, seed: int, **changes: Any) -> Case:
+    """The same module as `base` (its inputs, outputs, expected fusion, axes
+    and notes) exported another way: another exporter, opset or attention
+    implementation, built by `build` under `seed`."""
+    return dataclasses.replace(base, name=name, style=style, description=description, build=build, seed=seed,
+                               **changes)
+
+
 def reset_to_torch_default_init(module: torch.nn.Module) -> None:
     """Re-runs every submodule's reset_parameters(): torch's default init, in
     place of a library's own (HF initialises with N(0, 0.02), which makes

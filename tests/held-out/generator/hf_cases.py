@@ -12,7 +12,7 @@ from transformers import (BertConfig, BertModel, BloomConfig, BloomModel, Distil
                           LlamaModel, T5Config, T5EncoderModel, T5Model, WhisperConfig)
 from transformers.models.whisper.modeling_whisper import WhisperEncoder
 
-from .common import Case, attention, attention_fusion, padding_mask, prepare, randint, randn
+from .common import Case, attention, attention_fusion, padding_mask, prepare, randint, randn, variant
 
 VOCAB = 96
 HF = f"transformers {transformers.__version__}"
@@ -202,59 +202,51 @@ def cases() -> list[Case]:
     gpt2_in, gpt2_out, gpt2_axes = gpt2_names()
     bert_note = ("extended mask from transformers 5's masking_utils (create_bidirectional_mask): "
                  "Range/GreaterOrEqual/And/Where build a [B,1,S,S] boolean or additive mask from attention_mask")
+    bert_eager = Case(
+        "hf_bert_eager", "HF BERT encoder, eager attention", "BertModel (2 layers, E=32, H=4, I=64), "
+        "attention_mask int64 [B,S] padding + token_type_ids; eager_attention_forward: matmul * scaling, "
+        "+ additive mask, softmax, matmul", f"{HF} BertModel",
+        bert("eager", 4101), ["input_ids", "attention_mask", "token_type_ids"], ["last_hidden_state"],
+        attention_fusion(attention(2, 4, head_dim=8, mask="padding")), opset=14, seed=4101,
+        dynamic_axes=batch_seq("input_ids", "attention_mask", "token_type_ids", "last_hidden_state"),
+        notes=[bert_note])
+    gpt2_eager = Case(
+        "hf_gpt2_past_eager", "HF GPT-2 with KV cache, eager", "GPT2Model (2 layers, E=32, H=4) with "
+        "use_cache: past_key/value_<i> [B,4,P,8] graph inputs wrapped in a DynamicCache, torch.cat on dim -2 "
+        "(present_* outputs); attention_mask [B,P+S] (row 1 left-padded by 2); causal mask with offset P "
+        "from masking_utils; Conv1D (addmm) projections", f"{HF} GPT2Model",
+        gpt2_with_past("eager", 4104), gpt2_in, gpt2_out,
+        attention_fusion(attention(2, 4, head_dim=8, causal=True, kv_cache=True, mask="padding")),
+        opset=16, seed=4104, dynamic_axes=gpt2_axes,
+        notes=["test_data_set_0: S=4, P=6; test_data_set_1: S=1 (one decode step), P=11"])
+    llama_eager = Case(
+        "hf_llama_eager", "HF LLaMA decoder: rotary (rotate-half), GQA, causal, eager", "LlamaModel (1 layer, "
+        "E=64, 4 query heads, 2 KV heads, head_dim 16, SwiGLU I=96), RMSNorm, rotary from inv_freq @ "
+        "position ids (computed from cache_position, not a graph input), repeat_kv (expand + reshape), causal + "
+        "padding mask from masking_utils", f"{HF} LlamaModel", llama("eager", 4106),
+        ["input_ids", "attention_mask"], ["last_hidden_state"],
+        attention_fusion(attention(1, 4, 2, 16, causal=True, rotary="rotate-half", mask="padding")),
+        opset=17, seed=4106, dynamic_axes=batch_seq("input_ids", "attention_mask", "last_hidden_state"))
     return [
-        Case("hf_bert_eager", "HF BERT encoder, eager attention", "BertModel (2 layers, E=32, H=4, I=64), "
-             "attention_mask int64 [B,S] padding + token_type_ids; eager_attention_forward: matmul * scaling, "
-             "+ additive mask, softmax, matmul", f"{HF} BertModel",
-             bert("eager", 4101), ["input_ids", "attention_mask", "token_type_ids"], ["last_hidden_state"],
-             attention_fusion(attention(2, 4, head_dim=8, mask="padding")), opset=14, seed=4101,
-             dynamic_axes=batch_seq("input_ids", "attention_mask", "token_type_ids", "last_hidden_state"),
-             notes=[bert_note]),
-        Case("hf_bert_sdpa", "HF BERT encoder, SDPA attention", "BertModel as hf_bert_eager with "
-             "attn_implementation='sdpa' (F.scaled_dot_product_attention with a boolean/additive attn_mask, "
-             "exported by the legacy SDPA symbolic)", f"{HF} BertModel",
-             bert("sdpa", 4102), ["input_ids", "attention_mask", "token_type_ids"], ["last_hidden_state"],
-             attention_fusion(attention(2, 4, head_dim=8, mask="padding")), opset=17, seed=4102,
-             dynamic_axes=batch_seq("input_ids", "attention_mask", "token_type_ids", "last_hidden_state"),
-             notes=[bert_note]),
+        bert_eager,
+        variant(bert_eager, "hf_bert_sdpa", "HF BERT encoder, SDPA attention", "BertModel as hf_bert_eager with "
+                "attn_implementation='sdpa' (F.scaled_dot_product_attention with a boolean/additive attn_mask, "
+                "exported by the legacy SDPA symbolic)", bert("sdpa", 4102), 4102, opset=17),
         Case("hf_distilbert_eager", "HF DistilBERT encoder (transformers 5 code)", "DistilBertModel (2 layers, "
              "E=32, H=4, FFN 64); in transformers 5 DistilBERT uses the shared eager_attention_forward and "
              "create_bidirectional_mask (the 4.x expand_as mask is in distilbert_expand_as_mask)",
              f"{HF} DistilBertModel", distilbert(4103), ["input_ids", "attention_mask"], ["last_hidden_state"],
              attention_fusion(attention(2, 4, head_dim=8, mask="padding")), opset=15, seed=4103,
              dynamic_axes=batch_seq("input_ids", "attention_mask", "last_hidden_state")),
-        Case("hf_gpt2_past_eager", "HF GPT-2 with KV cache, eager", "GPT2Model (2 layers, E=32, H=4) with "
-             "use_cache: past_key/value_<i> [B,4,P,8] graph inputs wrapped in a DynamicCache, torch.cat on dim -2 "
-             "(present_* outputs); attention_mask [B,P+S] (row 1 left-padded by 2); causal mask with offset P "
-             "from masking_utils; Conv1D (addmm) projections", f"{HF} GPT2Model",
-             gpt2_with_past("eager", 4104), gpt2_in, gpt2_out,
-             attention_fusion(attention(2, 4, head_dim=8, causal=True, kv_cache=True, mask="padding")),
-             opset=16, seed=4104, dynamic_axes=gpt2_axes,
-             notes=["test_data_set_0: S=4, P=6; test_data_set_1: S=1 (one decode step), P=11"]),
-        Case("hf_gpt2_past_sdpa", "HF GPT-2 with KV cache, SDPA", "GPT2Model as hf_gpt2_past_eager with "
-             "attn_implementation='sdpa'", f"{HF} GPT2Model",
-             gpt2_with_past("sdpa", 4105), gpt2_in, gpt2_out,
-             attention_fusion(attention(2, 4, head_dim=8, causal=True, kv_cache=True, mask="padding")),
-             opset=17, seed=4105, dynamic_axes=gpt2_axes,
-             notes=["test_data_set_0: S=4, P=6; test_data_set_1: S=1 (one decode step), P=11"]),
-        Case("hf_llama_eager", "HF LLaMA decoder: rotary (rotate-half), GQA, causal, eager", "LlamaModel (1 layer, "
-             "E=64, 4 query heads, 2 KV heads, head_dim 16, SwiGLU I=96), RMSNorm, rotary from inv_freq @ "
-             "position ids (computed from cache_position, not a graph input), repeat_kv (expand + reshape), causal + "
-             "padding mask from masking_utils", f"{HF} LlamaModel", llama("eager", 4106),
-             ["input_ids", "attention_mask"], ["last_hidden_state"],
-             attention_fusion(attention(1, 4, 2, 16, causal=True, rotary="rotate-half", mask="padding")),
-             opset=17, seed=4106, dynamic_axes=batch_seq("input_ids", "attention_mask", "last_hidden_state")),
-        Case("hf_llama_sdpa", "HF LLaMA decoder, SDPA", "LlamaModel as hf_llama_eager with "
-             "attn_implementation='sdpa'", f"{HF} LlamaModel", llama("sdpa", 4107),
-             ["input_ids", "attention_mask"], ["last_hidden_state"],
-             attention_fusion(attention(1, 4, 2, 16, causal=True, rotary="rotate-half", mask="padding")),
-             opset=18, seed=4107, dynamic_axes=batch_seq("input_ids", "attention_mask", "last_hidden_state")),
-        Case("hf_llama_dynamo", "HF LLaMA decoder, dynamo exporter", "LlamaModel as hf_llama_eager (eager "
-             "attention), exported with torch.onnx.export(dynamo=True) at opset 18", f"{HF} LlamaModel",
-             llama("eager", 4108), ["input_ids", "attention_mask"], ["last_hidden_state"],
-             attention_fusion(attention(1, 4, 2, 16, causal=True, rotary="rotate-half", mask="padding")),
-             opset=18, exporter="dynamo", seed=4108,
-             dynamic_axes=batch_seq("input_ids", "attention_mask", "last_hidden_state")),
+        gpt2_eager,
+        variant(gpt2_eager, "hf_gpt2_past_sdpa", "HF GPT-2 with KV cache, SDPA", "GPT2Model as hf_gpt2_past_eager "
+                "with attn_implementation='sdpa'", gpt2_with_past("sdpa", 4105), 4105, opset=17),
+        llama_eager,
+        variant(llama_eager, "hf_llama_sdpa", "HF LLaMA decoder, SDPA", "LlamaModel as hf_llama_eager with "
+                "attn_implementation='sdpa'", llama("sdpa", 4107), 4107, opset=18),
+        variant(llama_eager, "hf_llama_dynamo", "HF LLaMA decoder, dynamo exporter", "LlamaModel as hf_llama_eager "
+                "(eager attention), exported with torch.onnx.export(dynamo=True) at opset 18", llama("eager", 4108),
+                4108, opset=18, exporter="dynamo"),
         Case("hf_bloom_alibi", "HF BLOOM decoder: ALiBi", "BloomModel (2 layers, E=32, H=4): ALiBi slopes times "
              "key position from cumsum(attention_mask) (no query offset), baddbmm(alibi, q, k^T, beta=1, "
              "alpha=1/sqrt(d)), causal + padding mask, fused qkv", f"{HF} BloomModel", bloom(4109),

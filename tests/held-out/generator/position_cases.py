@@ -10,7 +10,7 @@ import torch
 from . import attention_blocks as blocks
 from . import head_blocks as heads
 from . import rotary_blocks as rotary
-from .common import Case, attention, attention_fusion, padding_mask, prepare, randn
+from .common import Case, attention, attention_fusion, padding_mask, prepare, randn, variant
 
 HAND = "hand-written"
 BATCH_SEQ = {"hidden_states": {0: "batch", 1: "seq"}, "y": {0: "batch", 1: "seq"}}
@@ -57,6 +57,13 @@ def with_position_ids(make: Callable[[], torch.nn.Module], seed: int, dim: int) 
 
 
 def alibi_cases() -> list[Case]:
+    alibi_relative = Case(
+        "alibi_relative_causal", "ALiBi with the query offset, computed in forward", "E=32, H=4: q/k/v "
+        "Linear; scores * d^-0.5 + slopes [1,H,1,1] * (arange(S)[None, :] - arange(S)[:, None]); "
+        "masked_fill(~tril, -inf)", HAND, hidden_only(lambda: blocks.AlibiRelativeAttention(32, 4), 4402, 32),
+        ["hidden_states"], ["y"],
+        attention_fusion(attention(1, 4, head_dim=8, causal=True, bias="alibi", bias_variant="relative (j - i)")),
+        opset=17, seed=4402, dynamic_axes=BATCH_SEQ)
     return [
         Case("alibi_keypos_causal", "ALiBi, key position only (fairseq style)", "E=32, H=4: packed qkv Linear + "
              "chunk(3); scores / sqrt(d) + alibi buffer [H, 1, 64] (slope * key position j, no query offset) "
@@ -66,12 +73,7 @@ def alibi_cases() -> list[Case]:
                                         note="slope * j; equal to slope * (j - i) after softmax because of the "
                                              "causal mask (row shift)")),
              opset=14, seed=4401, dynamic_axes=BATCH_SEQ),
-        Case("alibi_relative_causal", "ALiBi with the query offset, computed in forward", "E=32, H=4: q/k/v "
-             "Linear; scores * d^-0.5 + slopes [1,H,1,1] * (arange(S)[None, :] - arange(S)[:, None]); "
-             "masked_fill(~tril, -inf)", HAND, hidden_only(lambda: blocks.AlibiRelativeAttention(32, 4), 4402, 32),
-             ["hidden_states"], ["y"],
-             attention_fusion(attention(1, 4, head_dim=8, causal=True, bias="alibi", bias_variant="relative (j - i)")),
-             opset=17, seed=4402, dynamic_axes=BATCH_SEQ),
+        alibi_relative,
         Case("alibi_symmetric_padding", "bidirectional ALiBi -slope*|j - i| with a key padding mask", "E=64, H=8: "
              "packed qkv viewed as 3H heads and split(H, dim=1); einsum scores / sqrt(d) - slopes * |j - i|; "
              "masked_fill(key_padding_mask[:, None, None, :], finfo.min) with a bool mask input (True = pad)", HAND,
@@ -80,11 +82,10 @@ def alibi_cases() -> list[Case]:
              attention_fusion(attention(1, 8, head_dim=8, bias="alibi", mask="padding", bias_variant="symmetric "
                                         "-|j - i| (encoder ALiBi, not a plain key/query offset form)")),
              opset=17, seed=4403, dynamic_axes=with_axes(key_padding_mask={0: "batch", 1: "seq"})),
-        Case("alibi_relative_dynamo", "ALiBi with the query offset, dynamo exporter", "the alibi_relative_causal "
-             "module (E=32, H=4) exported with torch.onnx.export(dynamo=True) at opset 18", HAND,
-             hidden_only(lambda: blocks.AlibiRelativeAttention(32, 4), 4404, 32), ["hidden_states"], ["y"],
-             attention_fusion(attention(1, 4, head_dim=8, causal=True, bias="alibi", bias_variant="relative (j - i)")),
-             opset=18, exporter="dynamo", seed=4404, dynamic_axes=BATCH_SEQ),
+        variant(alibi_relative, "alibi_relative_dynamo", "ALiBi with the query offset, dynamo exporter", "the "
+                "alibi_relative_causal module (E=32, H=4) exported with torch.onnx.export(dynamo=True) at opset 18",
+                hidden_only(lambda: blocks.AlibiRelativeAttention(32, 4), 4404, 32), 4404, opset=18,
+                exporter="dynamo"),
     ]
 
 
@@ -117,6 +118,13 @@ def bucket_cases() -> list[Case]:
 
 def rotary_cases() -> list[Case]:
     pos_axes = with_axes(position_ids={0: "batch", 1: "seq"})
+    rope_complex = Case(
+        "rope_complex_llama_ref", "rotary via complex numbers (LLaMA reference code)", "E=64, H=4, D=16: "
+        "freqs_cis = torch.polar(1, outer(t, freqs)); view_as_complex(q.reshape(..., -1, 2)) * freqs_cis, "
+        "view_as_real, flatten; causal full(-inf).triu(1) added", HAND,
+        hidden_only(lambda: rotary.ComplexRotaryAttention(64, 4), 4409, 64), ["hidden_states"], ["y"],
+        attention_fusion(attention(1, 4, head_dim=16, causal=True, rotary="interleaved", rotary_dim=16)),
+        opset=17, seed=4409, dynamic_axes=BATCH_SEQ)
     return [
         Case("rope_interleaved_gptj", "rotary, interleaved pairs (GPT-J rotate_every_two)", "E=64, H=4, D=16: "
              "sin/cos of position_ids * inv_freq, each value twice; x * cos + rotate_every_two(x) * sin "
@@ -146,27 +154,23 @@ def rotary_cases() -> list[Case]:
              attention_fusion(attention(1, 4, head_dim=16, causal=True, rotary="rotate-half", rotary_dim=8,
                                         note="partial rotary: features 8..15 of each head are not rotated")),
              opset=16, seed=4408, dynamic_axes=pos_axes),
-        Case("rope_complex_llama_ref", "rotary via complex numbers (LLaMA reference code)", "E=64, H=4, D=16: "
-             "freqs_cis = torch.polar(1, outer(t, freqs)); view_as_complex(q.reshape(..., -1, 2)) * freqs_cis, "
-             "view_as_real, flatten; causal full(-inf).triu(1) added", HAND,
-             hidden_only(lambda: rotary.ComplexRotaryAttention(64, 4), 4409, 64), ["hidden_states"], ["y"],
-             attention_fusion(attention(1, 4, head_dim=16, causal=True, rotary="interleaved", rotary_dim=16)),
-             opset=17, seed=4409, dynamic_axes=BATCH_SEQ),
-        Case("rope_complex_llama_ref_dynamo", "rotary via complex numbers, dynamo exporter", "the "
-             "rope_complex_llama_ref module exported with torch.onnx.export(dynamo=True) at opset 18", HAND,
-             hidden_only(lambda: rotary.ComplexRotaryAttention(64, 4), 4410, 64), ["hidden_states"], ["y"],
-             attention_fusion(attention(1, 4, head_dim=16, causal=True, rotary="interleaved", rotary_dim=16)),
-             opset=18, exporter="dynamo", seed=4410, dynamic_axes=BATCH_SEQ),
+        rope_complex,
+        variant(rope_complex, "rope_complex_llama_ref_dynamo", "rotary via complex numbers, dynamo exporter", "the "
+                "rope_complex_llama_ref module exported with torch.onnx.export(dynamo=True) at opset 18",
+                hidden_only(lambda: rotary.ComplexRotaryAttention(64, 4), 4410, 64), 4410, opset=18,
+                exporter="dynamo"),
     ]
 
 
 def head_cases() -> list[Case]:
+    chunk_loop = Case(
+        "heads_chunk_loop", "per-head loop over torch.chunk", "E=32, H=4: q/k/v Linear, .chunk(4, -1) each, "
+        "loop of softmax(bmm(q_h, k_h^T) / sqrt(8)) bmm v_h, torch.cat, output Linear", HAND,
+        hidden_only(lambda: heads.ChunkLoopAttention(32, 4), 4411, 32), ["hidden_states"], ["y"],
+        attention_fusion(attention(1, 4, head_dim=8, note="4 one-head attentions over chunks = one 4-head")),
+        opset=14, seed=4411, dynamic_axes=BATCH_SEQ)
     return [
-        Case("heads_chunk_loop", "per-head loop over torch.chunk", "E=32, H=4: q/k/v Linear, .chunk(4, -1) each, "
-             "loop of softmax(bmm(q_h, k_h^T) / sqrt(8)) bmm v_h, torch.cat, output Linear", HAND,
-             hidden_only(lambda: heads.ChunkLoopAttention(32, 4), 4411, 32), ["hidden_states"], ["y"],
-             attention_fusion(attention(1, 4, head_dim=8, note="4 one-head attentions over chunks = one 4-head")),
-             opset=14, seed=4411, dynamic_axes=BATCH_SEQ),
+        chunk_loop,
         Case("heads_slice_loop_padding", "per-head loop slicing a packed qkv", "E=32, H=4: one qkv Linear [32 -> 96]; "
              "head h slices qkv[:, :, h*8:(h+1)*8], [32 + h*8 ...], [64 + h*8 ...]; * 8^-0.5; masked_fill(pad[:, None, "
              ":], -1e9) with a bool key padding input; softmax, @ v; cat; proj", HAND,
@@ -182,11 +186,9 @@ def head_cases() -> list[Case]:
                                         note="per-head projection weights: concatenate them into one packed "
                                              "projection")),
              opset=17, seed=4413, dynamic_axes=BATCH_SEQ),
-        Case("heads_chunk_loop_dynamo", "per-head loop over torch.chunk, dynamo exporter", "the heads_chunk_loop "
-             "module exported with torch.onnx.export(dynamo=True) at opset 18", HAND,
-             hidden_only(lambda: heads.ChunkLoopAttention(32, 4), 4414, 32), ["hidden_states"], ["y"],
-             attention_fusion(attention(1, 4, head_dim=8)), opset=18, exporter="dynamo", seed=4414,
-             dynamic_axes=BATCH_SEQ),
+        variant(chunk_loop, "heads_chunk_loop_dynamo", "per-head loop over torch.chunk, dynamo exporter", "the "
+                "heads_chunk_loop module exported with torch.onnx.export(dynamo=True) at opset 18",
+                hidden_only(lambda: heads.ChunkLoopAttention(32, 4), 4414, 32), 4414, opset=18, exporter="dynamo"),
         Case("gqa_repeat_interleave", "GQA via repeat_interleave", "E=64, 8 query heads, 2 KV heads, D=8: packed kv "
              "Linear split into 2*KV heads and chunk(2, dim=1); repeat_interleave(4, dim=1); causal "
              "full(-inf).triu(1) added", HAND,

@@ -9,7 +9,7 @@ import timm
 import torch
 from timm.layers.cbam import CbamModule
 
-from .common import Case, attention, attention_fusion, cbam, cbam_fusion, prepare, randn
+from .common import Case, attention, attention_fusion, cbam, cbam_fusion, prepare, randn, variant
 
 TIMM = f"timm {timm.__version__}"
 VIT_ARGS = dict(pretrained=False, img_size=32, patch_size=8, embed_dim=32, depth=2, num_heads=2, mlp_ratio=2.0,
@@ -74,20 +74,19 @@ def cases() -> list[Case]:
                 "num_heads=2, mlp_ratio=2, 10 classes): conv patch embedding, CLS token, learned position "
                 "embeddings, pre-LN blocks with fused qkv Linear, exact GELU; ")
     batch = {"pixel_values": {0: "batch"}, "logits": {0: "batch"}}
+    vit_eager = Case(
+        "timm_vit_eager", "timm ViT, explicit attention", vit_desc + "fused_attn=False: q * scale @ "
+        "k.transpose(-2, -1), softmax, @ v", f"{TIMM} vit_tiny_patch16_224",
+        vit("vit_tiny_patch16_224", False, 4201), ["pixel_values"], ["logits"],
+        attention_fusion(attention(2, 2, head_dim=16)), opset=17, seed=4201, dynamic_axes=batch)
     return [
-        Case("timm_vit_eager", "timm ViT, explicit attention", vit_desc + "fused_attn=False: q * scale @ "
-             "k.transpose(-2, -1), softmax, @ v", f"{TIMM} vit_tiny_patch16_224",
-             vit("vit_tiny_patch16_224", False, 4201), ["pixel_values"], ["logits"],
-             attention_fusion(attention(2, 2, head_dim=16)), opset=17, seed=4201, dynamic_axes=batch),
-        Case("timm_vit_sdpa", "timm ViT, F.scaled_dot_product_attention", vit_desc + "fused_attn=True "
-             "(timm's default): F.scaled_dot_product_attention, exported by the legacy SDPA symbolic",
-             f"{TIMM} vit_tiny_patch16_224", vit("vit_tiny_patch16_224", True, 4202), ["pixel_values"],
-             ["logits"], attention_fusion(attention(2, 2, head_dim=16)), opset=14, seed=4202, dynamic_axes=batch),
-        Case("timm_vit_dynamo", "timm ViT, dynamo exporter", vit_desc + "fused_attn=True, exported with "
-             "torch.onnx.export(dynamo=True) at opset 18 (SDPA decomposed by the exporter)",
-             f"{TIMM} vit_tiny_patch16_224", vit("vit_tiny_patch16_224", True, 4203), ["pixel_values"],
-             ["logits"], attention_fusion(attention(2, 2, head_dim=16)), opset=18, exporter="dynamo", seed=4203,
-             dynamic_axes=batch),
+        vit_eager,
+        variant(vit_eager, "timm_vit_sdpa", "timm ViT, F.scaled_dot_product_attention", vit_desc + "fused_attn=True "
+                "(timm's default): F.scaled_dot_product_attention, exported by the legacy SDPA symbolic",
+                vit("vit_tiny_patch16_224", True, 4202), 4202, opset=14),
+        variant(vit_eager, "timm_vit_dynamo", "timm ViT, dynamo exporter", vit_desc + "fused_attn=True, exported "
+                "with torch.onnx.export(dynamo=True) at opset 18 (SDPA decomposed by the exporter)",
+                vit("vit_tiny_patch16_224", True, 4203), 4203, opset=18, exporter="dynamo"),
         Case("timm_deit_distilled", "timm DeiT (distilled): CLS + distillation token", "timm "
              "VisionTransformerDistilled (deit_tiny_distilled_patch16_224 at img_size=32, patch_size=8, "
              "embed_dim=32, depth=2, num_heads=4, mlp_ratio=2, 10 classes): two prefix tokens, eval output = "

@@ -21,7 +21,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .common import Case, cbam, cbam_fusion, prepare, randn
+from .common import Case, cbam, cbam_fusion, prepare, randn, variant
 
 BATCH = {"pixel_values": {0: "batch"}, "logits": {0: "batch"}}
 
@@ -230,21 +230,25 @@ def images(make: Callable[[], nn.Module], seed: int, size: int = 16, second_batc
     return build
 
 
+def resnet_cbam_fusion(reduction: int, kernel: int) -> dict:
+    """Both CbamBasicBlocks of CbamResNet (16 and 32 channels)."""
+    return cbam_fusion(*(cbam(1, channels, channel=True, spatial=True, reduction=reduction, kernel=kernel,
+                              mlp="conv1x1", pooling_order="mean,max") for channels in (16, 32)))
+
+
 def cases() -> list[Case]:
+    resnet = Case(
+        "cbam_resnet_conv_mlp", "CBAM in ResNet BasicBlocks, 1x1-conv MLP (CBAM.PyTorch style)",
+        "stem Conv3x3(3->16)+BN+ReLU; two BasicBlocks (16->16, 16->32 stride 2 with 1x1 conv+BN downsample), "
+        "each conv-BN-ReLU-conv-BN -> channel attention (AdaptiveAvgPool2d(1)/AdaptiveMaxPool2d(1) -> shared "
+        "MLP Conv1x1(C->C/8, no bias)-ReLU-Conv1x1 -> add -> sigmoid) * out -> spatial attention "
+        "(cat[mean_c, max_c] -> Conv7x7 no bias -> sigmoid) * out -> + residual -> ReLU; GAP + Linear. "
+        "BatchNormalization nodes kept (exported with training=PRESERVE in eval mode)",
+        "hand-written after luuuyi/CBAM.PyTorch (model/resnet_cbam.py)", images(lambda: CbamResNet(8, 7), 4301),
+        ["pixel_values"], ["logits"], resnet_cbam_fusion(8, 7), opset=17, seed=4301, dynamic_axes=BATCH,
+        keep_batchnorm=True)
     return [
-        Case("cbam_resnet_conv_mlp", "CBAM in ResNet BasicBlocks, 1x1-conv MLP (CBAM.PyTorch style)",
-             "stem Conv3x3(3->16)+BN+ReLU; two BasicBlocks (16->16, 16->32 stride 2 with 1x1 conv+BN downsample), "
-             "each conv-BN-ReLU-conv-BN -> channel attention (AdaptiveAvgPool2d(1)/AdaptiveMaxPool2d(1) -> shared "
-             "MLP Conv1x1(C->C/8, no bias)-ReLU-Conv1x1 -> add -> sigmoid) * out -> spatial attention "
-             "(cat[mean_c, max_c] -> Conv7x7 no bias -> sigmoid) * out -> + residual -> ReLU; GAP + Linear. "
-             "BatchNormalization nodes kept (exported with training=PRESERVE in eval mode)",
-             "hand-written after luuuyi/CBAM.PyTorch (model/resnet_cbam.py)", images(lambda: CbamResNet(8, 7), 4301),
-             ["pixel_values"], ["logits"],
-             cbam_fusion(cbam(1, 16, channel=True, spatial=True, reduction=8, kernel=7, mlp="conv1x1",
-                              pooling_order="mean,max"),
-                         cbam(1, 32, channel=True, spatial=True, reduction=8, kernel=7, mlp="conv1x1",
-                              pooling_order="mean,max")),
-             opset=17, seed=4301, dynamic_axes=BATCH, keep_batchnorm=True),
+        resnet,
         Case("cbam_gate_linear_k3", "CBAM gates with Flatten+Linear MLP, max-first ChannelPool, conv+BN (authors' "
              "repo style)", "conv-BN-ReLU(3->24), GateCbam(24, reduction 4, kernel 3), conv-BN-ReLU stride 2, "
              "GateCbam(24, 4, 3), mean pool + Linear. ChannelGate: F.avg_pool2d / F.max_pool2d with the full (H, W) "
@@ -271,15 +275,10 @@ def cases() -> list[Case]:
              cbam_fusion(cbam(1, 16, channel=False, spatial=True, kernel=7, pooling_order="mean,max"),
                          cbam(1, 16, channel=False, spatial=True, kernel=3, pooling_order="mean,max")),
              opset=17, seed=4304, dynamic_axes=BATCH),
-        Case("cbam_resnet_dynamo", "CBAM ResNet blocks, dynamo exporter", "the cbam_resnet_conv_mlp network with "
-             "reduction 4 and spatial kernel 3, exported with torch.onnx.export(dynamo=True) at opset 18",
-             "hand-written after luuuyi/CBAM.PyTorch", images(lambda: CbamResNet(4, 3), 4305),
-             ["pixel_values"], ["logits"],
-             cbam_fusion(cbam(1, 16, channel=True, spatial=True, reduction=4, kernel=3, mlp="conv1x1",
-                              pooling_order="mean,max"),
-                         cbam(1, 32, channel=True, spatial=True, reduction=4, kernel=3, mlp="conv1x1",
-                              pooling_order="mean,max")),
-             opset=18, exporter="dynamo", seed=4305, dynamic_axes=BATCH),
+        variant(resnet, "cbam_resnet_dynamo", "CBAM ResNet blocks, dynamo exporter", "the cbam_resnet_conv_mlp "
+                "network with reduction 4 and spatial kernel 3, exported with torch.onnx.export(dynamo=True) at "
+                "opset 18", images(lambda: CbamResNet(4, 3), 4305), 4305, opset=18, exporter="dynamo",
+                fusion=resnet_cbam_fusion(4, 3), keep_batchnorm=False, source="hand-written after luuuyi/CBAM.PyTorch"),
         Case("plain_cnn", "plain small CNN (no attention)", "conv-BN-ReLU(3->16), MaxPool2d(2), conv-BN-ReLU(16->32), "
              "AvgPool2d(3, stride 2, pad 1), conv-BN-ReLU(32->32), AdaptiveAvgPool2d(1), Flatten, Linear(32->16), "
              "ReLU, Linear(16->5); BatchNormalization nodes kept (training=PRESERVE in eval mode)", "hand-written",
