@@ -17,6 +17,8 @@ const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const PEERS = ['onnxruntime-web', 'tfjs-backend-wasm'];
 const LADON = ['Ladon (wasm)', 'Ladon (wasm, plain SIMD)'];
 
+const TIMEOUT_SECONDS = 240;
+
 let outDirectory: string;
 let run: { status: number | null; stdout: string; stderr: string };
 
@@ -31,9 +33,10 @@ function rowsOf(stdout: string, label: string): string[][] {
 beforeAll(() => {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build the bench first (npm run build)`);
   outDirectory = mkdtempSync(path.join(os.tmpdir(), 'ladon-bench-'));
-  const result = spawnSync(process.execPath, [MAIN, '--quick', '--out', outDirectory], { encoding: 'utf8', timeout: 110_000 });
+  const result = spawnSync(process.execPath, [MAIN, '--quick', '--out', outDirectory], { encoding: 'utf8', timeout: TIMEOUT_SECONDS * 1000 });
+  if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') throw new Error(`the quick benchmark timed out after ${TIMEOUT_SECONDS} s\n${result.stderr}`);
   run = { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}, 120_000);
+}, (TIMEOUT_SECONDS + 10) * 1000);
 
 afterAll(() => rmSync(outDirectory, { recursive: true, force: true }));
 

@@ -44,7 +44,7 @@ const MUTATIONS: Record<string, Mutation> = {
 const ITERATIONS = 500;
 
 describe('seeded mutation loop', () => {
-  it('imports or throws a LadonError for every corrupted copy, within the time budget', () => {
+  it('imports or throws a LadonError for every corrupted copy', () => {
     const models = [
       ...caseDirectories('fixtures', 'torch-export').map((directory) => `${directory}/model.onnx`),
       sharedPath('models', 'induction-2l', 'logits', 'model.onnx'),
@@ -53,7 +53,6 @@ describe('seeded mutation loop', () => {
     const random = seededRandom(0x1adc0de);
     const names = Object.keys(MUTATIONS);
     const outcomes = { imported: 0, rejected: 0 };
-    const started = Date.now();
     for (let iteration = 0; iteration < ITERATIONS; iteration++) {
       const { file, bytes } = models[iteration % models.length];
       const mutation = names[randomIndex(names.length, random)];
@@ -73,6 +72,5 @@ describe('seeded mutation loop', () => {
     }
     expect(outcomes.imported + outcomes.rejected).toBe(ITERATIONS);
     expect(outcomes.rejected).toBeGreaterThan(ITERATIONS / 3);
-    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });

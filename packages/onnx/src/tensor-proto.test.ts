@@ -70,10 +70,8 @@ describe('decodeTensor errors', () => {
   it('rejects dims that contradict the data, before allocating', () => {
     expectImportError(encodeTensorFields({ dims: [2, 3], data_type: ElemType.FLOAT, float_data: [1, 2] }), /need 6 elements but float_data has 2/);
     expectImportError(encodeTensorFields({ dims: [2], data_type: ElemType.FLOAT, raw_data: new Uint8Array(5) }), /8 bytes\) but raw_data has 5/);
-    const started = Date.now();
     expectImportError(encodeTensorFields({ dims: [1e9, 1e9, 1e9], data_type: ElemType.FLOAT, raw_data: new Uint8Array(4) }), /raw_data has 4 bytes/);
     expectImportError(encodeTensorFields({ dims: [2 ** 40], data_type: ElemType.INT64 }), /need 1099511627776 elements/);
-    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('rejects negative dims, external data, segments and garbage', () => {

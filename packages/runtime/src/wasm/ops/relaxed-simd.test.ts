@@ -68,8 +68,9 @@ describe('the relaxed-SIMD module (spawned Node with --experimental-wasm-relaxed
       encoding: 'utf8',
       timeout: 120_000,
     });
+    if ((run.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') throw new Error(`the relaxed-SIMD child process timed out after 120 s\n${run.stderr}`);
     expect(run.stderr.replace(/.*ExperimentalWarning.*\n?/g, '').replace(/\(Use `node --trace-warnings.*\n?/g, ''), 'stderr').toBe('');
     const lastLine = run.stdout.trim().split('\n').pop() ?? '';
     expect(JSON.parse(lastLine) as { problems: string[] }).toEqual({ problems: [] });
-  }, 120_000);
+  }, 130_000);
 });
