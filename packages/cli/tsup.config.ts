@@ -5,7 +5,7 @@ export default defineConfig({
   entry: ['src/index.ts', 'src/cli.ts'],
   format: ['esm'],
   dts: true,
-  sourcemap: true,
+  sourcemap: false, // the tarballs ship dist/ only; maps without the sources would point nowhere
   clean: true,
   target: 'node20',
 });

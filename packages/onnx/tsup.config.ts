@@ -4,7 +4,7 @@ export default defineConfig({
   entry: ['src/index.ts', 'src/node.ts'],
   format: ['esm'],
   dts: true,
-  sourcemap: true,
+  sourcemap: false, // the tarballs ship dist/ only; maps without the sources would point nowhere
   clean: true,
   target: 'es2022',
 });

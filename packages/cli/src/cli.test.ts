@@ -39,11 +39,18 @@ function ladon(...args: string[]): Outcome {
   return runNode([CLI, ...args], CHILD_TIMEOUT_SECONDS);
 }
 
-/** What the shell makes of `DIR/*`: every entry, sorted. */
-function glob(directory: string): string[] {
+/** What the shell makes of `DIR/*` (or `DIR/PREFIX*`): the matching entries, sorted. */
+function glob(directory: string, prefix = ''): string[] {
   return readdirSync(path.join(REPO_ROOT, directory))
+    .filter((entry) => entry.startsWith(prefix))
     .sort()
     .map((entry) => `${directory}/${entry}`);
+}
+
+/** A word of a command line as the shell would pass it: globs expanded, `out/` and `results/` moved into the scratch directory. */
+function shellWords(word: string): string[] {
+  if (word.endsWith('*')) return glob(path.dirname(word), path.basename(word).slice(0, -1));
+  return [word.replace(/^(out|results)\//, `${scratch}/help-$1/`)];
 }
 
 let scratch: string;
@@ -115,6 +122,19 @@ describe('ladon check', () => {
     expect(ladon('check', wrongCase, '--atol', '0.02').status).toBe(0);
   });
 
+  it('fails (exit 1) when no case ran: a folder without test data, or a folder of cases passed without /*', () => {
+    const noData = path.join(scratch, 'no_test_data');
+    mkdirSync(noData, { recursive: true });
+    cpSync(path.join(REPO_ROOT, SEED_BLOCK, 'model.onnx'), path.join(noData, 'model.onnx'));
+    const outcome = ladon('check', noData);
+    expect(outcome.stdout).toMatch(/^0 passed, 0 failed, 1 skipped$/m);
+    expect(outcome.stderr).toMatch(/^ladon: no test case found in 1 path: a case is a directory with model\.onnx and test_data_set_\*\//m);
+    expect(outcome.status).toBe(1);
+    const folder = ladon('check', '../shared/fixtures/torch-export', '--json');
+    expect(JSON.parse(folder.stdout).cases[0].message).toMatch(/^no model\.onnx here, but 3 of its subdirectories hold cases: pass \.\.\/shared\/fixtures\/torch-export\/\* to check them$/);
+    expect(folder.status).toBe(1);
+  });
+
   it('runs the seed block on the wasm backend', () => {
     const outcome = ladon('check', SEED_BLOCK, '--backend', 'wasm', '--json');
     expect(JSON.parse(outcome.stdout)).toMatchObject({ passed: 1, failed: 0 });
@@ -181,6 +201,13 @@ describe('ladon run', () => {
     expect(Math.max(...(got.tensor.data as Float32Array).map((value, index) => Math.abs(value - data[index])))).toBeLessThan(1e-5);
   });
 
+  it("finds a relative --inputs in the model's folder", () => {
+    const outcome = ladon('run', `${SEED_BLOCK}/model.onnx`, '--inputs', 'test_data_set_1', '--backend', 'reference');
+    expect(outcome.stderr).toBe('');
+    expect(outcome.stdout).toMatch(/^y: f32\[3, 7, 64\] = /m);
+    expect(ladon('run', `${SEED_BLOCK}/model.onnx`, '--inputs', 'no_such_directory').stderr).toMatch(/^ladon: FileAccessError \[E_IO\]: no_such_directory/);
+  });
+
   it('prints a summary of each output without --out', () => {
     const outcome = ladon('run', `${SEED_BLOCK}/model.onnx`, '--inputs', `${SEED_BLOCK}/test_data_set_1`);
     expect(outcome.status).toBe(0);
@@ -217,11 +244,24 @@ describe('command line usage', () => {
     expect(() => runNode(['-e', 'setTimeout(() => {}, 10_000)'], 1)).toThrow(/: timed out after 1 s/);
   });
 
-  it('has --help for every command', () => {
+  it('has --help with examples for every command, and marks required options', () => {
     for (const command of [[], ['check'], ['run'], ['inspect'], ['compile']]) {
       const outcome = ladon(...command, '--help');
       expect(outcome.status).toBe(0);
       expect(outcome.stdout).toMatch(/^Usage: ladon/);
+      expect(outcome.stdout).toMatch(new RegExp(`\\nExamples:\\n  \\$ ladon ${command[0] ?? 'check'} `));
+    }
+    expect(ladon('run', '--help').stdout).toMatch(/^Usage: ladon run <model> --inputs <dir> \[options\]$/m);
+    expect(ladon('run', '--help').stdout).toMatch(/--inputs <dir>\s+\(required\)/);
+    expect(ladon('compile', '--help').stdout).toMatch(/--target <target>\s+\(required\)[\s\S]*--out <dir>\s+\(required\)/);
+  });
+
+  it('runs every example in --help', () => {
+    const examples = ['check', 'run', 'inspect', 'compile'].flatMap((command) => [...ladon(command, '--help').stdout.matchAll(/^ {2}\$ ladon (.+)$/gm)].map((match) => match[1]));
+    expect(examples.length).toBeGreaterThanOrEqual(6);
+    for (const example of examples) {
+      const outcome = ladon(...example.split(' ').flatMap(shellWords));
+      expect(outcome.status, `ladon ${example}: ${outcome.stderr}`).toBe(0);
     }
   });
 

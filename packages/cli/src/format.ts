@@ -35,3 +35,8 @@ export function formatF32(value: number): string {
   }
   return String(value);
 }
+
+/** `1 case`, `2 cases`. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

@@ -33,18 +33,26 @@ function parseTolerance(text: string): number {
 }
 
 function backendOption(): Option {
-  return new Option('--backend <backend>', 'where to run: reference (the IR interpreter, on the compiled graph), wasm, webgpu, or auto (webgpu when an adapter exists, else wasm)').choices(BACKEND_CHOICES).default('auto');
+  return new Option('--backend <backend>', 'where to run: reference (the IR interpreter, on the compiled graph), wasm, webgpu, or auto (webgpu on a hardware adapter, else wasm)').choices(BACKEND_CHOICES).default('auto');
 }
+
+/** Help text after the options: worked examples, run from the repository root (the shared data sits in ../shared). */
+function examples(...lines: readonly string[]): string {
+  return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
+}
+
+const SEED_BLOCK = '../shared/fixtures/torch-export/seed_mha_block';
 
 function addCheck(program: Command, io: CliIO, state: ExitState): void {
   program
     .command('check')
     .description('run ONNX backend-test cases (model.onnx + test_data_set_*/) and compare every output')
-    .argument('<case_dir...>', 'case directories')
+    .argument('<case_dir...>', 'case directories (at least one must hold a case)')
     .addOption(backendOption())
     .option('--json', 'print one JSON line: {"passed","failed","skipped","cases":[...]}')
     .option('--rtol <r>', 'relative tolerance for float outputs (default: f32 1e-3, f16 1e-2)', parseTolerance)
     .option('--atol <a>', 'absolute tolerance for float outputs (default: f32 1e-5, f16 2e-3)', parseTolerance)
+    .addHelpText('after', examples('ladon check ../shared/conformance/onnx-attention/test_attention_4d_causal* --backend wasm', `ladon check ${SEED_BLOCK} --rtol 1e-4 --atol 1e-4 --json`))
     .action(async (directories: string[], options) => {
       state.exitCode = await checkCommand(directories, options, io);
     });
@@ -54,10 +62,12 @@ function addRun(program: Command, io: CliIO, state: ExitState): void {
   program
     .command('run')
     .description('run a model on input_<i>.pb tensors (ONNX TensorProto, bound by name)')
+    .usage('<model> --inputs <dir> [options]')
     .argument('<model>', 'an .onnx file, or a .ladon program from `ladon compile`')
-    .requiredOption('--inputs <dir>', 'directory holding input_<i>.pb files')
+    .requiredOption('--inputs <dir>', "(required) directory holding input_<i>.pb files; a relative path that does not exist here is looked up in the model's folder")
     .addOption(backendOption())
     .option('--out <dir>', 'write output_<i>.pb files here (default: print a summary of each output)')
+    .addHelpText('after', examples(`ladon run ${SEED_BLOCK}/model.onnx --inputs test_data_set_0 --backend wasm --out results/`))
     .action(async (model: string, options) => {
       state.exitCode = await runCommand(model, options, io);
     });
@@ -70,6 +80,7 @@ function addInspect(program: Command, io: CliIO, state: ExitState): void {
     .argument('<model>', 'an .onnx file')
     .option('--json', 'print one JSON line: {"ops":{...},"nodes","inputs","outputs","passes"}')
     .option('--print-after <pass>', 'also print the graph after this compiler pass')
+    .addHelpText('after', examples(`ladon inspect ${SEED_BLOCK}/model.onnx --json`, `ladon inspect ${SEED_BLOCK}/model.onnx --print-after fuse-attention`))
     .action(async (model: string, options) => {
       state.exitCode = await inspectCommand(model, options, io);
     });
@@ -79,9 +90,11 @@ function addCompile(program: Command, io: CliIO, state: ExitState): void {
   program
     .command('compile')
     .description('compile ahead of time: write OUT_DIR/<model>.ladon, which @ladon/runtime runs without the compiler')
+    .usage('<model> --target <target> -o <dir>')
     .argument('<model>', 'an .onnx file')
-    .addOption(new Option('--target <target>', 'wasm (WebAssembly SIMD) or wgsl (WebGPU)').choices(['wasm', 'wgsl']).makeOptionMandatory())
-    .requiredOption('-o, --out <dir>', 'directory to write the .ladon program to')
+    .addOption(new Option('--target <target>', '(required) wasm (WebAssembly SIMD) or wgsl (WebGPU)').choices(['wasm', 'wgsl']).makeOptionMandatory())
+    .requiredOption('-o, --out <dir>', '(required) directory to write the .ladon program to')
+    .addHelpText('after', examples(`ladon compile ${SEED_BLOCK}/model.onnx --target wasm -o out/`, `ladon run out/model.ladon --inputs ${SEED_BLOCK}/test_data_set_0`))
     .action(async (model: string, options) => {
       state.exitCode = await compileCommand(model, options, io);
     });
@@ -94,7 +107,8 @@ export function createProgram(io: CliIO, state: ExitState): Command {
     .version(packageVersion())
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
-    .showHelpAfterError('(add --help for usage)');
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', examples('ladon check ../shared/conformance/onnx-attention/test_attention_4d_causal* --backend wasm', 'ladon <command> --help   (options and examples of one command)'));
   addCheck(program, io, state);
   addRun(program, io, state);
   addInspect(program, io, state);

@@ -3,12 +3,13 @@
  * output. A case that throws (bad model, unsupported op) is a failed case
  * with the error's message, never an abort of the whole run.
  */
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { compareTensors, LadonError, toleranceFor, type Tolerance } from '@ladon/ir';
 import { loadTestCase } from '@ladon/onnx/node';
 import type { Backend } from '../backends.js';
 import { formatLadonError } from '../errors.js';
+import { plural } from '../format.js';
 
 /** The outcome of one case. */
 export type CaseStatus = 'passed' | 'failed' | 'skipped';
@@ -20,10 +21,6 @@ export interface CaseResult {
   /** The largest |got - expected| over all compared float outputs (null when nothing was compared). */
   readonly maxAbsErr: number | null;
   readonly message: string;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function errorMessage(error: unknown): string {
@@ -40,11 +37,22 @@ async function isPlainFile(file: string): Promise<boolean> {
   }
 }
 
+/** When `directory` has no model.onnx but its subdirectories do (a folder of cases), says how to pass them. */
+async function folderOfCasesHint(directory: string): Promise<string | undefined> {
+  if (await isPlainFile(path.join(directory, 'model.onnx'))) return undefined;
+  const entries = await readdir(directory, { withFileTypes: true }).catch(() => []);
+  const checks = await Promise.all(entries.filter((entry) => entry.isDirectory()).map((entry) => isPlainFile(path.join(directory, entry.name, 'model.onnx'))));
+  const cases = checks.filter(Boolean).length;
+  return cases > 0 ? `no model.onnx here, but ${cases} of its subdirectories hold cases: pass ${path.join(directory, '*')} to check them` : undefined;
+}
+
 /** Loads, runs and compares one case directory; a plain file is skipped. */
 export async function checkCase(directory: string, backend: Backend, overrides: Partial<Tolerance>): Promise<CaseResult> {
   const name = path.basename(path.resolve(directory));
   let maxAbsErr: number | null = null;
   if (await isPlainFile(directory)) return { name, status: 'skipped', maxAbsErr, message: 'not a directory, so not a test case' };
+  const hint = await folderOfCasesHint(directory);
+  if (hint) return { name, status: 'failed', maxAbsErr, message: hint };
   try {
     const testCase = await loadTestCase(directory);
     if (testCase.dataSets.length === 0) return { name, status: 'skipped', maxAbsErr, message: 'no test_data_set_* directories' };

@@ -2,11 +2,13 @@
  * `ladon check CASE_DIR... [--backend B] [--json] [--rtol R --atol A]`:
  * runs ONNX backend-test cases and compares every output. `--json` prints
  * one line `{"passed","failed","skipped","cases":[...]}`; otherwise a table
- * and a summary line. Exit code 0 only when nothing failed.
+ * and a summary line. Exit code 0 only when nothing failed and at least one
+ * case ran; when every directory was skipped (no model.onnx with
+ * test_data_set_*), it says so on stderr and exits 1.
  */
 import { selectBackend, type BackendChoice } from '../backends.js';
 import { EXIT_FAILURE, EXIT_OK } from '../errors.js';
-import { formatTable, shortNumber } from '../format.js';
+import { formatTable, plural, shortNumber } from '../format.js';
 import type { CliIO } from '../io.js';
 import { ProgressLine } from '../progress.js';
 import { checkCase, type CaseResult } from './check-case.js';
@@ -51,6 +53,10 @@ export async function checkCommand(directories: readonly string[], options: Chec
   } else {
     printTable(results, io);
     io.stdout.write(`backend: ${backend.name}\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
+  }
+  if (counts.passed + counts.failed === 0) {
+    io.stderr.write(`ladon: no test case found in ${plural(directories.length, 'path')}: a case is a directory with model.onnx and test_data_set_*/ (input_<i>.pb, output_<i>.pb)\n`);
+    return EXIT_FAILURE;
   }
   return counts.failed > 0 ? EXIT_FAILURE : EXIT_OK;
 }

@@ -2,7 +2,10 @@
  * `ladon run MODEL --inputs DIR [--backend B] [--out DIR]`: feeds the
  * `input_<i>.pb` tensors of DIR (bound by name) to the model, then writes
  * `output_<i>.pb` files to `--out`, or prints a summary of each output.
+ * A relative `--inputs` that does not exist in the working directory is
+ * looked up in the model's folder (`--inputs test_data_set_0`).
  */
+import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { deserializeProgram, Graph, type Program, type Tensor } from '@ladon/ir';
@@ -10,7 +13,7 @@ import { loadOnnxFile, readTensorDirectory, writeTensorFile, FileAccessError } f
 import { Session } from '@ladon/runtime';
 import { selectBackend, type BackendChoice } from '../backends.js';
 import { EXIT_OK, UsageError } from '../errors.js';
-import { summarizeTensor } from '../format.js';
+import { plural, summarizeTensor } from '../format.js';
 import type { CliIO } from '../io.js';
 
 /** The options of `ladon run`. */
@@ -26,6 +29,13 @@ async function makeDirectory(directory: string): Promise<void> {
   } catch (error) {
     throw new FileAccessError(`cannot create the output directory: ${error instanceof Error ? error.message : String(error)}`, directory, { cause: error });
   }
+}
+
+/** `inputs` as given when it exists (or is absolute), else the same relative path in the model's folder when that exists. */
+export function resolveInputDirectory(modelFile: string, inputs: string): string {
+  if (path.isAbsolute(inputs) || existsSync(inputs)) return inputs;
+  const besideModel = path.join(path.dirname(modelFile), inputs);
+  return existsSync(besideModel) ? besideModel : inputs;
 }
 
 /** A .ladon program as a graph-shaped stand-in: the input/output names and types are all `run` needs to bind files. */
@@ -65,14 +75,15 @@ async function runModel(file: string, options: RunOptions): Promise<{ graph: Gra
 }
 
 /** Runs `ladon run`; returns the exit code. */
-export async function runCommand(modelFile: string, options: RunOptions, io: CliIO): Promise<number> {
+export async function runCommand(modelFile: string, given: RunOptions, io: CliIO): Promise<number> {
+  const options = { ...given, inputs: resolveInputDirectory(modelFile, given.inputs) };
   const { graph, outputs, backend } = modelFile.endsWith('.ladon') ? await runProgram(modelFile, options) : await runModel(modelFile, options);
   if (options.out !== undefined) {
     await makeDirectory(options.out);
     for (const [index, name] of graph.outputs.entries()) {
       await writeTensorFile(path.join(options.out, `output_${index}.pb`), name, outputs[name]);
     }
-    io.stdout.write(`wrote ${graph.outputs.length} output${graph.outputs.length === 1 ? '' : 's'} to ${options.out} (backend ${backend})\n`);
+    io.stdout.write(`wrote ${plural(graph.outputs.length, 'output')} to ${options.out} (backend ${backend})\n`);
     return EXIT_OK;
   }
   for (const name of graph.outputs) io.stdout.write(`${summarizeTensor(name, outputs[name])}\n`);
