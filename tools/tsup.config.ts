@@ -1,10 +1,10 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/check-docs.ts', 'src/check-packages.ts'],
+  entry: ['src/check-docs.ts', 'src/release-dry-run.ts'],
   format: ['esm'],
   dts: false,
   clean: true,
   target: 'node20',
-  external: ['ts-morph'],
+  external: ['ts-morph', 'typescript', 'esbuild'],
 });
