@@ -3,10 +3,12 @@
  * tfjs-backend-wasm on the attention core and the MHA block, in one Node
  * process; prints the tables and writes RESULTS.md and results.svg.
  *
- *   node apps/bench/dist/main.js [--quick] [--out DIR]
+ *   node apps/bench/dist/main.js [--quick] [--out DIR | --update-results]
  *
- * --quick  small sizes and few rounds (the smoke test's run)
- * --out    where RESULTS.md and results.svg go (default: apps/bench)
+ * --quick           small sizes and few rounds (the smoke test's run)
+ * --out             where RESULTS.md and results.svg go (default:
+ *                   apps/bench/results/, git-ignored)
+ * --update-results  write the committed apps/bench/RESULTS.md and results.svg
  * Progress lines go to stderr; the tables to stdout.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -7,16 +7,23 @@ export interface BenchOptions {
   readonly outDirectory: string;
 }
 
-const USAGE = 'usage: node apps/bench/dist/main.js [--quick] [--out DIR]';
+const USAGE = 'usage: node apps/bench/dist/main.js [--quick] [--out DIR | --update-results]';
 
-/** Parses the arguments (after `node main.js`). */
-export function parseArguments(args: readonly string[], defaultOut: string): BenchOptions {
+/**
+ * Parses the arguments (after `node main.js`). RESULTS.md and results.svg go
+ * to `--out DIR`, else to `benchDirectory/results/` (untracked); only
+ * `--update-results` writes the committed files in `benchDirectory`.
+ */
+export function parseArguments(args: readonly string[], benchDirectory: string): BenchOptions {
   let quick = false;
-  let outDirectory = defaultOut;
+  let outDirectory: string | undefined;
+  let update = false;
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--quick') quick = true;
+    else if (args[i] === '--update-results') update = true;
     else if (args[i] === '--out' && args[i + 1]) outDirectory = path.resolve(args[++i]);
     else throw new Error(`unknown argument '${args[i]}'\n${USAGE}`);
   }
-  return { quick, outDirectory };
+  if (update && outDirectory !== undefined) throw new Error(`--out and --update-results exclude each other\n${USAGE}`);
+  return { quick, outDirectory: update ? benchDirectory : (outDirectory ?? path.join(benchDirectory, 'results')) };
 }

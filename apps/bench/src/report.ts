@@ -74,7 +74,7 @@ export function resultsMarkdown(results: BenchResults): string {
   return [
     '# Ladon benchmark results',
     '',
-    'Written by `npm run bench` (apps/bench); do not edit by hand.',
+    'Written by `npm run bench -- --update-results` (apps/bench); do not edit by hand.',
     '',
     '## Machine',
     '',

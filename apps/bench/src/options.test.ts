@@ -1,0 +1,18 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseArguments } from './options.js';
+
+const BENCH = '/repo/apps/bench';
+
+describe('parseArguments', () => {
+  it('writes to the untracked results/ folder unless asked to update the committed results', () => {
+    expect(parseArguments([], BENCH)).toEqual({ quick: false, outDirectory: path.join(BENCH, 'results') });
+    expect(parseArguments(['--update-results'], BENCH)).toEqual({ quick: false, outDirectory: BENCH });
+    expect(parseArguments(['--quick', '--out', '/tmp/x'], BENCH)).toEqual({ quick: true, outDirectory: '/tmp/x' });
+  });
+
+  it('refuses unknown arguments and --out with --update-results', () => {
+    expect(() => parseArguments(['--fast'], BENCH)).toThrow(/unknown argument '--fast'/);
+    expect(() => parseArguments(['--out', '/tmp/x', '--update-results'], BENCH)).toThrow(/exclude each other/);
+  });
+});
