@@ -3,8 +3,11 @@
  * demo (dist/demo, made by `npm run build`), runs it on test_data_set_0's
  * first row and checks the attention weights the page exposes on
  * `window.ladonDemo` against the reference interpreter run here in Node,
- * within 1e-4; then the same on the forced wasm backend, and a random
- * repeated segment. Saves screenshots under test-results/.
+ * within 1e-4 (on the runtime's preferred backend: never a software WebGPU
+ * adapter); then the same on the forced wasm backend, the lower-case note
+ * and the colour key, the layout at 390 and 1280 px (no element may stick
+ * out horizontally), and a random repeated segment. Saves screenshots under
+ * test-results/ (git-ignored).
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -75,6 +78,36 @@ async function openDemo(page: Page, url: string): Promise<DemoSnapshot> {
   return snapshot;
 }
 
+/** An element that sticks out of the viewport horizontally. */
+interface Overflow {
+  readonly element: string;
+  readonly left: number;
+  readonly right: number;
+}
+
+/**
+ * Every visible element whose box leaves [0, viewport width], except those
+ * inside a container that clips or scrolls horizontally (the container itself
+ * is checked), and the page's own scroll width.
+ */
+function horizontalOverflow(): { width: number; scrollWidth: number; overflows: Overflow[] } {
+  const width = document.documentElement.clientWidth;
+  const insideScroller = (element: Element): boolean => {
+    for (let parent = element.parentElement; parent && parent !== document.body; parent = parent.parentElement) {
+      if (getComputedStyle(parent).overflowX !== 'visible') return true;
+    }
+    return false;
+  };
+  const name = (element: Element): string => `${element.tagName.toLowerCase()}${element.id ? `#${element.id}` : ''}${element.classList.length ? `.${[...element.classList].join('.')}` : ''}`;
+  const overflows: Overflow[] = [];
+  for (const element of document.querySelectorAll('body *')) {
+    const box = element.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0 || insideScroller(element)) continue;
+    if (box.left < -0.5 || box.right > width + 0.5) overflows.push({ element: name(element), left: Math.round(box.left), right: Math.round(box.right) });
+  }
+  return { width, scrollWidth: document.documentElement.scrollWidth, overflows };
+}
+
 function describeBackend(snapshot: DemoSnapshot): string {
   const fallback = snapshot.fallbackReason ? ` (fell back: ${snapshot.fallbackReason})` : '';
   return `${snapshot.backend}${fallback}; load ${snapshot.loadMs?.toFixed(0)} ms, run ${snapshot.runMs?.toFixed(1)} ms`;
@@ -116,10 +149,19 @@ describe('browser demo in headless Chromium', () => {
     if (userDataDirectory) rmSync(userDataDirectory, { recursive: true, force: true });
   });
 
-  it('shows the attention of test_data_set_0 row 0 as the reference interpreter computes it (WebGPU when available, else wasm)', async () => {
+  it("shows the attention of test_data_set_0 row 0 as the reference interpreter computes it (on the runtime's preferred backend)", async () => {
     const snapshot = await openDemo(page, `${server.url}?ids=${reference.ids.join(',')}`);
     console.log(`browser demo ran on ${describeBackend(snapshot)}`);
     expectMatchesReference(snapshot, reference);
+    const adapter = await page.evaluate(async () => {
+      const found = await navigator.gpu?.requestAdapter();
+      return found ? { fallback: Boolean((found.info as { isFallbackAdapter?: boolean }).isFallbackAdapter), architecture: found.info.architecture } : null;
+    });
+    console.log(`  Chromium's WebGPU adapter: ${JSON.stringify(adapter)}`);
+    if (adapter === null || adapter.fallback || adapter.architecture === 'swiftshader') {
+      expect(snapshot.backend, 'no hardware adapter: the page must not pick WebGPU').toBe('wasm');
+      expect(snapshot.fallbackReason).toBeDefined();
+    }
     const strongest = snapshot.heads.reduce((best, head) => (head.induction > best.induction ? head : best));
     expect(strongest.layer).toBe(1);
     await page.screenshot({ path: path.join(SCREENSHOT_DIRECTORY, 'browser-demo.png'), fullPage: true });
@@ -130,6 +172,35 @@ describe('browser demo in headless Chromium', () => {
     console.log(`browser demo ran on ${describeBackend(snapshot)}`);
     expect(snapshot.backend).toBe('wasm');
     expectMatchesReference(snapshot, reference);
+  });
+
+  it('gives the same numbers on WebGPU when asked for it (?backend=webgpu; SwiftShader here)', async (context) => {
+    const hasAdapter = await page.evaluate(async () => Boolean(await navigator.gpu?.requestAdapter()));
+    if (!hasAdapter && !process.env.CI) return context.skip();
+    const snapshot = await openDemo(page, `${server.url}?backend=webgpu&ids=${reference.ids.join(',')}`);
+    console.log(`browser demo ran on ${describeBackend(snapshot)}`);
+    expect(snapshot.backend).toBe('webgpu');
+    expectMatchesReference(snapshot, reference);
+  });
+
+  it('says when it reads lower-case letters as upper-case, and shows a colour key', async () => {
+    const snapshot = await openDemo(page, `${server.url}?backend=wasm&text=abcab`);
+    expect(snapshot.ids.length).toBe(6);
+    expect(await page.textContent('#input-note')).toContain('read 5 lower-case letters as upper-case');
+    expect(await page.inputValue('#sequence')).toBe('abcab');
+    const legend = await page.textContent('#legend');
+    for (const text of ['weight 0', '1', 'masked (future key)', 'induction target']) expect(legend).toContain(text);
+    expect(await page.$eval('.legend-ramp', (ramp) => getComputedStyle(ramp).backgroundImage)).toMatch(/^linear-gradient\(to right, rgb\(255, 255, 255\),/);
+  });
+
+  it.each([390, 1280])('fits a %i px wide viewport: no element overflows horizontally', async (width) => {
+    await page.setViewportSize({ width, height: 900 });
+    await openDemo(page, `${server.url}?backend=wasm&ids=${reference.ids.join(',')}`);
+    const layout = await page.evaluate(horizontalOverflow);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIRECTORY, `browser-demo-${width}px.png`), fullPage: true });
+    expect(layout.overflows).toEqual([]);
+    expect(layout.scrollWidth).toBeLessThanOrEqual(layout.width);
+    expect(layout.width).toBe(width);
   });
 
   it('makes a sequence with a repeated segment whose induction heads light up', async () => {

@@ -1,9 +1,11 @@
 /**
- * Loads induction-2l's precompiled Program on WebGPU when `navigator.gpu`
- * gives an adapter, else on wasm, with @ladon/runtime only (the compiler is
- * never part of the page), and runs it on token ids.
+ * Loads induction-2l's precompiled Program on the runtime's preferred
+ * backend (WebGPU on a hardware adapter; wasm when there is no adapter or
+ * only a software one such as SwiftShader, which is far slower than wasm),
+ * with @ladon/runtime only (the compiler is never part of the page), and
+ * runs it on token ids.
  */
-import { Session, tensor, webGpuAvailable, type Tensor } from '@ladon/runtime';
+import { preferredBackend, Session, tensor, webGpuUnavailableReason, type Tensor } from '@ladon/runtime';
 import type { DemoManifest, ProgramTarget } from '../shared/demo-assets.js';
 
 /** A backend the demo can run on. */
@@ -36,7 +38,7 @@ export class DemoModel {
     readonly backend: DemoBackend,
     /** Fetching the program and creating the session, in milliseconds. */
     readonly loadMs: number,
-    /** Why WebGPU is not used, when it was wanted but is not. */
+    /** Why WebGPU is not used, when `auto` or `webgpu` was asked for. */
     readonly fallbackReason: string | undefined,
   ) {}
 
@@ -49,12 +51,16 @@ export class DemoModel {
   }
 
   /**
-   * Loads on WebGPU when an adapter exists (unless `preference` is `wasm`),
-   * else, or when WebGPU fails to load, on wasm.
+   * Loads on `preference`, or for `auto` on the runtime's `preferredBackend()`;
+   * on wasm (saying why) when WebGPU is wanted but unavailable, or fails to load.
    */
   static async load(manifest: DemoManifest, preference: DemoBackend | 'auto'): Promise<DemoModel> {
     if (preference === 'wasm') return DemoModel.loadOn(manifest, 'wasm');
-    if (!(await webGpuAvailable())) return DemoModel.loadOn(manifest, 'wasm', 'navigator.gpu gave no adapter');
+    const unavailable = await webGpuUnavailableReason();
+    if (unavailable !== undefined) return DemoModel.loadOn(manifest, 'wasm', unavailable);
+    if (preference === 'auto' && (await preferredBackend()) === 'wasm') {
+      return DemoModel.loadOn(manifest, 'wasm', 'the WebGPU adapter is a software fallback, slower than wasm');
+    }
     try {
       return await DemoModel.loadOn(manifest, 'webgpu');
     } catch (error) {

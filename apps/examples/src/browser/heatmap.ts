@@ -18,6 +18,10 @@ export interface HeatmapStyle {
 const LOW = [255, 255, 255];
 const HIGH = [8, 48, 107];
 const LABEL_MARGIN = 14;
+/** The fill of cells above the diagonal (keys in the future of the query, masked by causality). */
+const MASKED_COLOR = '#eceff3';
+/** The outline of the cells an induction head should attend to. */
+const MARK_COLOR = '#f28c28';
 
 /** The colour of attention weight `weight` in [0, 1]. */
 export function weightColor(weight: number): string {
@@ -45,19 +49,23 @@ function drawLabels(context: CanvasRenderingContext2D, labels: readonly string[]
 function drawCells(context: CanvasRenderingContext2D, weights: ArrayLike<number>, seq: number, cellSize: number, margin: number): void {
   for (let query = 0; query < seq; query++) {
     for (let key = 0; key < seq; key++) {
-      context.fillStyle = key > query ? '#eceff3' : weightColor(weights[query * seq + key]);
+      context.fillStyle = key > query ? MASKED_COLOR : weightColor(weights[query * seq + key]);
       context.fillRect(margin + key * cellSize, margin + query * cellSize, cellSize, cellSize);
     }
   }
 }
 
 function drawMarks(context: CanvasRenderingContext2D, marks: readonly InductionPair[], cellSize: number, margin: number): void {
-  context.strokeStyle = '#f28c28';
+  context.strokeStyle = MARK_COLOR;
   context.lineWidth = Math.max(1, cellSize / 6);
   for (const { query, key } of marks) context.strokeRect(margin + key * cellSize + 0.5, margin + query * cellSize + 0.5, cellSize - 1, cellSize - 1);
 }
 
-/** Draws the `seq`×`seq` weights (row-major, query by key) on `canvas`, sizing it to fit. */
+/**
+ * Draws the `seq`×`seq` weights (row-major, query by key) on `canvas`,
+ * sized `cellSize` per cell; CSS may scale it down to fit a narrow screen
+ * (the width is set, the height follows the square's aspect ratio).
+ */
 export function drawHeatmap(canvas: HTMLCanvasElement, weights: ArrayLike<number>, seq: number, style: HeatmapStyle): void {
   const margin = marginOf(style);
   const edge = margin + seq * style.cellSize;
@@ -65,7 +73,6 @@ export function drawHeatmap(canvas: HTMLCanvasElement, weights: ArrayLike<number
   canvas.width = Math.round(edge * scale);
   canvas.height = Math.round(edge * scale);
   canvas.style.width = `${edge}px`;
-  canvas.style.height = `${edge}px`;
   const context = canvas.getContext('2d');
   if (!context) return;
   context.setTransform(scale, 0, 0, scale, 0, 0);
@@ -75,11 +82,39 @@ export function drawHeatmap(canvas: HTMLCanvasElement, weights: ArrayLike<number
   if (style.labels) drawLabels(context, style.labels, style.cellSize);
 }
 
-/** The (query, key) cell under a mouse event on a heatmap drawn with `style`, if any. */
+/** The (query, key) cell under a mouse event on a heatmap drawn with `style` (and maybe scaled by CSS), if any. */
 export function cellAt(canvas: HTMLCanvasElement, event: MouseEvent, seq: number, style: HeatmapStyle): InductionPair | undefined {
   const bounds = canvas.getBoundingClientRect();
   const margin = marginOf(style);
-  const key = Math.floor((event.clientX - bounds.left - margin) / style.cellSize);
-  const query = Math.floor((event.clientY - bounds.top - margin) / style.cellSize);
+  const shrink = bounds.width / (margin + seq * style.cellSize) || 1;
+  const key = Math.floor(((event.clientX - bounds.left) / shrink - margin) / style.cellSize);
+  const query = Math.floor(((event.clientY - bounds.top) / shrink - margin) / style.cellSize);
   return query >= 0 && key >= 0 && query < seq && key < seq ? { query, key } : undefined;
+}
+
+function legendItem(swatch: HTMLElement, text: string): HTMLSpanElement {
+  const item = document.createElement('span');
+  item.className = 'legend-item';
+  item.append(swatch, text);
+  return item;
+}
+
+function swatch(className: string, style: Partial<CSSStyleDeclaration>): HTMLSpanElement {
+  const element = document.createElement('span');
+  element.className = className;
+  Object.assign(element.style, style);
+  return element;
+}
+
+/** The colour key of the heatmaps: the weight ramp 0 → 1, masked cells, induction targets (colours from the drawing code). */
+export function renderLegend(container: HTMLElement): void {
+  const ramp = swatch('legend-ramp', { background: `linear-gradient(to right, ${weightColor(0)}, ${weightColor(0.5)}, ${weightColor(1)})` });
+  const scale = document.createElement('span');
+  scale.className = 'legend-item';
+  scale.append('weight 0 ', ramp, ' 1');
+  container.replaceChildren(
+    scale,
+    legendItem(swatch('legend-swatch', { background: MASKED_COLOR }), 'masked (future key)'),
+    legendItem(swatch('legend-swatch', { outline: `2px solid ${MARK_COLOR}`, outlineOffset: '-2px' }), 'induction target'),
+  );
 }

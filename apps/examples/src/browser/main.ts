@@ -5,17 +5,18 @@
  *
  * Query parameters: `ids=48,11,10,...` (token ids, BOS first) or
  * `text=ABC...` sets the first input; `backend=wasm|webgpu` sets the
- * preferred backend (default: WebGPU when an adapter exists, else wasm).
+ * backend (default: the runtime's preferred one: WebGPU on a hardware
+ * adapter, else wasm).
  */
 import { mulberry32 } from '../random.js';
 import { DEMO_FILES, type DemoExamples, type DemoManifest } from '../shared/demo-assets.js';
 import { headName, scoreHeads } from '../shared/head-scores.js';
 import { predictNextTokens } from '../shared/predictions.js';
 import { inductionPairsOfRepeats, makeRepeatedSequence, type InductionPair } from '../shared/sequences.js';
-import { decodeIds, encodeText, parseVocabulary, type Vocabulary } from '../shared/vocabulary.js';
+import { decodeIds, encodeText, parseVocabulary, type EncodedText, type Vocabulary } from '../shared/vocabulary.js';
 import { DemoModel, runWithFallback, type DemoBackend, type ModelRun } from './demo-model.js';
 import type { DemoSnapshot } from './demo-snapshot.js';
-import { cellAt, drawHeatmap, type HeatmapStyle } from './heatmap.js';
+import { cellAt, drawHeatmap, renderLegend, type HeatmapStyle } from './heatmap.js';
 import { headWeights, renderHeadCards, renderTokens, type HeadView } from './view.js';
 
 interface Assets {
@@ -46,6 +47,7 @@ const page = {
   heatmap: element<HTMLCanvasElement>('heatmap'),
   cell: element<HTMLParagraphElement>('cell'),
   alphabet: element<HTMLSpanElement>('alphabet'),
+  legend: element<HTMLDivElement>('legend'),
 };
 
 async function fetchJson<T>(file: string): Promise<T> {
@@ -69,11 +71,19 @@ function initialText(params: URLSearchParams, assets: Assets): string {
   return params.get('text') ?? decodeIds(assets.examples.ids[0].slice(1), assets.vocabulary);
 }
 
-function describeInputProblems(unknown: readonly string[], dropped: number, maxTokens: number): string {
-  const problems: string[] = [];
-  if (unknown.length > 0) problems.push(`skipped characters that are not symbols: ${[...new Set(unknown)].join(' ')}`);
-  if (dropped > 0) problems.push(`the model takes ${maxTokens - 1} symbols after BOS; the last ${dropped} were left out`);
-  return problems.join(' · ');
+/** What happened to the typed text on its way to tokens: upper-cased letters, skipped characters, a cut-off tail. */
+function describeInputChanges({ unknown, dropped, upperCased }: EncodedText, maxTokens: number): string {
+  const changes: string[] = [];
+  if (upperCased > 0) changes.push(`read ${upperCased} lower-case letter${upperCased === 1 ? '' : 's'} as upper-case (the model's symbols are upper-case)`);
+  if (unknown.length > 0) changes.push(`skipped characters that are not symbols: ${[...new Set(unknown)].join(' ')}`);
+  if (dropped > 0) changes.push(`the model takes ${maxTokens - 1} symbols after BOS; the last ${dropped} were left out`);
+  return changes.join(' · ');
+}
+
+/** Cells of the large heatmap: 4–14 px, as large as the page's width allows. */
+function heatmapCellSize(tokens: number): number {
+  const available = (page.heatmap.parentElement?.clientWidth ?? 640) - 16;
+  return Math.max(4, Math.min(14, Math.floor(available / tokens)));
 }
 
 function preferredBackend(params: URLSearchParams): DemoBackend | 'auto' {
@@ -131,8 +141,9 @@ class Demo {
   }
 
   private async runNow(): Promise<void> {
-    const { ids, unknown, dropped } = encodeText(page.sequence.value, this.assets.vocabulary, this.assets.manifest.maxTokens);
-    page.inputNote.textContent = describeInputProblems(unknown, dropped, this.assets.manifest.maxTokens);
+    const encoded = encodeText(page.sequence.value, this.assets.vocabulary, this.assets.manifest.maxTokens);
+    const { ids } = encoded;
+    page.inputNote.textContent = describeInputChanges(encoded, this.assets.manifest.maxTokens);
     page.status.textContent = `running ${ids.length} tokens on ${this.model!.backend}…`;
     const result = await runWithFallback(this.model!, this.assets.manifest, ids);
     this.model = result.model;
@@ -152,7 +163,7 @@ class Demo {
 
   private heatmapStyle(): HeatmapStyle {
     const symbols = Array.from(decodeIds(this.ids, this.assets.vocabulary));
-    return { cellSize: Math.max(6, Math.min(14, Math.floor(640 / this.ids.length))), labels: symbols, marks: this.selected.layer === 1 ? this.marks : [] };
+    return { cellSize: heatmapCellSize(this.ids.length), labels: symbols, marks: this.selected.layer === 1 ? this.marks : [] };
   }
 
   private render(): void {
@@ -239,6 +250,7 @@ async function main(): Promise<void> {
   const params = new URLSearchParams(location.search);
   const assets = await loadAssets();
   page.alphabet.textContent = assets.vocabulary.symbols.slice(0, SYMBOL_COUNT).join('');
+  renderLegend(page.legend);
   page.sequence.value = initialText(params, assets);
   const seed = Number(params.get('seed') ?? NaN);
   const demo = new Demo(assets, preferredBackend(params), Number.isInteger(seed) ? seed : Math.floor(Math.random() * 2 ** 32));

@@ -5,11 +5,13 @@ const vocabulary = parseVocabulary({ symbols: ['A', 'B', 'C', '!', '|'], bos_id:
 
 describe('vocabulary', () => {
   it('encodes typed text as ids with BOS in front, upper-casing letters and skipping spaces', () => {
-    expect(encodeText('ab c!', vocabulary, 64)).toEqual({ ids: [4, 0, 1, 2, 3], unknown: [], dropped: 0 });
+    expect(encodeText('ab c!', vocabulary, 64)).toEqual({ ids: [4, 0, 1, 2, 3], unknown: [], dropped: 0, upperCased: 3 });
+    expect(encodeText('ABC', vocabulary, 64).upperCased).toBe(0);
   });
 
   it('reports characters outside the vocabulary and symbols past the length limit', () => {
-    expect(encodeText('A?BCA', vocabulary, 3)).toEqual({ ids: [4, 0, 1], unknown: ['?'], dropped: 2 });
+    expect(encodeText('A?BCA', vocabulary, 3)).toEqual({ ids: [4, 0, 1], unknown: ['?'], dropped: 2, upperCased: 0 });
+    expect(encodeText('a?é', vocabulary, 3)).toEqual({ ids: [4, 0], unknown: ['?', 'é'], dropped: 0, upperCased: 1 });
   });
 
   it('decodes ids to symbols', () => {

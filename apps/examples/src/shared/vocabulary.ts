@@ -20,6 +20,8 @@ export interface EncodedText {
   readonly unknown: string[];
   /** How many symbols past `maxTokens` were left out. */
   readonly dropped: number;
+  /** How many characters were read as their upper-case symbol (`a` as `A`). */
+  readonly upperCased: number;
 }
 
 /** Parses the JSON of `vocab.json` (`{ symbols, bos_id }`). */
@@ -32,8 +34,9 @@ export function parseVocabulary(json: unknown): Vocabulary {
 }
 
 /**
- * Reads `text` as task symbols (letters are upper-cased; spaces and BOS
- * marks are ignored) and puts BOS in front. At most `maxTokens` ids
+ * Reads `text` as task symbols (a character that is not a symbol is read
+ * as its upper-case form when that is one, and counted in `upperCased`;
+ * spaces and BOS marks are ignored) and puts BOS in front. At most `maxTokens` ids
  * including BOS are kept.
  */
 export function encodeText(text: string, vocabulary: Vocabulary, maxTokens: number): EncodedText {
@@ -42,14 +45,20 @@ export function encodeText(text: string, vocabulary: Vocabulary, maxTokens: numb
   const ids = [vocabulary.bosId];
   const unknown: string[] = [];
   let dropped = 0;
-  for (const character of text.toUpperCase()) {
+  let upperCased = 0;
+  for (const typed of text) {
+    const character = idOf.has(typed) ? typed : typed.toUpperCase();
     if (character.trim() === '' || character === bosSymbol) continue;
     const id = idOf.get(character);
-    if (id === undefined) unknown.push(character);
-    else if (ids.length < maxTokens) ids.push(id);
+    if (id === undefined) {
+      unknown.push(typed);
+      continue;
+    }
+    if (character !== typed) upperCased++;
+    if (ids.length < maxTokens) ids.push(id);
     else dropped++;
   }
-  return { ids, unknown, dropped };
+  return { ids, unknown, dropped, upperCased };
 }
 
 /** The printable symbols of `ids`, one character per token. */
