@@ -47,7 +47,7 @@ export function contentProblems(packed: PackedPackage): string[] {
   const problems: string[] = [];
   const maps = packed.files.filter((file) => file.endsWith('.map'));
   const shipsSources = packed.files.some((file) => file.startsWith('src/'));
-  if (maps.length > 0 && !shipsSources) problems.push(`${packed.name}: ${maps.length} source maps without the sources (${maps.slice(0, 3).join(', ')})`);
+  if (maps.length > 0 && !shipsSources) problems.push(`${packed.name}: the tarball ships source maps without the sources (${maps.slice(0, 3).join(', ')})`);
   for (const required of ['LICENSE', 'README.md', 'package.json']) if (!packed.files.includes(required)) problems.push(`${packed.name}: the tarball has no ${required}`);
   const tests = packed.files.filter((file) => /\.test\./.test(file));
   if (tests.length > 0) problems.push(`${packed.name}: the tarball ships tests (${tests.slice(0, 3).join(', ')})`);
