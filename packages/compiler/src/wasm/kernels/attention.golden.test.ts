@@ -34,6 +34,20 @@ describe('attention kernel goldens', () => {
     await expectGolden('attention-flash-gqa-causal-softcap.relaxed.wat', await wasmText(attentionGraph({ is_causal: 1, softcap: 30 }, false), true));
   });
 
+  it('flash kernel with a KV cache: past and new keys copied into the present buffers', async () => {
+    const g = new GraphBuilder('golden_attention_cache');
+    const q = g.input('q', 'f32', ['batch', 4, 'seq', 16]);
+    const k = g.input('k', 'f32', ['batch', 2, 'seq', 16]);
+    const v = g.input('v', 'f32', ['batch', 2, 'seq', 16]);
+    const pastKey = g.input('past_key', 'f32', ['batch', 2, 'past', 16]);
+    const pastValue = g.input('past_value', 'f32', ['batch', 2, 'past', 16]);
+    const [y, presentKey, presentValue] = g.opMulti('Attention', [q, k, v, undefined, pastKey, pastValue], { is_causal: 1 }, [true, true, true]);
+    g.output(y!, 'y');
+    g.output(presentKey!, 'present_key');
+    g.output(presentValue!, 'present_value');
+    await expectGolden('attention-kv-cache.wat', await wasmText(g.build(), false));
+  });
+
   it('row kernel: attention weights output (mode 3)', async () => {
     await expectGolden('attention-rows-weights.wat', await wasmText(attentionGraph({ qk_matmul_output_mode: 3 }, true), false));
   });

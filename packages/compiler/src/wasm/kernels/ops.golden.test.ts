@@ -43,9 +43,70 @@ function biasAddGraph(): Graph {
   return g.build();
 }
 
+/** Element-wise kernels: vector math (Gelu, Erf, Exp, Sqrt, Tanh), Pow by a constant and at run time, Where, Equal, a cast and integer Div. */
+function elementwiseGraph(): Graph {
+  const g = new GraphBuilder('golden_elementwise');
+  const x = g.input('x', 'f32', ['rows', 8]);
+  const y = g.input('y', 'f32', ['rows', 8]);
+  const n = g.input('n', 'i32', ['rows', 8]);
+  g.output(g.op('Gelu', [x], { approximate: 'tanh' }), 'gelu');
+  g.output(g.op('Erf', [g.op('Exp', [g.op('Sqrt', [g.op('Tanh', [x])])])]), 'math');
+  g.output(g.op('Pow', [x, g.constant(tensor('f32', [], [2]))]), 'square');
+  g.output(g.op('Pow', [x, y]), 'power');
+  const condition = g.op('Equal', [x, y]);
+  g.output(g.op('Where', [condition, x, y]), 'select');
+  g.output(g.op('Cast', [condition], { to: 1 }), 'cast');
+  g.output(g.op('Div', [n, g.op('Relu', [n])]), 'quotient');
+  return g.build();
+}
+
+/** Data movement: Transpose, Slice (negative step), Concat, Split, Expand, Gather, Range, Trilu, ConstantOfShape. */
+function dataMovementGraph(): Graph {
+  const g = new GraphBuilder('golden_data_movement');
+  const x = g.input('x', 'f32', [2, 'seq', 8]);
+  const ids = g.input('ids', 'i64', ['n']);
+  g.output(g.op('Transpose', [x], { perm: [1, 0, 2] }), 'transposed');
+  g.output(g.op('Slice', [x, g.ints([-1]), g.ints([-1000]), g.ints([2]), g.ints([-1])]), 'reversed');
+  g.output(g.op('Concat', [x, x], { axis: 1 }), 'joined');
+  const [left, right] = g.opMulti('Split', [x, g.ints([3, 5])], { axis: 2 }, 2);
+  g.output(left!, 'left');
+  g.output(right!, 'right');
+  g.output(g.op('Expand', [g.input('row', 'f32', [1, 8]), g.ints([4, 8])]), 'expanded');
+  g.output(g.op('Gather', [g.constant(tensor('f32', [16, 4]), 'table'), ids], { axis: 0 }), 'gathered');
+  g.output(g.op('Range', [g.constant(tensor('i64', [], [0])), g.constant(tensor('i64', [], [6])), g.constant(tensor('i64', [], [1]))]), 'range');
+  g.output(g.op('Trilu', [g.input('square', 'f32', [5, 5])], { upper: 0 }), 'lower');
+  g.output(g.op('ConstantOfShape', [g.ints([3, 2])], { value: tensor('i32', [1], [7]) }), 'sevens');
+  return g.build();
+}
+
+/** Reductions and normalisation: ReduceSum over rows, columns and scattered axes, ReduceMean, LayerNorm, Softmax on the last and a middle axis. */
+function reductionGraph(): Graph {
+  const g = new GraphBuilder('golden_reductions');
+  const x = g.input('x', 'f32', [2, 'seq', 4, 8]);
+  g.output(g.op('ReduceSum', [x, g.ints([-1])]), 'rows');
+  g.output(g.op('ReduceSum', [x, g.ints([1])]), 'columns');
+  g.output(g.op('ReduceSum', [x, g.ints([0, 2])]), 'scattered');
+  g.output(g.op('ReduceMean', [x, g.ints([2, 3])], { keepdims: 0 }), 'mean');
+  g.output(g.op('LayerNormalization', [x, g.constant(tensor('f32', [8], new Float32Array(8).fill(1))), g.constant(tensor('f32', [8]))], { epsilon: 1e-5 }), 'normalized');
+  g.output(g.op('Softmax', [x], { axis: -1 }), 'softmax_rows');
+  g.output(g.op('Softmax', [x], { axis: 1 }), 'softmax_columns');
+  return g.build();
+}
+
+/** A batched MatMul whose B is shared by the batch: the general GEMM kernel (B packed at run time). */
+function matmulGraph(): Graph {
+  const g = new GraphBuilder('golden_matmul');
+  g.output(g.op('MatMul', [g.input('a', 'f32', ['batch', 'rows', 16]), g.input('b', 'f32', [16, 12])]), 'y');
+  return g.build();
+}
+
 const GOLDEN = [
   { file: 'linear-packed.relaxed.wat', description: 'Linear x[rows, 8] · W[8, 12] + b, relaxed-SIMD module', graph: linearGraph, relaxed: true },
   { file: 'add-bias-row.wat', description: 'Add x[batch, seq, 16] + bias[16], plain SIMD module', graph: biasAddGraph, relaxed: false },
+  { file: 'elementwise.wat', description: 'element-wise kernels (vector math, Pow, Where, Equal, Cast, integer Div), plain SIMD module', graph: elementwiseGraph, relaxed: false },
+  { file: 'data-movement.wat', description: 'strided copies, Gather, Range, Trilu, ConstantOfShape, plain SIMD module', graph: dataMovementGraph, relaxed: false },
+  { file: 'reductions.wat', description: 'ReduceSum/ReduceMean, LayerNormalization, Softmax, plain SIMD module', graph: reductionGraph, relaxed: false },
+  { file: 'matmul-general.wat', description: 'MatMul a[batch, rows, 16] · b[16, 12] on the general GEMM kernel, plain SIMD module', graph: matmulGraph, relaxed: false },
 ];
 
 describe('golden wasm text', () => {
