@@ -7,10 +7,26 @@ export * from './dim.js';
 export * from './shape.js';
 export * from './tensor.js';
 export { Graph, nodeLabel, nodeLocation, type AttrValue, type Attributes, type Node, type Value } from './graph.js';
-export { OpContext, InferContext, EvalContext, type AttrSpec, type AttrType, type OpDef, type PortSpec } from './op-def.js';
+export { OpContext, InferContext, EvalContext, inputPort, type AttrSpec, type AttrType, type OpDef, type PortSpec } from './op-def.js';
 export { getOpDef, hasOp, listOps, registerOp } from './registry.js';
 export { inferNode, checkNodeSchema, knownFromTensor, type NodeInference, type ValueFacts } from './infer.js';
-export { verifyGraph, findCycle, typesCompatible, constantValues, valueFacts, type VerifyOptions } from './verify.js';
+export { verifyGraph, findCycle, typesCompatible, constantValues, valueFacts, inferContextOf, type VerifyOptions } from './verify.js';
+// Validated readers of op semantics, shared by shape inference and the compiler's lowering plans.
+export { readAttentionAttrs, type AttentionAttrs } from './ops/attention-attrs.js';
+export {
+  inferAttentionDims,
+  ATTN_Q,
+  ATTN_K,
+  ATTN_V,
+  ATTN_MASK,
+  ATTN_PAST_KEY,
+  ATTN_PAST_VALUE,
+  ATTN_NONPAD,
+  type AttentionDims,
+} from './ops/attention-infer.js';
+export { sliceRange, sliceStart, type SliceRange } from './ops/slice.js';
+export { reducedAxes } from './ops/reduce.js';
+export { staticScalar, rangeLength } from './ops/range.js';
 export { GraphBuilder, type ValueRef } from './builder.js';
 export { printGraph, printNode, formatValueName, formatNumber, type PrintOptions } from './text/print.js';
 export { parseGraph } from './text/parse.js';

@@ -30,6 +30,13 @@ export interface PortSpec {
   readonly optional?: boolean;
   /** The last port may repeat (Concat inputs, Split outputs). */
   readonly variadic?: boolean;
+  /**
+   * A control input (a target shape, axes, slice bounds, `k`, Range's
+   * scalars): what the op does depends on its contents, which lowerings
+   * read when they plan the node (from a constant, or from the symbolic
+   * contents shape inference tracked), never as a tensor a kernel reads.
+   */
+  readonly static?: boolean;
 }
 
 /** The definition of one op: schema, inference, and reference semantics. */
@@ -40,12 +47,22 @@ export interface OpDef {
   readonly inputs: readonly PortSpec[];
   readonly outputs: readonly PortSpec[];
   readonly attributes: Readonly<Record<string, AttrSpec>>;
+  /** Output 0 is input 0's bytes under another shape (Reshape, Squeeze, Unsqueeze, Identity): lowerings make it a view, no kernel runs. */
+  readonly view?: boolean;
+  /** A binary op whose two operands may be swapped (Add, Mul, Equal): pattern matching and CSE try both orders. */
+  readonly commutative?: boolean;
   /** Checks the node and returns one type per output slot (undefined for omitted outputs). Throws typed errors. */
   infer(ctx: InferContext): (TensorType | undefined)[];
   /** For shape-computing ops: the symbolic contents of output 0 when they can be known statically. */
   inferValue?(ctx: InferContext): readonly Dim[] | undefined;
   /** Computes the outputs on concrete tensors (one per output slot; omitted outputs may be skipped). */
   evaluate(ctx: EvalContext): (Tensor | undefined)[];
+}
+
+/** The port spec of input `slot` (the last port when it is variadic and repeats), or undefined past the last port. */
+export function inputPort(def: OpDef, slot: number): PortSpec | undefined {
+  const last = def.inputs[def.inputs.length - 1];
+  return slot < def.inputs.length ? def.inputs[slot] : last?.variadic ? last : undefined;
 }
 
 /** Attribute access and error helpers shared by inference and evaluation. */

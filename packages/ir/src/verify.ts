@@ -16,6 +16,8 @@ import {
 } from './errors.js';
 import { nodeLabel, nodeLocation, type Graph, type Node } from './graph.js';
 import { inferNode, knownFromTensor, type ValueFacts } from './infer.js';
+import { InferContext } from './op-def.js';
+import { getOpDef } from './registry.js';
 import { formatType, type TensorType } from './shape.js';
 import { describeTensorProblem, type Tensor } from './tensor.js';
 
@@ -51,6 +53,23 @@ export function valueFacts(graph: Graph, name: string, constants: ReadonlyMap<st
   const constant = constants.get(name);
   const known = value.known ?? (constant ? knownFromTensor(constant) : undefined);
   return { type: value.type, known, constant };
+}
+
+/**
+ * The inference context of a node of `graph`: its input types, symbolic
+ * contents and constants, as verification saw them. Lowerings plan a node
+ * with the same readers its op's inference uses (attributes with defaults,
+ * compile-time inputs, validated sizes such as `inferAttentionDims`).
+ */
+export function inferContextOf(graph: Graph, node: Node, constants: ReadonlyMap<string, Tensor> = constantValues(graph)): InferContext {
+  const facts = node.inputs.map((input) => valueFacts(graph, input, constants));
+  return new InferContext(
+    node,
+    getOpDef(node.op, nodeLocation(node)),
+    facts.map((fact) => fact?.type),
+    facts.map((fact) => fact?.known),
+    facts.map((fact) => fact?.constant),
+  );
 }
 
 /** Initializers plus outputs of `Constant` nodes that carry a tensor `value`. */

@@ -1,30 +1,15 @@
 /**
- * Which nodes a lowering must run. Some inputs are read at compile time from
- * their known contents (a Reshape's target shape, Slice bounds, axes): the
- * nodes computing those (Shape -> Gather -> Concat chains) need no kernel.
- * A node runs when one of its outputs is a graph output or is read as a
- * buffer by a node that runs.
+ * Which nodes a lowering must run. Static inputs (ports with the `static`
+ * trait: a Reshape's target shape, Slice bounds, axes) are read at compile
+ * time from their known contents, so the nodes computing them (Shape ->
+ * Gather -> Concat chains) need no kernel. A node runs when one of its
+ * outputs is a graph output or is read as a buffer by a node that runs.
  */
-import type { Graph, Node } from '@ladon/ir';
+import { getOpDef, inputPort, type Graph, type Node } from '@ladon/ir';
 
-/** Input slots each op reads at compile time (from known contents or constants), never as a buffer. */
-export const STATIC_INPUTS: Readonly<Record<string, readonly number[]>> = {
-  Reshape: [1],
-  Expand: [1],
-  Slice: [1, 2, 3, 4],
-  Unsqueeze: [1],
-  Squeeze: [1],
-  Split: [1],
-  ConstantOfShape: [0],
-  Trilu: [1],
-  Range: [0, 1, 2],
-  ReduceMean: [1],
-  ReduceSum: [1],
-};
-
-/** True when input `slot` of `node` is read at compile time. */
+/** True when input `slot` of `node` is read at compile time (its op's port is `static`). */
 export function isStaticInput(node: Node, slot: number): boolean {
-  return STATIC_INPUTS[node.op]?.includes(slot) ?? false;
+  return inputPort(getOpDef(node.op), slot)?.static === true;
 }
 
 /**

@@ -8,8 +8,8 @@
  */
 import {
   constantValues,
+  nodeLabel,
   dtypeSize,
-  isStaticShape,
   LadonError,
   PROGRAM_VERSION,
   type BufferKind,
@@ -17,6 +17,7 @@ import {
   type Dim,
   type DType,
   type Graph,
+  type Node,
   type Program,
   type ProgramStep,
   type StepArg,
@@ -24,6 +25,8 @@ import {
   type WasmPayload,
   type WgslPayload,
 } from '@ladon/ir';
+import { orderArgs, type KernelArgs, type KernelSignature } from './kernel-call.js';
+import { hostKnownContents } from './plans/host-values.js';
 import { symbolLimits } from './size-limits.js';
 
 interface MutableBuffer extends Omit<BufferSpec, 'firstStep' | 'lastStep'> {
@@ -53,6 +56,11 @@ export class ProgramBuilder {
     return this.constants.get(value);
   }
 
+  /** Every constant of the graph (initializers and Constant outputs) by value name. */
+  get constantValues(): ReadonlyMap<string, Tensor> {
+    return this.constants;
+  }
+
   /** The buffer holding `value` (created on first use: input, output, weight, known or intermediate). */
   buffer(value: string): number {
     const existing = this.byValue.get(value);
@@ -60,10 +68,9 @@ export class ProgramBuilder {
     const { dtype, shape } = this.graph.typeOf(value);
     const constant = this.constants.get(value);
     if (constant) return this.define(value, this.weightBuffer(value, constant));
-    const known = this.graph.values.get(value)?.known;
+    const known = hostKnownContents(this.graph, value);
     const kind: BufferKind = this.graph.inputs.includes(value) ? 'input' : this.graph.outputs.includes(value) ? 'output' : 'intermediate';
-    const isHostValue = kind !== 'input' && known !== undefined && known.every((dim) => dim !== '?') && shape.length <= 1;
-    return this.define(value, { name: value, dtype, shape, kind, ...(isHostValue ? { known } : {}) });
+    return this.define(value, { name: value, dtype, shape, kind, ...(known ? { known } : {}) });
   }
 
   /**
@@ -96,8 +103,16 @@ export class ProgramBuilder {
     return id;
   }
 
-  /** Adds a kernel call; buffer arguments extend their buffers' lifetimes. */
-  step(kernel: string, op: string, node: string, args: readonly StepArg[], dispatch?: ProgramStep['dispatch'], dispatchDivisor?: ProgramStep['dispatchDivisor']): void {
+  /**
+   * Adds a call of `kernel` for `node` with arguments by parameter name
+   * (a KernelCallError when one is missing or unknown); buffer arguments
+   * extend their buffers' lifetimes.
+   */
+  call(kernel: KernelSignature, node: Node, args: KernelArgs, dispatch?: ProgramStep['dispatch'], dispatchDivisor?: ProgramStep['dispatchDivisor']): void {
+    this.step(kernel.name, node.op, nodeLabel(node), orderArgs(kernel, args, node), dispatch, dispatchDivisor);
+  }
+
+  private step(kernel: string, op: string, node: string, args: readonly StepArg[], dispatch?: ProgramStep['dispatch'], dispatchDivisor?: ProgramStep['dispatchDivisor']): void {
     const index = this.steps.length;
     for (const arg of args) {
       if (!('buffer' in arg)) continue;
@@ -113,15 +128,16 @@ export class ProgramBuilder {
 
   /** The finished program. */
   build(payload: { wasm?: WasmPayload; wgsl?: WgslPayload }, passes: readonly string[]): Program {
+    // Graph outputs that no step wrote (constants) get their buffers here, before the weights are laid out.
+    const tensors = (names: readonly string[]) => names.map((name) => ({ name, buffer: this.buffer(name) }));
+    const inputs = tensors(this.graph.inputs);
+    const outputs = tensors(this.graph.outputs);
     const weights = new Uint8Array(this.weightBytes);
     let offset = 0;
     for (const chunk of this.weightChunks) {
       weights.set(chunk, offset);
       offset += Math.ceil(chunk.length / 16) * 16;
     }
-    const tensors = (names: readonly string[]) => names.map((name) => ({ name, buffer: this.buffer(name) }));
-    const inputs = tensors(this.graph.inputs);
-    const outputs = tensors(this.graph.outputs);
     const buffers: BufferSpec[] = this.buffers.map((buffer) => ({
       ...buffer,
       firstStep: buffer.firstStep < 0 ? 0 : buffer.firstStep,
@@ -149,7 +165,3 @@ export class ProgramBuilder {
   }
 }
 
-/** True when every dim of the value's type is known statically. */
-export function hasStaticShape(graph: Graph, value: string): boolean {
-  return isStaticShape(graph.typeOf(value).shape);
-}

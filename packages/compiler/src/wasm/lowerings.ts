@@ -1,60 +1,24 @@
 /**
- * The wasm lowering of each op. An op missing here makes compilation for
- * wasm fail with a typed error naming the node.
+ * The wasm backend's half of lowering: an emitter for every plan kind
+ * (lower/plans/plan.ts), and what its kernels can do that changes a plan
+ * (the attention kernels read Q/K/V at byte offsets, so slices of a packed
+ * projection are read in place).
  */
-import type { OpLowering } from './lowering-context.js';
-import { lowerAttention } from './lower/attention.js';
-import { lowerView } from './lower/views.js';
-import { lowerLinear } from './lower/linear.js';
-import { lowerFusedMatMul, lowerGemm, lowerMatMul } from './lower/matmul.js';
-import { lowerConstant } from './lower/constant.js';
-import { lowerConcat, lowerExpand, lowerSplit, lowerTranspose } from './lower/copy.js';
-import { lowerConstantOfShape, lowerGather, lowerRange, lowerSlice, lowerTrilu } from './lower/indexing.js';
-import { lowerLayerNorm, lowerSoftmax } from './lower/normalize.js';
-import { lowerReduce } from './lower/reduce.js';
-import { lowerArithmetic, lowerCast, lowerEqual, lowerGelu, lowerPow, lowerRelu, lowerUnaryFloat, lowerWhere } from './lower/elementwise.js';
+import type { Backend } from '../lower/lower-graph.js';
+import { emitAttention } from './lower/attention.js';
+import { emitCopy } from './lower/copy.js';
+import { emitElementwise } from './lower/elementwise.js';
+import { emitFill, emitGather, emitRange, emitTrilu } from './lower/indexing.js';
+import { emitMatMul } from './lower/matmul.js';
+import { emitLayerNorm, emitSoftmax } from './lower/normalize.js';
+import { emitReduce } from './lower/reduce.js';
+import type { WasmLowering } from './lowering.js';
 
-/** Lowerings by op name. */
-export const WASM_LOWERINGS: Readonly<Record<string, OpLowering>> = {
-  Attention: lowerAttention,
-  Reshape: lowerView,
-  Squeeze: lowerView,
-  Unsqueeze: lowerView,
-  Identity: lowerView,
-  // GEMM family (kernels/gemm*.ts)
-  Linear: lowerLinear,
-  MatMul: lowerMatMul,
-  FusedMatMul: lowerFusedMatMul,
-  Gemm: lowerGemm,
-  // element-wise with broadcasting (kernels/elementwise*.ts)
-  Add: lowerArithmetic,
-  Sub: lowerArithmetic,
-  Mul: lowerArithmetic,
-  Div: lowerArithmetic,
-  Pow: lowerPow,
-  Equal: lowerEqual,
-  Where: lowerWhere,
-  Relu: lowerRelu,
-  Gelu: lowerGelu,
-  Erf: lowerUnaryFloat,
-  Tanh: lowerUnaryFloat,
-  Exp: lowerUnaryFloat,
-  Sqrt: lowerUnaryFloat,
-  Cast: lowerCast,
-  // normalisation and reductions (kernels/layer-norm.ts, softmax.ts, reduce.ts)
-  LayerNormalization: lowerLayerNorm,
-  Softmax: lowerSoftmax,
-  ReduceMean: lowerReduce,
-  ReduceSum: lowerReduce,
-  // data movement (kernels/strided-copy.ts, gather.ts, fill.ts)
-  Transpose: lowerTranspose,
-  Expand: lowerExpand,
-  Concat: lowerConcat,
-  Split: lowerSplit,
-  Slice: lowerSlice,
-  Gather: lowerGather,
-  Range: lowerRange,
-  Trilu: lowerTrilu,
-  ConstantOfShape: lowerConstantOfShape,
-  Constant: lowerConstant,
+/** The wasm backend's emitters and capabilities. */
+export const WASM_BACKEND: Backend<WasmLowering> = {
+  emitters: {
+    attention: emitAttention, matmul: emitMatMul, elementwise: emitElementwise, copy: emitCopy, reduce: emitReduce,
+    'layer-norm': emitLayerNorm, softmax: emitSoftmax, gather: emitGather, range: emitRange, trilu: emitTrilu, fill: emitFill,
+  },
+  options: { attention: { packedSlices: true } },
 };

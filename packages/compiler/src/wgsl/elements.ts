@@ -4,7 +4,7 @@
  * runtime narrows i64 at upload: WGSL has no 64-bit integers); bool is u32
  * (0 or 1). Float kernels compute in f32.
  */
-import { addDims, LadonError, mulDims, type Dim, type DType } from '@ladon/ir';
+import { LadonError, type DType } from '@ladon/ir';
 import type { WgslElement } from './kernel.js';
 
 /** The storage element of a dtype on the GPU. */
@@ -45,27 +45,6 @@ export function store(expression: string, element: WgslElement): string {
 /** Short tag of an element for kernel names. */
 export function elementTag(element: WgslElement): string {
   return { f32: 'f32', half_t: 'f16', i32: 'i32', u32: 'u32' }[element];
-}
-
-/** Row-major strides of a (possibly symbolic) shape, in elements. */
-export function contiguousStrides(shape: readonly Dim[]): Dim[] {
-  const strides: Dim[] = new Array<Dim>(shape.length);
-  let stride: Dim = 1;
-  for (let axis = shape.length - 1; axis >= 0; axis--) {
-    strides[axis] = stride;
-    stride = mulDims(stride, shape[axis]);
-  }
-  return strides;
-}
-
-/** The element count of a shape. */
-export function elementCount(shape: readonly Dim[]): Dim {
-  return shape.reduce<Dim>((product, dim) => mulDims(product, dim), 1);
-}
-
-/** Σ index[i] · stride[i] as a dim. */
-export function dotDims(index: readonly Dim[], strides: readonly Dim[]): Dim {
-  return index.reduce<Dim>((sum, value, axis) => addDims(sum, mulDims(value, strides[axis])), 0);
 }
 
 /** Pads a list on the left to `rank` entries with `fill` (shapes and strides of lower rank). */

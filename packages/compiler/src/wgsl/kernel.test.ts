@@ -5,7 +5,11 @@
  * they are given in, with missing or unknown names rejected.
  */
 import { describe, expect, it } from 'vitest';
+import type { Node } from '@ladon/ir';
+import { KernelCallError } from '../lower/kernel-call.js';
 import { emitKernel, kernelArgs, kernelSource, type KernelDecl } from './kernel.js';
+
+const NODE: Node = { op: 'ScaleAdd', inputs: ['x'], outputs: ['y'], attrs: {} };
 
 const DECL: KernelDecl = {
   name: 'scale_add',
@@ -46,14 +50,15 @@ describe('kernel declarations', () => {
   });
 
   it('orders call arguments by the declaration', () => {
-    const args = kernelArgs(DECL, { buffers: { y: 4, x: 9 }, uniforms: { offset: -3, factor: 0.5, count: 'batch*seq' } });
+    const args = kernelArgs(DECL, { buffers: { y: 4, x: 9 }, uniforms: { offset: -3, factor: 0.5, count: 'batch*seq' } }, NODE);
     expect(args).toEqual([{ buffer: 9 }, { buffer: 4 }, { dim: 'batch*seq' }, { float: 0.5 }, { int: -3 }]);
   });
 
   it('rejects missing, unknown and repeated names', () => {
-    expect(() => kernelArgs(DECL, { buffers: { x: 1 }, uniforms: { count: 1, factor: 1, offset: 0 } })).toThrow(/binding 'y' is not given/);
-    expect(() => kernelArgs(DECL, { buffers: { x: 1, y: 2, z: 3 }, uniforms: { count: 1, factor: 1, offset: 0 } })).toThrow(/no binding 'z'/);
-    expect(() => kernelArgs(DECL, { buffers: { x: 1, y: 2 }, uniforms: { count: 1, factor: 'seq', offset: 0 } })).toThrow(/must be a number/);
+    expect(() => kernelArgs(DECL, { buffers: { x: 1 }, uniforms: { count: 1, factor: 1, offset: 0 } }, NODE)).toThrow(KernelCallError);
+    expect(() => kernelArgs(DECL, { buffers: { x: 1 }, uniforms: { count: 1, factor: 1, offset: 0 } }, NODE)).toThrow(/scale_add: argument 'y' not given/);
+    expect(() => kernelArgs(DECL, { buffers: { x: 1, y: 2, z: 3 }, uniforms: { count: 1, factor: 1, offset: 0 } }, NODE)).toThrow(/no parameter 'z'/);
+    expect(() => kernelArgs(DECL, { buffers: { x: 1, y: 2 }, uniforms: { count: 1, factor: 'seq', offset: 0 } }, NODE)).toThrow(/'factor' must be a number/);
     expect(() => emitKernel({ ...DECL, uniforms: [...DECL.uniforms, { name: 'x', type: 'u32' }] })).toThrow(/repeated name 'x'/);
   });
 });

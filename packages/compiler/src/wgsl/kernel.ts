@@ -11,7 +11,8 @@
  * Sizes are uniforms, so one compiled shader serves every shape; only what
  * changes the code (head sizes, mask kind, dtypes) is part of the name.
  */
-import { LadonError, type Dim, type StepArg, type WgslKernel } from '@ladon/ir';
+import { LadonError, type Dim, type Node, type StepArg, type WgslKernel } from '@ladon/ir';
+import { KernelCallError, orderArgs, type KernelArgs, type KernelSignature } from '../lower/kernel-call.js';
 
 /**
  * The WGSL element type of a storage array. `half_t` is f16 data: the
@@ -99,22 +100,26 @@ export interface KernelCall {
   readonly uniforms: Readonly<Record<string, Dim>>;
 }
 
-/** The step arguments of a call, in the declaration's order: buffers, then uniform fields. */
-export function kernelArgs(decl: KernelDecl, call: KernelCall): StepArg[] {
-  const fail = (what: string): never => {
-    throw new LadonError('E_INTERNAL', `kernel ${decl.name}: ${what}`);
-  };
-  const extraBuffer = Object.keys(call.buffers).find((name) => !decl.storage.some((binding) => binding.name === name));
-  if (extraBuffer) fail(`no binding '${extraBuffer}'`);
-  const extraUniform = Object.keys(call.uniforms).find((name) => !decl.uniforms.some((field) => field.name === name));
-  if (extraUniform) fail(`no uniform '${extraUniform}'`);
-  const buffers = decl.storage.map((binding): StepArg => ({ buffer: call.buffers[binding.name] ?? fail(`binding '${binding.name}' is not given`) }));
-  const uniforms = decl.uniforms.map((field): StepArg => {
-    const value = call.uniforms[field.name] ?? fail(`uniform '${field.name}' is not given`);
-    if (field.type === 'f32') return typeof value === 'number' ? { float: value } : fail(`uniform '${field.name}' must be a number`);
-    return typeof value === 'number' ? { int: value } : { dim: value };
-  });
-  return [...buffers, ...uniforms];
+/** The call signature of a declared kernel: its storage bindings, then its uniform fields. */
+export function kernelSignature(decl: KernelDecl): KernelSignature {
+  return { name: decl.name, params: [...decl.storage.map((binding) => binding.name), ...decl.uniforms.map((field) => field.name)] };
+}
+
+/** A call's values as step arguments by parameter name (an f32 uniform must be a number). */
+export function namedArgs(decl: KernelDecl, call: KernelCall): KernelArgs {
+  const args: Record<string, StepArg> = {};
+  for (const [name, buffer] of Object.entries(call.buffers)) args[name] = { buffer };
+  for (const [name, value] of Object.entries(call.uniforms)) {
+    const field = decl.uniforms.find((uniform) => uniform.name === name);
+    if (field?.type === 'f32' && typeof value !== 'number') throw new KernelCallError(`kernel ${decl.name}: uniform '${name}' must be a number, got '${value}'`);
+    args[name] = field?.type === 'f32' ? { float: value as number } : typeof value === 'number' ? { int: value } : { dim: value };
+  }
+  return args;
+}
+
+/** The step arguments of a call for `node`, in the declaration's order: buffers, then uniform fields. */
+export function kernelArgs(decl: KernelDecl, call: KernelCall, node: Node): StepArg[] {
+  return orderArgs(kernelSignature(decl), namedArgs(decl, call), node);
 }
 
 function checkNames(decl: KernelDecl): void {

@@ -65,10 +65,10 @@ describe('lowerToWgsl', () => {
   });
 
   it('names the node and op it has no kernel for', () => {
-    const b = new GraphBuilder('triangle');
-    b.output(b.op('Trilu', [b.input('x', 'f32', [3, 3])]), 'y');
+    const b = new GraphBuilder('einsum');
+    b.output(b.op('Einsum', [b.input('a', 'f32', [3, 4]), b.input('b', 'f32', [4, 5])], { equation: 'ij,jk->ik' }), 'y');
     const graph = b.build();
     expect(() => lowerToWgsl(graph, [])).toThrow(UnsupportedError);
-    expect(() => lowerToWgsl(graph, [])).toThrow(/Trilu.*no WGSL kernel for Trilu/);
+    expect(() => lowerToWgsl(graph, [])).toThrow(/Einsum.*no kernel for Einsum/);
   });
 });

@@ -1,25 +1,13 @@
 /**
- * The state of one WGSL lowering: the ProgramBuilder (buffers, steps), the
- * kernels used so far (one entry per distinct kernel name), and helpers the
- * op lowerings share: reading compile-time inputs, emitting a kernel call.
+ * The state of one WGSL lowering: the program builder (buffers, views,
+ * steps) and the kernels used so far (one entry per distinct kernel name),
+ * and how an emitter calls a declared kernel: buffers and uniforms by name
+ * (checked against the declaration; see lower/kernel-call.ts) and a launch
+ * size.
  */
-import {
-  getOpDef,
-  LadonError,
-  nodeLabel,
-  nodeLocation,
-  OpContext,
-  toNumbers,
-  UnsupportedError,
-  type Dim,
-  type Graph,
-  type Node,
-  type ProgramStep,
-  type WgslKernel,
-  type WgslPayload,
-} from '@ladon/ir';
-import { ProgramBuilder } from '../lower/program-builder.js';
-import { emitKernel, kernelArgs, type KernelCall, type KernelDecl } from './kernel.js';
+import { LadonError, nodeLocation, UnsupportedError, type Dim, type Graph, type Node, type WgslKernel, type WgslPayload } from '@ladon/ir';
+import type { ProgramBuilder } from '../lower/program-builder.js';
+import { emitKernel, kernelSignature, namedArgs, type KernelCall, type KernelDecl } from './kernel.js';
 
 /** A kernel launch: how many work items per axis and how many of them one workgroup covers. */
 export interface Launch {
@@ -29,49 +17,23 @@ export interface Launch {
 
 /** The shared state of lowering one graph to WGSL. */
 export class WgslLowering {
-  readonly builder: ProgramBuilder;
   private readonly kernels = new Map<string, WgslKernel>();
 
-  constructor(readonly graph: Graph) {
-    this.builder = new ProgramBuilder(graph, 'wgsl');
-  }
+  constructor(
+    readonly graph: Graph,
+    readonly program: ProgramBuilder,
+  ) {}
 
   /** The buffer of a value (created on first use). */
   buffer(value: string): number {
-    return this.builder.buffer(value);
+    return this.program.buffer(value);
   }
 
   /** Adds one call of `decl` computing (part of) `node`. */
   call(decl: KernelDecl, node: Node, call: KernelCall, launch: Launch): void {
     this.register(decl);
     const divisor = launch.perWorkgroup.every((size) => size === 1) ? undefined : launch.perWorkgroup;
-    const dispatch: ProgramStep['dispatch'] = [...launch.items];
-    this.builder.step(decl.name, node.op, nodeLabel(node), kernelArgs(decl, call), dispatch, divisor);
-  }
-
-  /** The attribute reader of a node (defaults from the op's schema). */
-  attrs(node: Node): OpContext {
-    return new OpContext(node, getOpDef(node.op));
-  }
-
-  /** The contents of a compile-time input (a constant or a value known from the shapes), as dims. */
-  staticValues(node: Node, slot: number): Dim[] | undefined {
-    const name = node.inputs[slot];
-    if (!name) return undefined;
-    const constant = this.builder.constant(name);
-    if (constant) return toNumbers(constant);
-    const known = this.graph.values.get(name)?.known;
-    return known ? [...known] : undefined;
-  }
-
-  /** Like {@link staticValues} but every entry must be a number; throws naming the node otherwise. */
-  staticNumbers(node: Node, slot: number, what: string): number[] | undefined {
-    const values = this.staticValues(node, slot);
-    if (values === undefined) return undefined;
-    if (values.some((value) => typeof value !== 'number')) {
-      throw new UnsupportedError(`${what} %${node.inputs[slot]} must be known when compiling for WGSL, got [${values.join(', ')}]`, nodeLocation(node));
-    }
-    return values as number[];
+    this.program.call(kernelSignature(decl), node, namedArgs(decl, call), [...launch.items], divisor);
   }
 
   /** The payload of every kernel used. */
@@ -87,7 +49,13 @@ export class WgslLowering {
   }
 }
 
-/** An UnsupportedError for a node the WGSL lowering cannot handle. */
-export function unsupported(node: Node, what: string): UnsupportedError {
-  return new UnsupportedError(`WGSL lowering: ${what}`, nodeLocation(node));
+/** An UnsupportedError for what the WGSL kernels cannot do with a node. */
+export function unsupported(node: Node, what: string, value?: string): UnsupportedError {
+  return new UnsupportedError(`WGSL lowering: ${what}`, nodeLocation(node, value));
 }
+
+/** The dispatch of a flat kernel over `count` elements. */
+export function flatLaunch(count: Dim, perWorkgroup: number): Launch {
+  return { items: [count, 1, 1], perWorkgroup: [perWorkgroup, 1, 1] };
+}
+

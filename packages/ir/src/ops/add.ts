@@ -7,4 +7,5 @@ export const Add = defineBinaryArithmetic({
   float: (a, b) => a + b,
   integer: (a, b) => a + b,
   symbolic: symbolicArithmetic.add,
+  commutative: true,
 });

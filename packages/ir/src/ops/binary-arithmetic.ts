@@ -16,6 +16,7 @@ interface ArithmeticSpec {
   readonly float: (a: number, b: number) => number;
   readonly integer: (a: number, b: number) => number;
   readonly symbolic?: DimArithmetic;
+  readonly commutative?: boolean;
 }
 
 /** Builds the OpDef of one broadcasting arithmetic op. */
@@ -26,6 +27,7 @@ export function defineBinaryArithmetic(spec: ArithmeticSpec): OpDef {
     inputs: [{ name: 'A' }, { name: 'B' }],
     outputs: [{ name: 'C' }],
     attributes: {},
+    ...(spec.commutative ? { commutative: true } : {}),
     infer: (ctx) => [inferBroadcast(ctx, 2, NUMERIC_TYPES)],
     inferValue(ctx) {
       const symbolic = spec.symbolic;

@@ -23,7 +23,7 @@ export function constantOfShapeValue(ctx: OpContext): Tensor {
 export const ConstantOfShape: OpDef = {
   name: 'ConstantOfShape',
   summary: 'a tensor of the given shape filled with one value',
-  inputs: [{ name: 'input' }],
+  inputs: [{ name: 'input', static: true }],
   outputs: [{ name: 'output' }],
   attributes: { value: { type: 'tensor' } },
   infer(ctx) {

@@ -14,6 +14,7 @@ export const Equal: OpDef = {
   inputs: [{ name: 'A' }, { name: 'B' }],
   outputs: [{ name: 'C' }],
   attributes: {},
+  commutative: true,
   infer: (ctx) => [inferBroadcast(ctx, 2, ALL_TYPES, 'bool')],
   evaluate(ctx) {
     return [mapBroadcast(ctx, [ctx.input(0), ctx.input(1)], 'bool', (a, b) => (a === b ? 1 : 0))];

@@ -13,7 +13,7 @@ import { expectIntInput, MAX_KNOWN_ELEMENTS, opLocation, takeElements } from './
 export const Expand: OpDef = {
   name: 'Expand',
   summary: 'broadcasts the input to a shape (bidirectionally)',
-  inputs: [{ name: 'input' }, { name: 'shape' }],
+  inputs: [{ name: 'input' }, { name: 'shape', static: true }],
   outputs: [{ name: 'output' }],
   attributes: {},
   infer(ctx) {

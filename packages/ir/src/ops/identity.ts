@@ -7,6 +7,7 @@ export const Identity: OpDef = {
   summary: 'the input, unchanged',
   inputs: [{ name: 'input' }],
   outputs: [{ name: 'output' }],
+  view: true,
   attributes: {},
   infer(ctx) {
     const input = ctx.type(0);

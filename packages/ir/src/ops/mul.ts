@@ -7,4 +7,5 @@ export const Mul = defineBinaryArithmetic({
   float: (a, b) => a * b,
   integer: (a, b) => a * b,
   symbolic: symbolicArithmetic.mul,
+  commutative: true,
 });

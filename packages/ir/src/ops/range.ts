@@ -19,7 +19,7 @@ export function rangeLength(start: number, limit: number, delta: number): number
 }
 
 /** The statically known value of scalar input `index`: a number or symbol for ints, a number for float constants. */
-function knownScalar(ctx: InferContext, index: number): Dim | undefined {
+export function staticScalar(ctx: InferContext, index: number): Dim | undefined {
   const known = ctx.known(index);
   if (known && known.length === 1) return known[0];
   const constant = ctx.constant(index);
@@ -30,7 +30,7 @@ function knownScalar(ctx: InferContext, index: number): Dim | undefined {
 export const Range: OpDef = {
   name: 'Range',
   summary: 'the sequence start, start + delta, ... up to limit (exclusive)',
-  inputs: [{ name: 'start' }, { name: 'limit' }, { name: 'delta' }],
+  inputs: [{ name: 'start', static: true }, { name: 'limit', static: true }, { name: 'delta', static: true }],
   outputs: [{ name: 'output' }],
   attributes: {},
   infer(ctx) {
@@ -41,7 +41,7 @@ export const Range: OpDef = {
       const isScalar = type.shape.length === 0 || (type.shape.length === 1 && type.shape[0] === 1);
       if (!isScalar) return ctx.failShape(`${NAMES[i]} ${ctx.inputRef(i)} must be a scalar, got ${formatType(type)}`, ctx.node.inputs[i]);
     }
-    const [start, limit, delta] = [0, 1, 2].map((i) => knownScalar(ctx, i));
+    const [start, limit, delta] = [0, 1, 2].map((i) => staticScalar(ctx, i));
     if (delta === 0) return ctx.failShape(`delta ${ctx.inputRef(2)} is 0; the range would never reach its limit`, ctx.node.inputs[2]);
     let length: Dim = UNKNOWN_DIM;
     if (typeof start === 'number' && typeof limit === 'number' && typeof delta === 'number') {
@@ -55,7 +55,7 @@ export const Range: OpDef = {
   },
   inferValue(ctx) {
     if (ctx.type(0).dtype === 'f32') return undefined;
-    const [start, limit, delta] = [0, 1, 2].map((i) => knownScalar(ctx, i));
+    const [start, limit, delta] = [0, 1, 2].map((i) => staticScalar(ctx, i));
     if (typeof start !== 'number' || typeof limit !== 'number' || typeof delta !== 'number' || delta === 0) return undefined;
     const length = rangeLength(start, limit, delta);
     return length <= MAX_KNOWN_ELEMENTS ? Array.from({ length }, (_, i) => start + i * delta) : undefined;

@@ -90,12 +90,28 @@ function sumOver(values: ArrayLike<number>, shape: readonly number[], reduced: r
   return sums;
 }
 
+/**
+ * The axes a reduction node reduces, known at compile time: normalised,
+ * de-duplicated (a repeat is a ShapeError) and sorted, every axis when the
+ * axes are empty, or `'identity'` when they are empty and
+ * `noop_with_empty_axes` is set (the input passes through). Undefined when
+ * the axes input's contents are not known statically.
+ */
+export function reducedAxes(ctx: InferContext): number[] | 'identity' | undefined {
+  const axes = staticAxes(ctx);
+  if (!axes) return undefined;
+  const rank = ctx.type(0).shape.length;
+  const normalized = checkAxes(ctx, axes.raw, rank, axes.source);
+  if (normalized.length > 0) return normalized;
+  return ctx.int('noop_with_empty_axes') !== 0 ? 'identity' : Array.from({ length: rank }, (_, axis) => axis);
+}
+
 /** Builds the OpDef of one reduction. */
 export function defineReduce(spec: ReduceSpec): OpDef {
   return {
     name: spec.name,
     summary: spec.summary,
-    inputs: [{ name: 'data' }, { name: 'axes', optional: true }],
+    inputs: [{ name: 'data' }, { name: 'axes', optional: true, static: true }],
     outputs: [{ name: 'reduced' }],
     attributes: {
       axes: { type: 'ints' },

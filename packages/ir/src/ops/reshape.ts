@@ -49,8 +49,9 @@ export function resolveReshapeTarget(input: readonly Dim[], target: readonly Dim
 export const Reshape: OpDef = {
   name: 'Reshape',
   summary: 'the same elements in a new shape (0 copies a dim, -1 is inferred)',
-  inputs: [{ name: 'data' }, { name: 'shape' }],
+  inputs: [{ name: 'data' }, { name: 'shape', static: true }],
   outputs: [{ name: 'reshaped' }],
+  view: true,
   attributes: { allowzero: { type: 'int', default: 0 } },
   infer(ctx) {
     const data = ctx.type(0);

@@ -5,7 +5,7 @@ import { InferContext } from '../op-def.js';
 import type { TensorType } from '../shape.js';
 import { evaluateOp, inferOp } from '../testing/op-harness.js';
 import { tensor } from '../tensor.js';
-import { sliceDim, Slice } from './slice.js';
+import { sliceDim, Slice, sliceStart } from './slice.js';
 
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
@@ -95,5 +95,25 @@ describe('Slice evaluation', () => {
   it('fails on a zero step', () => {
     const run = () => evaluateOp(Slice, [tensor('f32', [3]), i64(0n), i64(2n), undefined, i64(0n)]);
     expect(run).toThrow(/steps must be non-zero/);
+  });
+});
+
+describe('sliceStart', () => {
+  it('wraps and clamps numeric starts on numeric dims (ONNX)', () => {
+    expect(sliceStart(10, 3, 1)).toBe(3);
+    expect(sliceStart(10, -2, 1)).toBe(8);
+    expect(sliceStart(10, -20, 1)).toBe(0);
+    expect(sliceStart(10, 20, 1)).toBe(10);
+    expect(sliceStart(10, 20, -1)).toBe(9);
+    expect(sliceStart(10, -1, -2)).toBe(9);
+  });
+
+  it('keeps symbolic starts and reads huge or negative starts on symbolic dims as the axis ends', () => {
+    expect(sliceStart('seq', 'past', 1)).toBe('past');
+    expect(sliceStart('seq', 2 ** 40, 1)).toBe('seq');
+    expect(sliceStart('seq', 2 ** 40, -1)).toBe('seq-1');
+    expect(sliceStart('seq', -(2 ** 40), -1)).toBe(0);
+    expect(sliceStart('seq', -3, 1)).toBe('seq-3');
+    expect(sliceStart('seq', 4, 1)).toBe(4);
   });
 });

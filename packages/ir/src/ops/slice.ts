@@ -36,6 +36,18 @@ export function sliceRange(dim: number, start: number, end: number, step: number
   return { start: first, step, length: Math.max(0, Math.ceil((last - first) / step)) };
 }
 
+/**
+ * The first index a slice reads on an axis of size `dim`: ONNX wrapping and
+ * clamping where the start and the dim are numbers; a symbolic start is
+ * taken as is (assumed within the axis), and huge or negative numeric starts
+ * on a symbolic dim mean the axis' ends.
+ */
+export function sliceStart(dim: Dim, start: Dim, step: number): Dim {
+  if (typeof start !== 'number') return start;
+  if (typeof dim === 'number') return sliceRange(dim, start, start, step).start;
+  return symbolicBound(start, dim, step, false);
+}
+
 /** A slice bound made relative to the start of a (possibly symbolic) dim. */
 function symbolicBound(bound: Dim, dim: Dim, step: number, isEnd: boolean): Dim {
   if (typeof bound !== 'number') return bound; // a symbol (assumed within the dim) or '?'
@@ -112,7 +124,13 @@ function inferSlice(ctx: InferContext): Dim[] {
 export const Slice: OpDef = {
   name: 'Slice',
   summary: 'data[starts:ends:steps] along the given axes',
-  inputs: [{ name: 'data' }, { name: 'starts' }, { name: 'ends' }, { name: 'axes', optional: true }, { name: 'steps', optional: true }],
+  inputs: [
+    { name: 'data' },
+    { name: 'starts', static: true },
+    { name: 'ends', static: true },
+    { name: 'axes', optional: true, static: true },
+    { name: 'steps', optional: true, static: true },
+  ],
   outputs: [{ name: 'output' }],
   attributes: {},
   infer(ctx) {

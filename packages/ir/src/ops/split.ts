@@ -45,7 +45,7 @@ function checkNumOutputs(ctx: OpContext, count: number): void {
 export const Split: OpDef = {
   name: 'Split',
   summary: 'cuts a tensor along an axis into several pieces',
-  inputs: [{ name: 'input' }, { name: 'split', optional: true }],
+  inputs: [{ name: 'input' }, { name: 'split', optional: true, static: true }],
   outputs: [{ name: 'outputs', variadic: true }],
   attributes: { axis: { type: 'int', default: 0 }, num_outputs: { type: 'int' }, split: { type: 'ints' } },
   infer(ctx) {

@@ -12,8 +12,9 @@ import { evalAxesOperand, inferAxesOperand, normalizeAxes } from './shape-op-uti
 export const Squeeze: OpDef = {
   name: 'Squeeze',
   summary: 'removes size-1 axes (the given ones, or all of them)',
-  inputs: [{ name: 'data' }, { name: 'axes', optional: true }],
+  inputs: [{ name: 'data' }, { name: 'axes', optional: true, static: true }],
   outputs: [{ name: 'squeezed' }],
+  view: true,
   attributes: { axes: { type: 'ints' } },
   infer(ctx) {
     const data = ctx.type(0);

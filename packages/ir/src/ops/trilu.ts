@@ -20,7 +20,7 @@ function upperAttr(ctx: OpContext): boolean {
 export const Trilu: OpDef = {
   name: 'Trilu',
   summary: 'upper or lower triangle of the last two dims (diagonal shifted by k)',
-  inputs: [{ name: 'input' }, { name: 'k', optional: true }],
+  inputs: [{ name: 'input' }, { name: 'k', optional: true, static: true }],
   outputs: [{ name: 'output' }],
   attributes: { upper: { type: 'int', default: 1 } },
   infer(ctx) {

@@ -21,8 +21,9 @@ export function unsqueezeShape<D extends Dim>(ctx: OpContext, shape: readonly D[
 export const Unsqueeze: OpDef = {
   name: 'Unsqueeze',
   summary: 'inserts size-1 axes at the given output positions',
-  inputs: [{ name: 'data' }, { name: 'axes', optional: true }],
+  inputs: [{ name: 'data' }, { name: 'axes', optional: true, static: true }],
   outputs: [{ name: 'expanded' }],
+  view: true,
   attributes: { axes: { type: 'ints' } },
   infer(ctx) {
     const data = ctx.type(0);

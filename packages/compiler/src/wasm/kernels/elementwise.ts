@@ -13,6 +13,7 @@
  * Parameters: one pointer per input, the output pointer, then the dims.
  */
 import { dtypeSize, type DType } from '@ladon/ir';
+import type { BroadcastLayout } from '../../lower/plans/broadcast.js';
 import type { Expr, FunctionBuilder, Local } from '../binaryen-module.js';
 import type { KernelSpec } from '../kernel-set.js';
 
@@ -35,12 +36,6 @@ export interface ElementwiseOp {
   readonly scalar?: (f: FunctionBuilder, inputs: readonly (() => Expr)[]) => Expr;
 }
 
-/** The broadcast layout: for each input, which collapsed axes it is broadcast along. */
-export interface BroadcastLayout {
-  readonly rank: number;
-  readonly broadcast: readonly (readonly boolean[])[];
-}
-
 /** The parameter names of an element-wise kernel. */
 export function elementwiseParams(op: ElementwiseOp, rank: number): string[] {
   return [...op.inputs.map((_, index) => `in${index}`), 'out', ...Array.from({ length: rank }, (_, axis) => `d${axis}`)];
@@ -50,8 +45,8 @@ export function elementwiseParams(op: ElementwiseOp, rank: number): string[] {
 export function elementwiseKernel(op: ElementwiseOp, layout: BroadcastLayout): KernelSpec {
   const pattern = layout.broadcast.map((mask) => mask.map((isBroadcast) => (isBroadcast ? '0' : '1')).join('')).join('_');
   return {
-    name: `ew_${op.name}_${[...op.inputs, op.output].join('')}_r${layout.rank}_${pattern}`,
-    params: elementwiseParams(op, layout.rank),
+    name: `ew_${op.name}_${[...op.inputs, op.output].join('')}_r${layout.dims.length}_${pattern}`,
+    params: elementwiseParams(op, layout.dims.length),
     build: (f) => buildElementwise(f, op, layout),
   };
 }
@@ -71,7 +66,7 @@ interface Pointers {
 }
 
 function buildElementwise(f: FunctionBuilder, op: ElementwiseOp, layout: BroadcastLayout): Expr[] {
-  const { rank } = layout;
+  const rank = layout.dims.length;
   const levels = (prefix: string): Local[] => Array.from({ length: rank }, (_, axis) => f.local(`${prefix}_${axis}`, 'i32'));
   const pointers: Pointers = {
     inputs: op.inputs.map((_, index) => levels(`p${index}`)),
@@ -108,7 +103,7 @@ function strideSetup(f: FunctionBuilder, strides: readonly Local[], broadcast: r
 
 /** Loops over the outer axes (moving every pointer by its stride), then the inner row. */
 function axisLoops(f: FunctionBuilder, op: ElementwiseOp, layout: BroadcastLayout, pointers: Pointers, axis: number): Expr[] {
-  if (axis === layout.rank - 1) return innerRow(f, op, layout, pointers);
+  if (axis === layout.dims.length - 1) return innerRow(f, op, layout, pointers);
   const i = f.i32;
   const index = f.local(`i${axis}`, 'i32');
   const enter = [
@@ -125,7 +120,7 @@ function axisLoops(f: FunctionBuilder, op: ElementwiseOp, layout: BroadcastLayou
 /** The innermost axis: vector steps, then the remaining elements one at a time. */
 function innerRow(f: FunctionBuilder, op: ElementwiseOp, layout: BroadcastLayout, pointers: Pointers): Expr[] {
   const i = f.i32;
-  const last = layout.rank - 1;
+  const last = layout.dims.length - 1;
   const length = f.get(`d${last}`);
   const j = f.local('j', 'i32');
   const address = (input: number, element: Expr): Expr => {

@@ -1,60 +1,49 @@
 /**
- * Lowering LayerNormalization and Softmax. LayerNorm normalises the
- * trailing axes from `axis` on as rows of prod(shape[axis:]) values; Scale
- * and B must cover that row whole or be a single value. Softmax on the last
- * axis runs row-wise; on another axis it runs on [outer, length, inner].
+ * Emitting LayerNormalization and Softmax plans on f32. The LayerNorm
+ * kernel bakes in epsilon and whether Scale and B are whole rows or one
+ * value (a trailing part of a row repeated is not supported here); Softmax
+ * runs row-wise when inner is 1, else on [outer, length, inner].
  */
-import { normalizeAxis, type Dim } from '@ladon/ir';
-import { layerNormKernel, type ParameterKind } from '../kernels/layer-norm.js';
+import type { LayerNormPlan, NormParameter, SoftmaxPlan } from '../../lower/plans/normalize.js';
+import { layerNormKernel } from '../kernels/layer-norm.js';
 import { softmaxColumnsKernel, softmaxRowsKernel } from '../kernels/softmax.js';
-import { addStep, bufferArg, dimArg, type LoweringContext } from '../lowering-context.js';
-import { expectDType, productOf, shapeOf, unsupported } from './common.js';
+import { bufferArg, unsupported, type WasmLowering } from '../lowering.js';
 
-/** How Scale or B covers the normalised dims: a single value, or the whole row (right-aligned, equal dims). */
-function parameterKind(ctx: LoweringContext, value: string, normalized: readonly Dim[]): Exclude<ParameterKind, 'none'> {
-  const shape = shapeOf(ctx, value);
-  if (shape.every((dim) => dim === 1)) return 'scalar';
-  const offset = normalized.length - shape.length;
-  const covers = offset >= 0 && shape.every((dim, axis) => dim === normalized[offset + axis]) && normalized.slice(0, offset).every((dim) => dim === 1);
-  if (covers) return 'row';
-  throw unsupported(ctx, `%${value} of shape [${shape.join(', ')}] broadcasts only partly over the normalised dims [${normalized.join(', ')}]`, value);
+function coverage(plan: LayerNormPlan, parameter: NormParameter): 'row' | 'scalar' {
+  if (parameter.coverage !== 'trailing') return parameter.coverage;
+  throw unsupported(plan.node, `%${parameter.value} repeats along the leading normalised dims (only whole rows or single values are supported)`, parameter.value);
 }
 
-/** Lowers LayerNormalization (and its optional Mean / InvStdDev outputs). */
-export function lowerLayerNorm(ctx: LoweringContext): void {
-  const [x, scale, bias = ''] = ctx.node.inputs;
-  const [y, mean = '', invStd = ''] = ctx.node.outputs;
-  for (const value of [x, scale, bias]) if (value) expectDType(ctx, value, ['f32']);
-  const shape = shapeOf(ctx, x);
-  const axis = normalizeAxis((ctx.node.attrs.axis as number | undefined) ?? -1, shape.length);
-  const normalized = shape.slice(axis);
-  const epsilon = (ctx.node.attrs.epsilon as number | undefined) ?? 1e-5;
+/** Emits LayerNormalization (and its optional Mean / InvStdDev outputs). */
+export function emitLayerNorm(lowering: WasmLowering, plan: LayerNormPlan): void {
+  for (const value of [plan.input, plan.scale.value, plan.bias?.value ?? '']) if (value) lowering.expectDType(plan.node, value, ['f32']);
   const kernel = layerNormKernel({
-    epsilon,
-    scale: parameterKind(ctx, scale, normalized),
-    bias: bias ? parameterKind(ctx, bias, normalized) : 'none',
-    writeMean: Boolean(mean),
-    writeInvStd: Boolean(invStd),
+    epsilon: plan.epsilon,
+    scale: coverage(plan, plan.scale),
+    bias: plan.bias ? coverage(plan, plan.bias) : 'none',
+    writeMean: Boolean(plan.mean),
+    writeInvStd: Boolean(plan.invStdDev),
   });
-  const pointer = (value: string) => (value ? bufferArg(ctx, value) : { int: 0 });
-  addStep(ctx, ctx.kernels.request(kernel), [
-    bufferArg(ctx, x), bufferArg(ctx, scale), pointer(bias), bufferArg(ctx, y), pointer(mean), pointer(invStd),
-    dimArg(productOf(shape.slice(0, axis))), dimArg(productOf(normalized)),
-  ]);
+  const pointer = (value: string) => (value ? bufferArg(lowering, value) : { int: 0 });
+  lowering.call(kernel, plan.node, {
+    x: bufferArg(lowering, plan.input),
+    scale: bufferArg(lowering, plan.scale.value),
+    bias: pointer(plan.bias?.value ?? ''),
+    y: bufferArg(lowering, plan.output),
+    mean: pointer(plan.mean),
+    invStd: pointer(plan.invStdDev),
+    rows: { dim: plan.rows },
+    size: { dim: plan.size },
+  });
 }
 
-/** Lowers Softmax along any axis. */
-export function lowerSoftmax(ctx: LoweringContext): void {
-  const x = ctx.node.inputs[0];
-  const y = ctx.node.outputs[0];
-  expectDType(ctx, x, ['f32']);
-  const shape = shapeOf(ctx, x);
-  const axis = normalizeAxis((ctx.node.attrs.axis as number | undefined) ?? -1, shape.length);
-  const outer = productOf(shape.slice(0, axis));
-  const inner = productOf(shape.slice(axis + 1));
-  if (inner === 1) {
-    addStep(ctx, ctx.kernels.request(softmaxRowsKernel), [bufferArg(ctx, x), bufferArg(ctx, y), dimArg(outer), dimArg(shape[axis])]);
+/** Emits Softmax along any axis. */
+export function emitSoftmax(lowering: WasmLowering, plan: SoftmaxPlan): void {
+  lowering.expectDType(plan.node, plan.input, ['f32']);
+  const [x, y] = [bufferArg(lowering, plan.input), bufferArg(lowering, plan.output)];
+  if (plan.inner === 1) {
+    lowering.call(softmaxRowsKernel, plan.node, { x, y, rows: { dim: plan.outer }, length: { dim: plan.length } });
     return;
   }
-  addStep(ctx, ctx.kernels.request(softmaxColumnsKernel), [bufferArg(ctx, x), bufferArg(ctx, y), dimArg(outer), dimArg(shape[axis]), dimArg(inner)]);
+  lowering.call(softmaxColumnsKernel, plan.node, { x, y, outer: { dim: plan.outer }, length: { dim: plan.length }, inner: { dim: plan.inner } });
 }

@@ -7,7 +7,7 @@
  * id, uniforms and read-only storage.
  */
 import { store } from '../elements.js';
-import type { AttentionVariant } from './attention-kernel.js';
+import type { AttentionVariant } from './attention-variant.js';
 
 function setup(): string {
   return `  let b = group.z;

@@ -1,0 +1,116 @@
+/**
+ * Plans of the ops that compute positions or constant values: Gather
+ * (entries along an axis picked by run-time indices), Range, Trilu and
+ * ConstantOfShape. Their control inputs (Range's scalars, Trilu's k, the
+ * target shape) are read at compile time, so sizes may stay symbolic
+ * (`seq`) but never depend on tensor data.
+ */
+import { normalizeAxis, productOfDims, rangeLength, staticScalar, tensor, type Dim, type DType, type Node, type Tensor } from '@ladon/ir';
+import type { PlanContext } from './plan-context.js';
+
+/** Gather: data viewed as [outer, axisSize, inner], indices flattened to `count`, output [outer, count, inner]. */
+export interface GatherPlan {
+  readonly kind: 'gather';
+  readonly node: Node;
+  readonly data: string;
+  readonly indices: string;
+  readonly output: string;
+  readonly outer: Dim;
+  readonly axisSize: Dim;
+  readonly count: Dim;
+  readonly inner: Dim;
+}
+
+/** Range: output[i] = start + i · delta for `count` elements. */
+export interface RangePlan {
+  readonly kind: 'range';
+  readonly node: Node;
+  readonly output: string;
+  readonly dtype: DType;
+  readonly start: Dim;
+  readonly delta: Dim;
+  readonly count: Dim;
+}
+
+/** Trilu: per trailing [rows, cols] matrix keep (r, c) when c - r >= k (upper) or <= k (lower), else 0. */
+export interface TriluPlan {
+  readonly kind: 'trilu';
+  readonly node: Node;
+  readonly input: string;
+  readonly output: string;
+  readonly upper: boolean;
+  readonly k: Dim;
+  readonly matrices: Dim;
+  readonly rows: Dim;
+  readonly cols: Dim;
+}
+
+/** ConstantOfShape: `count` copies of one value. */
+export interface FillPlan {
+  readonly kind: 'fill';
+  readonly node: Node;
+  readonly output: string;
+  /** A one-element tensor of the output's dtype. */
+  readonly value: Tensor;
+  readonly count: Dim;
+}
+
+/** Plans Gather along its axis. */
+export function planGather(ctx: PlanContext): GatherPlan {
+  const [data, indices] = ctx.node.inputs;
+  const shape = ctx.shape(data);
+  const axis = normalizeAxis(ctx.infer.int('axis'), shape.length);
+  return {
+    kind: 'gather',
+    node: ctx.node,
+    data,
+    indices,
+    output: ctx.node.outputs[0],
+    outer: productOfDims(shape.slice(0, axis)),
+    axisSize: shape[axis],
+    count: productOfDims(ctx.shape(indices)),
+    inner: productOfDims(shape.slice(axis + 1)),
+  };
+}
+
+/** Plans Range whose start and delta are known at compile time (the length from the output's type, else from the limit). */
+export function planRange(ctx: PlanContext): RangePlan {
+  const output = ctx.node.outputs[0];
+  const [start, limit, delta] = [0, 1, 2].map((slot) => staticScalar(ctx.infer, slot));
+  if (start === undefined || delta === undefined) throw ctx.unsupported('Range start and delta must be known at compile time', output);
+  let [count] = ctx.shape(output);
+  if (count === '?') {
+    if (typeof start !== 'number' || typeof limit !== 'number' || typeof delta !== 'number') throw ctx.unsupported('the length of the range is not known', output);
+    count = rangeLength(start, limit, delta);
+  }
+  return { kind: 'range', node: ctx.node, output, dtype: ctx.dtype(output), start, delta, count };
+}
+
+/** Plans Trilu (k known at compile time, default 0). */
+export function planTrilu(ctx: PlanContext): TriluPlan {
+  const [x, k = ''] = ctx.node.inputs;
+  const shape = ctx.shape(x);
+  return {
+    kind: 'trilu',
+    node: ctx.node,
+    input: x,
+    output: ctx.node.outputs[0],
+    upper: ctx.infer.int('upper') === 1,
+    k: k ? ctx.requireStaticInts(1, 'k')[0] : 0,
+    matrices: productOfDims(shape.slice(0, -2)),
+    rows: shape[shape.length - 2],
+    cols: shape[shape.length - 1],
+  };
+}
+
+/** Plans ConstantOfShape (the size comes from the output's possibly symbolic shape; the value defaults to f32 0). */
+export function planFill(ctx: PlanContext): FillPlan {
+  const output = ctx.node.outputs[0];
+  return {
+    kind: 'fill',
+    node: ctx.node,
+    output,
+    value: ctx.infer.tensor('value') ?? tensor('f32', [1], [0]),
+    count: productOfDims(ctx.shape(output)),
+  };
+}

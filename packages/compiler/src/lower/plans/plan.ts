@@ -1,0 +1,90 @@
+/**
+ * Planning a node: which plan family an op belongs to, and the plan. A plan
+ * is plain data — sizes, strides, layouts, defaults, the copies an op
+ * means — built once from the IR's readers; the wasm and WGSL backends
+ * only decide how to emit it (what to bake into a kernel, what to pass at
+ * run time). An op with no planner here has no kernel on any backend.
+ */
+import { getOpDef, nodeLocation, UnsupportedError, type Node } from '@ladon/ir';
+import { planAttention, type AttentionOptions, type AttentionPlan } from './attention.js';
+import { planConcat, planExpand, planSlice, planSplit, planTranspose, type CopyPlan } from './copy.js';
+import { planElementwise, type ElementwisePlan } from './elementwise.js';
+import { planFill, planGather, planRange, planTrilu, type FillPlan, type GatherPlan, type RangePlan, type TriluPlan } from './indexing.js';
+import { planGemm, planLinear, planMatMul, type MatMulPlan } from './matmul.js';
+import { planLayerNorm, planSoftmax, type LayerNormPlan, type SoftmaxPlan } from './normalize.js';
+import type { PlanContext } from './plan-context.js';
+import { planReduce, type ReducePlan } from './reduce.js';
+import { planView, type ViewPlan } from './view.js';
+
+/** Every plan a node can become. */
+export type OpPlan =
+  | ViewPlan
+  | ElementwisePlan
+  | CopyPlan
+  | AttentionPlan
+  | MatMulPlan
+  | LayerNormPlan
+  | SoftmaxPlan
+  | ReducePlan
+  | GatherPlan
+  | RangePlan
+  | TriluPlan
+  | FillPlan;
+
+/** The plan kinds a backend emits (views are the program builder's). */
+export type KernelPlan = Exclude<OpPlan, ViewPlan>;
+
+/** For each kernel plan kind, how a backend emits it. */
+export type PlanEmitters<Lowering> = {
+  readonly [Kind in KernelPlan['kind']]: (lowering: Lowering, plan: Extract<KernelPlan, { kind: Kind }>) => void;
+};
+
+/** Backend capabilities that change plans. */
+export interface PlanOptions {
+  readonly attention?: AttentionOptions;
+}
+
+type Planner = (ctx: PlanContext, options: PlanOptions) => OpPlan;
+
+/** The planner of each op that is neither a view nor element-wise. */
+const PLANNERS: Readonly<Record<string, Planner>> = {
+  Attention: (ctx, options) => planAttention(ctx, options.attention),
+  MatMul: planMatMul,
+  FusedMatMul: planMatMul,
+  Gemm: planGemm,
+  Linear: planLinear,
+  Transpose: planTranspose,
+  Expand: planExpand,
+  Concat: planConcat,
+  Split: planSplit,
+  Slice: planSlice,
+  LayerNormalization: planLayerNorm,
+  Softmax: planSoftmax,
+  ReduceSum: planReduce,
+  ReduceMean: planReduce,
+  Gather: planGather,
+  Range: planRange,
+  Trilu: planTrilu,
+  ConstantOfShape: planFill,
+};
+
+/** The ops with kernels (views and element-wise ops aside). */
+export const PLANNED_OPS: readonly string[] = Object.keys(PLANNERS).sort();
+
+/** True when the op is element-wise (until element-wise ops are defined by their scalar expression). */
+const ELEMENTWISE_OPS = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Equal', 'Where', 'Relu', 'Gelu', 'Erf', 'Tanh', 'Exp', 'Sqrt', 'Cast']);
+
+/** The plan of `ctx.node`, or an UnsupportedError naming the node when no backend has a kernel for its op. */
+export function planNode(ctx: PlanContext, options: PlanOptions = {}): OpPlan {
+  const node = ctx.node;
+  if (getOpDef(node.op, nodeLocation(node)).view) return planView(ctx);
+  if (ELEMENTWISE_OPS.has(node.op)) return planElementwise(ctx);
+  const planner = PLANNERS[node.op];
+  if (!planner) throw noKernel(node);
+  return planner(ctx, options);
+}
+
+function noKernel(node: Node): UnsupportedError {
+  const hint = node.op === 'Constant' ? "; only Constant nodes with a 'value' tensor become weights (run the fold-constants pass for the others)" : '';
+  return new UnsupportedError(`no kernel for ${node.op}${hint}`, nodeLocation(node));
+}

@@ -1,0 +1,41 @@
+/**
+ * Gather: entries of `data` along an axis picked by i32 indices (negative
+ * indices count from the end; out-of-range picks give 0).
+ */
+import { elementTag } from '../elements.js';
+import type { KernelDecl, WgslElement } from '../kernel.js';
+import { FLAT_PARAMS, FLAT_WORKGROUP, flatLoop } from './flat.js';
+
+/** Gather: data viewed as [outer, axis_dim, inner], output as [outer, index_count, inner]. */
+export function gatherKernel(element: WgslElement): KernelDecl {
+  return {
+    name: `gather_${elementTag(element)}`,
+    summary: 'entries of data along an axis picked by indices',
+    storage: [
+      { name: 'data', access: 'read', element },
+      { name: 'indices', access: 'read', element: 'i32' },
+      { name: 'y', access: 'read_write', element },
+    ],
+    uniforms: [
+      { name: 'count', type: 'u32' },
+      { name: 'inner', type: 'u32' },
+      { name: 'index_count', type: 'u32' },
+      { name: 'axis_dim', type: 'u32' },
+    ],
+    workgroupSize: [FLAT_WORKGROUP, 1, 1],
+    gridStride: true,
+    entryParams: FLAT_PARAMS,
+    entryBody: `  ${flatLoop('count')} {
+    let position = e % u.inner;
+    let pick = (e / u.inner) % u.index_count;
+    let outer = e / (u.inner * u.index_count);
+    var index = indices[pick];
+    if (index < 0) { index += i32(u.axis_dim); }
+    if (index >= 0 && u32(index) < u.axis_dim) {
+      y[e] = data[(outer * u.axis_dim + u32(index)) * u.inner + position];
+    } else {
+      y[e] = ${element}();
+    }
+  }`,
+  };
+}

@@ -1,0 +1,23 @@
+/**
+ * The WGSL backend's half of lowering: an emitter for every plan kind
+ * (lower/plans/plan.ts). Its kernels read every operand from the start of
+ * its own buffer, so plans keep their default layouts.
+ */
+import type { Backend } from '../lower/lower-graph.js';
+import { emitAttention } from './lower/attention.js';
+import { emitCopy } from './lower/copy.js';
+import { emitElementwise } from './lower/elementwise.js';
+import { emitFill, emitGather, emitRange, emitTrilu } from './lower/indexing.js';
+import { emitMatMul } from './lower/matmul.js';
+import { emitLayerNorm, emitSoftmax } from './lower/normalize.js';
+import { emitReduce } from './lower/reduce.js';
+import type { WgslLowering } from './lowering.js';
+
+/** The WGSL backend's emitters and capabilities. */
+export const WGSL_BACKEND: Backend<WgslLowering> = {
+  emitters: {
+    attention: emitAttention, matmul: emitMatMul, elementwise: emitElementwise, copy: emitCopy, reduce: emitReduce,
+    'layer-norm': emitLayerNorm, softmax: emitSoftmax, gather: emitGather, range: emitRange, trilu: emitTrilu, fill: emitFill,
+  },
+  options: {},
+};
