@@ -1,24 +1,21 @@
 /**
  * Common-subexpression elimination. Initializers with the same dtype, shape
  * and bits are merged (the first one is kept), then nodes with the same op,
- * the same inputs (in any order for Add, Mul and Equal) and equal
+ * the same inputs (in any order for commutative ops) and equal
  * attributes (defaults filled in; tensors compared by their bits) are merged
  * into the first. Merging repeats until nothing changes, so whole duplicate
  * chains collapse. Graph outputs keep their names.
  */
-import type { Graph, Node } from '@ladon/ir';
+import { getOpDef, type Graph, type Node } from '@ladon/ir';
 import { removeDeadNodes, replaceAllUses } from '../graph-edit.js';
 import type { Pass, PassContext } from '../pass.js';
 import { needsIdentityForOutput } from './bypass.js';
 import { attributesEqual, attributesKey, effectiveAttributes } from './attributes.js';
 import { tensorHash, tensorsEqual } from './tensor-equality.js';
 
-/** Ops whose two inputs may be swapped without changing the result. */
-const COMMUTATIVE = new Set(['Add', 'Mul', 'Equal']);
-
 /** The inputs of `node` in a canonical order (sorted for commutative ops). */
 function canonicalInputs(node: Node): string[] {
-  return COMMUTATIVE.has(node.op) && node.inputs.length === 2 ? [...node.inputs].sort() : node.inputs;
+  return getOpDef(node.op).commutative && node.inputs.length === 2 ? [...node.inputs].sort() : node.inputs;
 }
 
 /** True when `later` computes exactly what `earlier` computes. */

@@ -18,14 +18,13 @@ import { scalarNear } from './constant-scalars.js';
 
 const near = (value: number): Pattern => constant(undefined, scalarNear(value));
 const x = capture('x');
-const commutative = { commutative: true };
 
-const erfArgument = oneOf(op('Div', [x, near(Math.SQRT2)]), op('Mul', [x, near(Math.SQRT1_2)], commutative));
-const onePlusErf = op('Add', [op('Erf', [erfArgument]), near(1)], commutative);
+const erfArgument = oneOf(op('Div', [x, near(Math.SQRT2)]), op('Mul', [x, near(Math.SQRT1_2)]));
+const onePlusErf = op('Add', [op('Erf', [erfArgument]), near(1)]);
 
-const cube = oneOf(op('Pow', [x, near(3)]), op('Mul', [x, op('Mul', [x, x])], commutative));
-const tanhArgument = op('Mul', [op('Add', [x, op('Mul', [cube, near(0.044715)], commutative)], commutative), near(Math.sqrt(2 / Math.PI))], commutative);
-const onePlusTanh = op('Add', [op('Tanh', [tanhArgument]), near(1)], commutative);
+const cube = oneOf(op('Pow', [x, near(3)]), op('Mul', [x, op('Mul', [x, x])]));
+const tanhArgument = op('Mul', [op('Add', [x, op('Mul', [cube, near(0.044715)])]), near(Math.sqrt(2 / Math.PI))]);
+const onePlusTanh = op('Add', [op('Tanh', [tanhArgument]), near(1)]);
 
 /** Where the 0.5 sits in `0.5 · x · (1 + ...)`. */
 type HalfPlacement = 'half-outside' | 'half-with-activation' | 'half-with-x';
@@ -35,11 +34,11 @@ function halfProduct(onePlus: Pattern, placement: HalfPlacement): OpPattern {
   const half = near(0.5);
   switch (placement) {
     case 'half-outside':
-      return op('Mul', [op('Mul', [x, onePlus], commutative), half], commutative);
+      return op('Mul', [op('Mul', [x, onePlus]), half]);
     case 'half-with-activation':
-      return op('Mul', [x, op('Mul', [onePlus, half], commutative)], commutative);
+      return op('Mul', [x, op('Mul', [onePlus, half])]);
     case 'half-with-x':
-      return op('Mul', [op('Mul', [x, half], commutative), onePlus], commutative);
+      return op('Mul', [op('Mul', [x, half]), onePlus]);
   }
 }
 

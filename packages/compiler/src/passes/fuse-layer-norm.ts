@@ -25,7 +25,7 @@ import { vectorParameter } from './vector-parameter.js';
 const deviation = op('Sub', [capture('x'), op('ReduceMean', [capture('x')], { as: 'mean', extraInputs: true })], { as: 'deviation' });
 const squared = oneOf(op('Pow', [capture('deviation'), constant(undefined, scalarNear(2))]), op('Mul', [capture('deviation'), capture('deviation')]));
 const variance = op('ReduceMean', [squared], { as: 'variance', extraInputs: true });
-const standardDeviation = op('Sqrt', [op('Add', [variance, constant('epsilon', isFloatScalar)], { commutative: true })]);
+const standardDeviation = op('Sqrt', [op('Add', [variance, constant('epsilon', isFloatScalar)])]);
 
 /** True when the ReduceMean `node` averages exactly the last axis of a rank-`rank` input, keeping dims. */
 function reducesLastAxis(graph: Graph, node: Node, rank: number): boolean {

@@ -41,7 +41,7 @@ export const matMulToLinear: RewriteRule = {
 /** Add(Linear(x, W), bias) with a constant bias broadcasting as [N] (and nobody else reading the Linear) -> Linear(x, W, bias). */
 export const linearBias: RewriteRule = {
   name: 'linear-bias',
-  pattern: op('Add', [op('Linear', [capture('x'), capture('weight')], { as: 'linear' }), constant('bias')], { commutative: true }),
+  pattern: op('Add', [op('Linear', [capture('x'), capture('weight')], { as: 'linear' }), constant('bias')]),
   rewrite(match, graph) {
     const linear = match.nodes.get('linear')!;
     const linearShape = graph.typeOf(linear.outputs[0]).shape;

@@ -81,7 +81,7 @@ const product = op(PRODUCTS, [capture('a'), capture('b')], { as: 'product' });
 /** Mul(product, c) with a constant float scalar c -> FusedMatMul with alpha * c. */
 export const scaleIntoMatMul: RewriteRule = {
   name: 'scale-into-matmul',
-  pattern: op('Mul', [product, constant('scale', isFloatScalar)], { commutative: true }),
+  pattern: op('Mul', [product, constant('scale', isFloatScalar)]),
   rewrite: (match, graph) => rescaled(match, graph, scalarValue(match.constants.get('scale')!)!),
 };
 

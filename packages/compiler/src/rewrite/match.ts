@@ -2,7 +2,7 @@
  * Matching a pattern against the graph, from a value upwards through its
  * producers. Backtracks over `oneOf` alternatives and commutative operands.
  */
-import type { Graph, Node, Tensor } from '@ladon/ir';
+import { getOpDef, type Graph, type Node, type Tensor } from '@ladon/ir';
 import type { OpPattern, Pattern } from './pattern.js';
 
 /** What a successful match captured. */
@@ -86,7 +86,7 @@ function* matchOp(index: MatchIndex, pattern: OpPattern, value: string, state: S
   if (pattern.options.where && !pattern.options.where(node.attrs, node)) return;
   const arityOk = pattern.options.extraInputs ? node.inputs.length >= pattern.inputs.length : node.inputs.length === pattern.inputs.length;
   if (!arityOk) return;
-  const orders = pattern.options.commutative && pattern.inputs.length === 2 ? [[0, 1], [1, 0]] : [pattern.inputs.map((_, i) => i)];
+  const orders = getOpDef(node.op).commutative && pattern.inputs.length === 2 ? [[0, 1], [1, 0]] : [pattern.inputs.map((_, i) => i)];
   for (const order of orders) {
     let start: State | undefined = copy(state);
     start.matched.add(node);

@@ -2,7 +2,9 @@
  * Patterns are data. A pattern describes a value: produced by an op whose
  * inputs match sub-patterns (`op`), or any value, captured by name
  * (`capture`), or a constant (`constant`), or one of several alternatives
- * (`oneOf`). Capturing the same name twice requires the same value.
+ * (`oneOf`). Capturing the same name twice requires the same value. The
+ * operands of a commutative op (the `commutative` trait of its OpDef: Add,
+ * Mul, Equal) match in either order.
  *
  * ```ts
  * const scores = op('MatMul', [capture('q'), op('Transpose', [capture('k')], { as: 'kT' })]);
@@ -15,8 +17,6 @@ import type { Attributes, Node, Tensor } from '@ladon/ir';
 export interface OpPatternOptions {
   /** Captures the matched node under this name (its output under the same name in `values`). */
   readonly as?: string;
-  /** For binary ops whose operands commute (Add, Mul): also try the inputs swapped. */
-  readonly commutative?: boolean;
   /** A condition on the node's attributes. */
   readonly where?: (attrs: Attributes, node: Node) => boolean;
   /** Which output of the node the value must be (default 0). */

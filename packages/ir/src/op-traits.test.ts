@@ -1,0 +1,43 @@
+/**
+ * Op traits live on the ops: which inputs are read at compile time
+ * (`static` ports), which ops are views of their input, which are
+ * commutative. Lowerings, demand analysis, pattern matching and CSE read
+ * these and keep no tables of their own.
+ */
+import { describe, expect, it } from 'vitest';
+import { inputPort } from './op-def.js';
+import { getOpDef, listOps } from './registry.js';
+
+describe('op traits', () => {
+  it('marks the control inputs of each op static', () => {
+    const statics = Object.fromEntries(
+      listOps()
+        .map((op) => [op, getOpDef(op).inputs.flatMap((port, slot) => (port.static ? [slot] : []))] as const)
+        .filter(([, slots]) => slots.length > 0),
+    );
+    expect(statics).toEqual({
+      ConstantOfShape: [0],
+      Expand: [1],
+      Range: [0, 1, 2],
+      ReduceMean: [1],
+      ReduceSum: [1],
+      Reshape: [1],
+      Slice: [1, 2, 3, 4],
+      Split: [1],
+      Squeeze: [1],
+      Trilu: [1],
+      Unsqueeze: [1],
+    });
+  });
+
+  it('knows the views and the commutative ops', () => {
+    expect(listOps().filter((op) => getOpDef(op).view)).toEqual(['Identity', 'Reshape', 'Squeeze', 'Unsqueeze']);
+    expect(listOps().filter((op) => getOpDef(op).commutative)).toEqual(['Add', 'Equal', 'Mul']);
+  });
+
+  it('repeats a variadic last port for every later slot', () => {
+    expect(inputPort(getOpDef('Concat'), 5)?.name).toBe('inputs');
+    expect(inputPort(getOpDef('Slice'), 4)).toMatchObject({ name: 'steps', static: true });
+    expect(inputPort(getOpDef('Slice'), 5)).toBeUndefined();
+  });
+});
