@@ -27,6 +27,21 @@ export {
 export { sliceRange, sliceStart, type SliceRange } from './ops/slice.js';
 export { reducedAxes } from './ops/reduce.js';
 export { staticScalar, rangeLength } from './ops/range.js';
+// Element-wise ops are defined by a scalar expression (builders as `scalar.add(...)`; see scalar/expr.ts).
+export * as scalar from './scalar/expr.js';
+export type { ScalarExpr, ScalarType, ScalarFunction, UnaryOp, BinaryOp, CompareOp } from './scalar/expr.js';
+export { compileScalarExpr, type CompiledScalar, type ScalarValue } from './scalar/evaluate.js';
+export {
+  defineElementwise,
+  elementwiseContext,
+  elementwiseExpression,
+  numberTag,
+  type ElementwiseContext,
+  type ElementwiseInput,
+  type ElementwiseKind,
+  type ElementwiseSpec,
+  type ElementwiseTrait,
+} from './ops/elementwise.js';
 export { GraphBuilder, type ValueRef } from './builder.js';
 export { printGraph, printNode, formatValueName, formatNumber, type PrintOptions } from './text/print.js';
 export { parseGraph } from './text/parse.js';

@@ -9,6 +9,7 @@ import type { DType } from './dtype.js';
 import { ArityError, AttributeError, DTypeError, EvalError, ShapeError } from './errors.js';
 import { nodeLabel, nodeLocation, type AttrValue, type Node } from './graph.js';
 import { formatType, type TensorType } from './shape.js';
+import type { ElementwiseTrait } from './ops/elementwise.js';
 import type { Tensor } from './tensor.js';
 
 /** The kinds of attribute. */
@@ -51,6 +52,8 @@ export interface OpDef {
   readonly view?: boolean;
   /** A binary op whose two operands may be swapped (Add, Mul, Equal): pattern matching and CSE try both orders. */
   readonly commutative?: boolean;
+  /** Element-wise ops: the scalar expression of one output element, which the compiler plans and renders from. */
+  readonly elementwise?: ElementwiseTrait;
   /** Checks the node and returns one type per output slot (undefined for omitted outputs). Throws typed errors. */
   infer(ctx: InferContext): (TensorType | undefined)[];
   /** For shape-computing ops: the symbolic contents of output 0 when they can be known statically. */

@@ -279,6 +279,8 @@ export class FunctionBuilder {
       abs: (a: Expr) => m.f32.abs(a),
       neg: (a: Expr) => m.f32.neg(a),
       floor: (a: Expr) => m.f32.floor(a),
+      /** Rounds to the nearest integer, ties to even. */
+      nearest: (a: Expr) => m.f32.nearest(a),
       eq: (a: Expr, b: Expr) => m.f32.eq(a, b),
       ne: (a: Expr, b: Expr) => m.f32.ne(a, b),
       lt: (a: Expr, b: Expr) => m.f32.lt(a, b),
@@ -392,6 +394,9 @@ export class FunctionBuilder {
       ne: (a: Expr, b: Expr) => m.i64.ne(a, b),
       eqz: (a: Expr) => m.i64.eqz(a),
       lt: (a: Expr, b: Expr) => m.i64.lt_s(a, b),
+      le: (a: Expr, b: Expr) => m.i64.le_s(a, b),
+      gt: (a: Expr, b: Expr) => m.i64.gt_s(a, b),
+      ge: (a: Expr, b: Expr) => m.i64.ge_s(a, b),
       /** Sign-extends an i32. */
       fromI32: (value: Expr) => m.i64.extend_s(value),
       /** The low 32 bits. */

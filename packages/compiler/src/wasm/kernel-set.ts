@@ -46,8 +46,3 @@ export class KernelSet {
     return module.finish();
   }
 }
-
-/** A kernel-name-safe rendering of a number (e.g. a scale baked into a kernel). */
-export function nameNumber(value: number): string {
-  return String(Math.fround(value)).replace('-', 'm').replace('.', 'p').replace('+', '');
-}

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { DTypeError, ShapeError } from '../errors.js';
 import { evaluateOp, inferOp } from '../testing/op-harness.js';
 import { tensor, toNumbers } from '../tensor.js';
-import { Pow } from './pow.js';
+import { Pow } from './binary-arithmetic.js';
 
 describe('Pow', () => {
   it('broadcasts symbolically and keeps the base dtype when the exponent dtype differs', () => {

@@ -1,61 +1,101 @@
 /**
- * The shared definition of the broadcasting arithmetic ops (Add, Sub, Mul,
- * Div, Pow): ONNX semantics, one dtype for both operands, integer division
- * truncating towards zero. For shape tensors whose contents are known
- * symbolically, the result is computed symbolically too.
+ * The broadcasting arithmetic ops (ONNX Add-14, Sub-14, Mul-14, Div-14,
+ * Pow-15), each one scalar expression. One dtype for both operands (Pow's
+ * exponent may have another numeric dtype; its output has the base's);
+ * integer division truncates towards zero (0 for a zero divisor); integer
+ * Pow is computed in floating point and truncated; float Pow follows C
+ * `pow` (`1^y = 1`, `(-1)^±inf = 1`). For shape tensors whose contents are
+ * known symbolically, Add/Sub/Mul/Div compute them symbolically too.
  */
 import { addDims, divDimsExact, mulDims, subDims, UNKNOWN_DIM, type Dim } from '../dim.js';
-import type { OpDef } from '../op-def.js';
-import { inferBroadcast, integerDivide, mapBroadcast, NUMERIC_TYPES } from './kernel-utils.js';
+import type { InferContext, OpDef } from '../op-def.js';
+import { add, constant, convert, div, mul, pow, sqrt, sub, type ScalarExpr } from '../scalar/expr.js';
+import { defineElementwise, numberTag, type ElementwiseContext } from './elementwise.js';
+import { integerDivide, NUMERIC_TYPES } from './kernel-utils.js';
 
 type DimArithmetic = (a: Dim, b: Dim) => Dim | undefined;
 
-interface ArithmeticSpec {
-  readonly name: string;
-  readonly summary: string;
-  readonly float: (a: number, b: number) => number;
-  readonly integer: (a: number, b: number) => number;
-  readonly symbolic?: DimArithmetic;
-  readonly commutative?: boolean;
-}
-
-/** Builds the OpDef of one broadcasting arithmetic op. */
-export function defineBinaryArithmetic(spec: ArithmeticSpec): OpDef {
-  return {
-    name: spec.name,
-    summary: spec.summary,
-    inputs: [{ name: 'A' }, { name: 'B' }],
-    outputs: [{ name: 'C' }],
-    attributes: {},
-    ...(spec.commutative ? { commutative: true } : {}),
-    infer: (ctx) => [inferBroadcast(ctx, 2, NUMERIC_TYPES)],
-    inferValue(ctx) {
-      const symbolic = spec.symbolic;
-      const a = ctx.known(0);
-      const b = ctx.known(1);
-      if (!symbolic || !a || !b) return undefined;
-      if (a.length !== b.length && a.length !== 1 && b.length !== 1) return undefined;
-      const length = Math.max(a.length, b.length);
-      const out: Dim[] = [];
-      for (let i = 0; i < length; i++) out.push(symbolic(a[a.length === 1 ? 0 : i], b[b.length === 1 ? 0 : i]) ?? UNKNOWN_DIM);
-      return out;
-    },
-    evaluate(ctx) {
-      const a = ctx.input(0);
-      const b = ctx.input(1);
-      const isInt = a.dtype === 'i32' || a.dtype === 'i64';
-      return [mapBroadcast(ctx, [a, b], a.dtype, isInt ? spec.integer : spec.float)];
-    },
+/** The symbolic contents of `a op b` for known shape values (element-wise, a length-1 side broadcast). */
+function symbolicValue(symbolic: DimArithmetic): (ctx: InferContext) => readonly Dim[] | undefined {
+  return (ctx) => {
+    const a = ctx.known(0);
+    const b = ctx.known(1);
+    if (!a || !b || (a.length !== b.length && a.length !== 1 && b.length !== 1)) return undefined;
+    const length = Math.max(a.length, b.length);
+    return Array.from({ length }, (_, i) => symbolic(a[a.length === 1 ? 0 : i], b[b.length === 1 ? 0 : i]) ?? UNKNOWN_DIM);
   };
 }
 
-/** Symbolic forms used by the arithmetic ops. */
-export const symbolicArithmetic = {
-  add: addDims,
-  sub: subDims,
-  mul: mulDims,
-  div: (a: Dim, b: Dim): Dim | undefined => {
-    if (typeof a === 'number' && typeof b === 'number') return b === 0 ? undefined : integerDivide(a, b);
-    return divDimsExact(a, b);
+function binaryArithmetic(name: string, summary: string, expression: (a: ScalarExpr, b: ScalarExpr) => ScalarExpr, symbolic: DimArithmetic, commutative = false): OpDef {
+  return defineElementwise({
+    name,
+    summary,
+    kind: 'binary',
+    inputs: [
+      { name: 'A', types: NUMERIC_TYPES },
+      { name: 'B', types: NUMERIC_TYPES, sameAs: 0 },
+    ],
+    outputName: 'C',
+    commutative,
+    expression: ({ inputs: [a, b] }) => expression(a, b),
+    inferValue: symbolicValue(symbolic),
+  });
+}
+
+/** Add: `A + B`, broadcasting. */
+export const Add = binaryArithmetic('Add', 'A + B, broadcasting', add, addDims, true);
+/** Sub: `A - B`, broadcasting. */
+export const Sub = binaryArithmetic('Sub', 'A - B, broadcasting', sub, subDims);
+/** Mul: `A * B`, broadcasting. */
+export const Mul = binaryArithmetic('Mul', 'A * B, broadcasting', mul, mulDims, true);
+/** Div: `A / B`, broadcasting; integers truncate towards zero. */
+export const Div = binaryArithmetic('Div', 'A / B, broadcasting; integers truncate towards zero', div, (a, b) => {
+  if (typeof a === 'number' && typeof b === 'number') return b === 0 ? undefined : integerDivide(a, b);
+  return divDimsExact(a, b);
+});
+
+/** Exact cheap forms of `x ^ c` for constant exponents (multiplies, square roots, a division). */
+function exactPower(x: ScalarExpr, exponent: number): ScalarExpr | undefined {
+  const one = constant(1);
+  const square = (): ScalarExpr => mul(x, x);
+  const forms: Record<string, () => ScalarExpr> = {
+    '1': () => x,
+    '2': square,
+    '3': () => mul(square(), x),
+    '4': () => mul(square(), square()),
+    '0.5': () => sqrt(x),
+    '-0.5': () => div(one, sqrt(x)),
+    '-1': () => div(one, x),
+    '-2': () => div(one, square()),
+  };
+  return forms[String(exponent)]?.();
+}
+
+/** The exponent a float Pow bakes in as an exact form, if it has one. */
+function bakedExponent(ctx: ElementwiseContext): number | undefined {
+  const exponent = ctx.constantScalar(1);
+  return ctx.inputs[0].type === 'f32' && exponent !== undefined && exactPower(ctx.inputs[0], exponent) !== undefined ? exponent : undefined;
+}
+
+/** Pow: `X ^ Y`, broadcasting; the exponent may have another numeric dtype; the output has the base's. */
+export const Pow = defineElementwise({
+  name: 'Pow',
+  summary: 'X ^ Y, broadcasting; the exponent may have another numeric dtype',
+  kind: 'binary',
+  inputs: [
+    { name: 'X', types: NUMERIC_TYPES },
+    { name: 'Y', types: NUMERIC_TYPES },
+  ],
+  outputName: 'Z',
+  expression(ctx) {
+    const [x, y] = ctx.inputs;
+    const exponent = bakedExponent(ctx);
+    if (exponent !== undefined) return exactPower(x, exponent)!;
+    if (x.type === 'f32') return pow(x, convert(y, 'f32'));
+    return convert(pow(convert(x, 'f32'), convert(y, 'f32')), x.type);
   },
-} satisfies Record<string, DimArithmetic>;
+  variant(ctx) {
+    const exponent = bakedExponent(ctx);
+    return exponent === undefined ? '' : `_c${numberTag(exponent)}`;
+  },
+});

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { DTypeError, ShapeError } from '../errors.js';
 import { evaluateOp, inferOp } from '../testing/op-harness.js';
 import { tensor, toNumbers } from '../tensor.js';
-import { Equal } from './equal.js';
+import { Equal } from './comparison.js';
 
 describe('Equal', () => {
   it('broadcasts symbolically and produces bool', () => {

@@ -5,7 +5,7 @@ import { tensor, type Tensor } from '../tensor.js';
 import { FusedMatMul } from './fused-matmul.js';
 import { Linear } from './linear.js';
 import { MatMul } from './matmul.js';
-import { Add } from './add.js';
+import { Add } from './binary-arithmetic.js';
 import { Transpose } from './transpose.js';
 
 function ramp(shape: number[], step = 0.1): Tensor {

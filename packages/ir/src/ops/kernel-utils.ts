@@ -1,13 +1,13 @@
 /**
  * Shared helpers for the reference semantics of ops: numeric views of
- * tensors, broadcasting index maps, and element-wise maps. Reference kernels
+ * tensors, broadcasting index maps and dtype groups. Reference kernels
  * favour clarity over speed, but stay linear-time so tests on real models run.
  */
 import type { DType } from '../dtype.js';
-import { broadcastShapes, shapeSize, stridesOf, type TensorType } from '../shape.js';
-import { fromNumbers, type Tensor } from '../tensor.js';
+import { broadcastShapes, shapeSize, stridesOf } from '../shape.js';
+import type { Tensor } from '../tensor.js';
 import { f16ArrayToF32 } from '../f16.js';
-import type { EvalContext, InferContext } from '../op-def.js';
+import type { EvalContext } from '../op-def.js';
 
 /** The tensor's elements as numbers: f16 decoded to f32, i64 as Float64Array, others as stored. */
 export function numericValues(value: Tensor): ArrayLike<number> {
@@ -58,54 +58,9 @@ export function broadcastConcrete(ctx: EvalContext, shapes: readonly (readonly n
   return broadcastShapes(shapes, { node: ctx.label, op: ctx.node.op }) as number[];
 }
 
-/** Applies `fn` element-wise over broadcast inputs, producing `dtype`. */
-export function mapBroadcast(
-  ctx: EvalContext,
-  inputs: readonly Tensor[],
-  dtype: DType,
-  fn: (...operands: number[]) => number,
-): Tensor {
-  const outShape = broadcastConcrete(
-    ctx,
-    inputs.map((input) => input.shape),
-  );
-  const size = shapeSize(outShape);
-  const values = inputs.map(numericValues);
-  const maps = inputs.map((input) => (sameShape(input.shape, outShape) ? undefined : broadcastIndexMap(outShape, input.shape)));
-  const out = new Float64Array(size);
-  const operands = new Array<number>(inputs.length);
-  for (let i = 0; i < size; i++) {
-    for (let k = 0; k < inputs.length; k++) {
-      const map = maps[k];
-      operands[k] = values[k][map ? map[i] : i];
-    }
-    out[i] = fn(...operands);
-  }
-  return fromNumbers(dtype, outShape, out);
-}
-
-/** Applies `fn` to every element, producing `dtype` (default: the input's). */
-export function mapUnary(input: Tensor, fn: (x: number) => number, dtype: DType = input.dtype): Tensor {
-  const values = numericValues(input);
-  const out = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = fn(values[i]);
-  return fromNumbers(dtype, input.shape, out);
-}
-
 /** True when two concrete shapes are identical. */
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((dim, axis) => dim === b[axis]);
-}
-
-/** Type inference for an element-wise op over broadcast inputs of one dtype. */
-export function inferBroadcast(ctx: InferContext, count: number, allowed: readonly DType[], outDType?: DType): TensorType {
-  const first = ctx.expectDType(0, allowed);
-  for (let i = 1; i < count; i++) {
-    ctx.expectDType(i, allowed);
-    ctx.expectSameDType(0, i);
-  }
-  const shapes = Array.from({ length: count }, (_, i) => ctx.type(i).shape);
-  return { dtype: outDType ?? first, shape: broadcastShapes(shapes, { node: ctx.label, op: ctx.node.op }) };
 }
 
 /** Float dtypes. */

@@ -1,42 +1,7 @@
 /**
- * The shared definition of the element-wise unary ops (Sqrt, Erf, Tanh, Exp,
- * Relu): the output has the input's dtype and shape; f16 is computed in
- * f32/f64 and rounded once. Also holds `erf`, which JavaScript lacks.
+ * The error function erf(x), which JavaScript lacks: the reference value
+ * of the scalar vocabulary's `erf` primitive (and of Gelu).
  */
-import type { DType } from '../dtype.js';
-import type { OpDef } from '../op-def.js';
-import { FLOAT_TYPES, mapUnary } from './kernel-utils.js';
-
-/** What distinguishes one unary op from another. */
-export interface UnarySpec {
-  /** The op type, e.g. `Sqrt`. */
-  readonly name: string;
-  /** One line: what the op computes. */
-  readonly summary: string;
-  /** The function applied to every element (in f64). */
-  readonly fn: (x: number) => number;
-  /** Accepted input dtypes (default: the float dtypes). */
-  readonly types?: readonly DType[];
-}
-
-/** Builds the OpDef of one element-wise unary op. */
-export function defineUnary(spec: UnarySpec): OpDef {
-  const types = spec.types ?? FLOAT_TYPES;
-  return {
-    name: spec.name,
-    summary: spec.summary,
-    inputs: [{ name: 'X' }],
-    outputs: [{ name: 'Y' }],
-    attributes: {},
-    infer(ctx) {
-      const dtype = ctx.expectDType(0, types);
-      return [{ dtype, shape: ctx.type(0).shape }];
-    },
-    evaluate(ctx) {
-      return [mapUnary(ctx.input(0), spec.fn)];
-    },
-  };
-}
 
 // W. J. Cody, "Rational Chebyshev approximations for the error function",
 // Math. Comp. 23 (1969); coefficients from SPECFUN CALERF (ACM TOMS 715),

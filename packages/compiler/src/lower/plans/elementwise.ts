@@ -1,8 +1,23 @@
 /**
- * Element-wise plans: the op applied to every element of its inputs
- * broadcast together (see broadcast.ts for the layout).
+ * Element-wise plans: the op's scalar expression (its definition in
+ * @ladon/ir, built for the node's dtypes and attributes, with inputs that
+ * are compile-time constant scalars offered to it), restricted to the
+ * inputs it reads, over their broadcast layout (broadcast.ts). An
+ * expression that is just one of its inputs, of the output's dtype, is a
+ * view (a Cast to the same dtype). Backends render the expression; the
+ * plan's name names the kernel (the op and the compile-time choices its
+ * definition reports).
  */
-import type { DType, Node } from '@ladon/ir';
+import {
+  elementwiseContext,
+  elementwiseExpression,
+  getOpDef,
+  scalar,
+  toFloat32,
+  type DType,
+  type Node,
+  type ScalarExpr,
+} from '@ladon/ir';
 import { broadcastLayout, type BroadcastLayout } from './broadcast.js';
 import type { PlanContext } from './plan-context.js';
 import type { ViewPlan } from './view.js';
@@ -11,6 +26,10 @@ import type { ViewPlan } from './view.js';
 export interface ElementwisePlan {
   readonly kind: 'elementwise';
   readonly node: Node;
+  /** The kernel's name part: the op in lower case and its compile-time variant (e.g. `gelutanh`, `pow_c2`). */
+  readonly name: string;
+  /** The expression of one element; its input i is `inputs[i]`. */
+  readonly expression: ScalarExpr;
   readonly inputs: readonly string[];
   readonly inputTypes: readonly DType[];
   readonly output: string;
@@ -18,13 +37,45 @@ export interface ElementwisePlan {
   readonly layout: BroadcastLayout;
 }
 
-/** Plans an element-wise node on all its inputs (a Cast to the same dtype is a view). */
+/** The expression with its inputs renumbered to the ones it reads (sharing kept), and those inputs' old indices. */
+export function compactInputs(root: ScalarExpr): { expression: ScalarExpr; used: number[] } {
+  const used: number[] = [];
+  scalar.rewriteScalarExpr(root, (node) => {
+    if (node.kind === 'input' && !used.includes(node.index)) used.push(node.index);
+    return node;
+  });
+  used.sort((a, b) => a - b);
+  const expression = scalar.rewriteScalarExpr(root, (node) => (node.kind === 'input' ? { ...node, index: used.indexOf(node.index) } : node));
+  return { expression, used };
+}
+
+/** Plans an element-wise node. */
 export function planElementwise(ctx: PlanContext): ElementwisePlan | ViewPlan {
-  const inputs = ctx.node.inputs;
-  const output = ctx.node.outputs[0];
-  const inputTypes = inputs.map((value) => ctx.dtype(value));
+  const { node } = ctx;
+  const trait = getOpDef(node.op).elementwise!;
+  const dtypes = node.inputs.map((value) => ctx.dtype(value));
+  const output = node.outputs[0];
   const outputType = ctx.dtype(output);
-  if (ctx.node.op === 'Cast' && inputTypes[0] === outputType) return { kind: 'view', node: ctx.node, input: inputs[0], output };
-  const layout = broadcastLayout(inputs.map((value) => ctx.shape(value)), ctx.shape(output));
-  return { kind: 'elementwise', node: ctx.node, inputs, inputTypes, output, outputType, layout };
+  const constantScalar = (index: number): number | undefined => {
+    const value = ctx.constant(node.inputs[index]);
+    if (!value || value.data.length === 0) return undefined;
+    const values = toFloat32(value);
+    return values.every((item) => item === values[0]) ? values[0] : undefined;
+  };
+  const context = elementwiseContext(ctx.infer, dtypes, outputType, constantScalar);
+  const full = elementwiseExpression(trait, context);
+  if (full.kind === 'input' && dtypes[full.index] === outputType) return { kind: 'view', node, input: node.inputs[full.index], output };
+  const { expression, used } = compactInputs(full);
+  const inputs = used.map((index) => node.inputs[index]);
+  return {
+    kind: 'elementwise',
+    node,
+    name: `${node.op.toLowerCase()}${trait.variant?.(context) ?? ''}`,
+    expression,
+    inputs,
+    inputTypes: used.map((index) => dtypes[index]),
+    output,
+    outputType,
+    layout: broadcastLayout(inputs.map((value) => ctx.shape(value)), ctx.shape(output)),
+  };
 }

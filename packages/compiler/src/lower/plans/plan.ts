@@ -46,7 +46,7 @@ export interface PlanOptions {
 
 type Planner = (ctx: PlanContext, options: PlanOptions) => OpPlan;
 
-/** The planner of each op that is neither a view nor element-wise. */
+/** The planner of each op that is neither a view nor element-wise (those two are op traits). */
 const PLANNERS: Readonly<Record<string, Planner>> = {
   Attention: (ctx, options) => planAttention(ctx, options.attention),
   MatMul: planMatMul,
@@ -71,14 +71,12 @@ const PLANNERS: Readonly<Record<string, Planner>> = {
 /** The ops with kernels (views and element-wise ops aside). */
 export const PLANNED_OPS: readonly string[] = Object.keys(PLANNERS).sort();
 
-/** True when the op is element-wise (until element-wise ops are defined by their scalar expression). */
-const ELEMENTWISE_OPS = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Equal', 'Where', 'Relu', 'Gelu', 'Erf', 'Tanh', 'Exp', 'Sqrt', 'Cast']);
-
 /** The plan of `ctx.node`, or an UnsupportedError naming the node when no backend has a kernel for its op. */
 export function planNode(ctx: PlanContext, options: PlanOptions = {}): OpPlan {
   const node = ctx.node;
-  if (getOpDef(node.op, nodeLocation(node)).view) return planView(ctx);
-  if (ELEMENTWISE_OPS.has(node.op)) return planElementwise(ctx);
+  const def = getOpDef(node.op, nodeLocation(node));
+  if (def.view) return planView(ctx);
+  if (def.elementwise) return planElementwise(ctx);
   const planner = PLANNERS[node.op];
   if (!planner) throw noKernel(node);
   return planner(ctx, options);

@@ -2527,23 +2527,30 @@
         )
        )
       )
-      (select
-       (f32.load
-        (i32.add
-         (local.get $1)
-         (local.get $6)
+      (f32x4.extract_lane 0
+       (v128.bitselect
+        (v128.load32_splat
+         (i32.add
+          (local.get $1)
+          (local.get $6)
+         )
         )
-       )
-       (f32.load
-        (i32.add
-         (local.get $2)
-         (local.get $6)
+        (v128.load32_splat
+         (i32.add
+          (local.get $2)
+          (local.get $6)
+         )
         )
-       )
-       (i32.load8_u
-        (i32.add
-         (local.get $0)
-         (local.get $5)
+        (i32x4.ne
+         (i32x4.splat
+          (i32.load8_u
+           (i32.add
+            (local.get $0)
+            (local.get $5)
+           )
+          )
+         )
+         (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
         )
        )
       )
@@ -2723,15 +2730,19 @@
         )
        )
       )
-      (i32x4.extract_lane 0
-       (i32x4.max_s
-        (v128.load32_splat
+      (select
+       (local.tee $4
+        (i32.load
          (i32.add
           (local.get $0)
           (local.get $4)
          )
         )
-        (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+       )
+       (i32.const 0)
+       (i32.ge_s
+        (local.get $4)
+        (i32.const 0)
        )
       )
      )

@@ -6,7 +6,7 @@
  * each tensor (the last axis is contiguous); they let one kernel read the
  * 3-D [B, S, H·D] and the 4-D [B, H, S, D] layouts alike.
  */
-import { nameNumber } from '../kernel-set.js';
+import { numberTag } from '@ladon/ir';
 
 /** How the mask tensor marks keys. */
 export type MaskKind = 'none' | 'bool' | 'float';
@@ -49,8 +49,8 @@ export function attentionKernelName(kind: 'flash' | 'rows', config: AttentionCon
     `attention_${kind}`,
     `d${config.headSize}`,
     `dv${config.valueHeadSize}`,
-    `s${nameNumber(config.scale)}`,
-    config.softcap > 0 ? `cap${nameNumber(config.softcap)}` : '',
+    `s${numberTag(config.scale)}`,
+    config.softcap > 0 ? `cap${numberTag(config.softcap)}` : '',
     config.causal ? 'causal' : '',
     config.mask !== 'none' ? `mask_${config.mask}` : '',
     config.leftWindow >= 0 ? `left${config.leftWindow}` : '',

@@ -1,55 +1,17 @@
 /**
- * Pow on f32 bases. A constant scalar exponent with an exact cheap form
- * (1, 2, 3, 4, ±0.5, -1, -2) becomes multiplies, square roots and a
- * division; any other exponent goes through exp(y·ln|x|) with C `pow`'s
+ * Pow on f32 lanes, the vector form of the scalar vocabulary's `pow`
+ * (constant exponents with exact cheap forms are rewritten by the Pow
+ * definition in @ladon/ir before it gets here): exp(y·ln|x|) with C `pow`'s
  * special cases: x < 0 needs an integer y (the sign follows y's parity,
  * else NaN), x = ±0 gives 0 or +inf, |x| = inf gives inf or 0, and
  * pow(1, y) = pow(x, 0) = 1 even for NaN. Relative error about
  * (|y·ln x| + 2) ulp.
  */
 import type { Expr, FunctionBuilder, Local } from '../binaryen-module.js';
-import { nameNumber } from '../kernel-set.js';
-import type { ElementwiseOp } from './elementwise.js';
 import { vexpExactInto, vlogInto } from './math.js';
 
-/**
- * Pow with a constant scalar exponent that has an exact cheap form: 1, 2,
- * 3, 4, 0.5, -0.5, -1, -2. Undefined for other exponents.
- */
-export function powByConstant(exponent: number): ElementwiseOp | undefined {
-  const forms: Record<string, (f: FunctionBuilder, x: Local) => Expr> = {
-    '1': (_f, x) => x.get(),
-    '2': (f, x) => f.f32x4.mul(x.get(), x.get()),
-    '3': (f, x) => f.f32x4.mul(f.f32x4.mul(x.get(), x.get()), x.get()),
-    '4': (f, x) => f.f32x4.mul(f.f32x4.mul(x.get(), x.get()), f.f32x4.mul(x.get(), x.get())),
-    '0.5': (f, x) => f.f32x4.sqrt(x.get()),
-    '-0.5': (f, x) => f.f32x4.div(f.f32x4.const(1), f.f32x4.sqrt(x.get())),
-    '-1': (f, x) => f.f32x4.div(f.f32x4.const(1), x.get()),
-    '-2': (f, x) => f.f32x4.div(f.f32x4.const(1), f.f32x4.mul(x.get(), x.get())),
-  };
-  const form = forms[String(exponent)];
-  if (!form) return undefined;
-  return {
-    name: `pow_c${nameNumber(exponent)}`,
-    inputs: ['f32'],
-    output: 'f32',
-    vector: (f, out, [x]) => {
-      const value = f.temp('v128');
-      return [value.set(x), out.set(form(f, value))];
-    },
-  };
-}
-
-
-/** Pow with a runtime f32 exponent (broadcast like any binary op). */
-export const powGeneral: ElementwiseOp = {
-  name: 'pow',
-  inputs: ['f32', 'f32'],
-  output: 'f32',
-  vector: (f, out, [x, y]) => powLanes(f, out, x, y),
-};
-
-function powLanes(f: FunctionBuilder, out: Local, x: Expr, y: Expr): Expr[] {
+/** Statements that set `out` to x^y lane-wise with C `pow`'s special cases (see above). */
+export function powLanes(f: FunctionBuilder, out: Local, x: Expr, y: Expr): Expr[] {
   const v = f.f32x4;
   const [base, exponent, magnitude, logarithm, isInteger, isOdd] = Array.from({ length: 6 }, () => f.temp('v128'));
   const absolute = (): Expr => v.abs(base.get());

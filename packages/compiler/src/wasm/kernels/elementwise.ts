@@ -16,8 +16,10 @@ import { dtypeSize, type DType } from '@ladon/ir';
 import type { BroadcastLayout } from '../../lower/plans/broadcast.js';
 import type { Expr, FunctionBuilder, Local } from '../binaryen-module.js';
 import type { KernelSpec } from '../kernel-set.js';
+import type { ScalarForm } from './elementwise-scalar.js';
+import type { VectorForm } from './elementwise-vector.js';
 
-/** How an element-wise op computes its result. */
+/** How an element-wise op computes its result (rendered from its scalar expression; see elementwise-vector.ts, elementwise-scalar.ts). */
 export interface ElementwiseOp {
   /** Names the op and everything baked into it (e.g. `pow_c2`). */
   readonly name: string;
@@ -27,13 +29,15 @@ export interface ElementwiseOp {
    * Statements setting `out` from four lanes of each input (f32 lanes for
    * f32, i32 lanes for i32 and bool). Only used when the output is 4 bytes wide.
    */
-  readonly vector?: (f: FunctionBuilder, out: Local, inputs: readonly Expr[]) => Expr[];
+  readonly vector?: VectorForm;
   /**
    * One result from scalar inputs (f32 as f32, i32 and bool as i32, i64 as
    * i64). Each input is a thunk that loads it afresh, so an input may be used
    * more than once (i64 values cannot live in locals).
    */
-  readonly scalar?: (f: FunctionBuilder, inputs: readonly (() => Expr)[]) => Expr;
+  readonly scalar?: ScalarForm;
+  /** The printed expression: what the kernel's name stands for. */
+  readonly identity: string;
 }
 
 /** The parameter names of an element-wise kernel. */
@@ -48,6 +52,7 @@ export function elementwiseKernel(op: ElementwiseOp, layout: BroadcastLayout): K
     name: `ew_${op.name}_${[...op.inputs, op.output].join('')}_r${layout.dims.length}_${pattern}`,
     params: elementwiseParams(op, layout.dims.length),
     build: (f) => buildElementwise(f, op, layout),
+    identity: op.identity,
   };
 }
 

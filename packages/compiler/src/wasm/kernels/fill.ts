@@ -5,7 +5,8 @@
  */
 import type { DType } from '@ladon/ir';
 import type { Expr } from '../binaryen-module.js';
-import { nameNumber, type KernelSpec } from '../kernel-set.js';
+import { numberTag } from '@ladon/ir';
+import type { KernelSpec } from '../kernel-set.js';
 
 /**
  * Range for integer dtypes: out[i] = start + i·delta (params out, count,
@@ -29,7 +30,7 @@ export function rangeIntKernel(dtype: 'i32' | 'i64'): KernelSpec {
 /** Range for f32 with start and delta baked in: out[i] = start + i·delta (params out, count). */
 export function rangeFloatKernel(start: number, delta: number): KernelSpec {
   return {
-    name: `range_f32_${nameNumber(start)}_${nameNumber(delta)}`,
+    name: `range_f32_${numberTag(start)}_${numberTag(delta)}`,
     params: ['out', 'count'],
     build(f) {
       const i = f.i32;

@@ -13,7 +13,7 @@
  */
 import type { Expr, FunctionBuilder, Local } from '../binaryen-module.js';
 import type { KernelSpec } from '../kernel-set.js';
-import { nameNumber } from '../kernel-set.js';
+import { numberTag } from '@ladon/ir';
 import { gemmMacro } from './gemm.js';
 import { packAtRuntime } from './gemm-pack.js';
 import { PANEL_WIDTH } from './gemm-tile.js';
@@ -36,7 +36,7 @@ export function generalGemmParams(batchRank: number): string[] {
 /** The general GEMM kernel. */
 export function generalGemmKernel(config: GeneralGemmConfig): KernelSpec {
   const flags = `${config.transA ? 'tA' : ''}${config.transB ? 'tB' : ''}${config.hasBias ? '_bias' : ''}`;
-  const alpha = config.alpha === 1 ? '' : `_alpha${nameNumber(config.alpha)}`;
+  const alpha = config.alpha === 1 ? '' : `_alpha${numberTag(config.alpha)}`;
   return {
     name: `gemm_general_b${config.batchRank}${flags ? `_${flags}` : ''}${alpha}`,
     params: generalGemmParams(config.batchRank),

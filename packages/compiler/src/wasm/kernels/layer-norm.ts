@@ -9,7 +9,8 @@
  * Parameters: x, scale, bias, y, mean, invStd, rows, size (unused pointers are 0).
  */
 import type { Expr, FunctionBuilder, Local } from '../binaryen-module.js';
-import { nameNumber, type KernelSpec } from '../kernel-set.js';
+import { numberTag } from '@ladon/ir';
+import type { KernelSpec } from '../kernel-set.js';
 
 /** How a LayerNorm parameter (Scale or B) covers the normalised row. */
 export type ParameterKind = 'row' | 'scalar' | 'none';
@@ -27,7 +28,7 @@ export interface LayerNormConfig {
 export function layerNormKernel(config: LayerNormConfig): KernelSpec {
   const outputs = `${config.writeMean ? '_mean' : ''}${config.writeInvStd ? '_invstd' : ''}`;
   return {
-    name: `layer_norm_eps${nameNumber(config.epsilon)}_s${config.scale}_b${config.bias}${outputs}`,
+    name: `layer_norm_eps${numberTag(config.epsilon)}_s${config.scale}_b${config.bias}${outputs}`,
     params: ['x', 'scale', 'bias', 'y', 'mean', 'invStd', 'rows', 'size'],
     build: (f) => buildLayerNorm(f, config),
   };

@@ -14,11 +14,16 @@ struct Uniforms {
 }
 @group(0) @binding(3) var<uniform> u: Uniforms;
 
+fn div_int(a: i32, b: i32) -> i32 {
+  if (b == 0) { return 0; }
+  return a / b;
+}
+
 @compute @workgroup_size(256, 1, 1)
 fn main(@builtin(global_invocation_id) global_id: vec3u, @builtin(num_workgroups) workgroups: vec3u) {
   for (var e = global_id.x; e < u.count; e += workgroups.x * 256u) {
     let x0: i32 = in0[e];
     let x1: i32 = in1[e];
-    y[e] = x0 / x1;
+    y[e] = div_int(x0, x1);
   }
 }

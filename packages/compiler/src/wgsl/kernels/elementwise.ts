@@ -2,10 +2,12 @@
  * Element-wise kernels: `y[e] = f(x0, x1, x2)` with NumPy broadcasting.
  * Operand i is read at `e` when it has the output's shape, else at the
  * broadcast offset Σ index·stride with its strides as uniforms (0 on
- * broadcast axes). The expression is compiled in; shapes are uniforms.
+ * broadcast axes). The expression is compiled in (a bool result is stored
+ * as u32 0/1); shapes are uniforms.
  */
 import { computeType, elementTag, load, store } from '../elements.js';
 import type { KernelDecl, StorageDecl, UniformDecl, WgslElement } from '../kernel.js';
+import type { WgslExpression } from './elementwise-expression.js';
 import { decomposeIndex, FLAT_PARAMS, FLAT_WORKGROUP, flatLoop, rankFields } from './flat.js';
 
 /** One operand of a map kernel. */
@@ -21,10 +23,8 @@ export interface MapSpec {
   readonly op: string;
   readonly operands: readonly MapOperand[];
   readonly output: WgslElement;
-  /** WGSL over `x0`, `x1`, `x2` (each in its compute type) giving the output's compute type. */
-  readonly expression: string;
-  /** Module-scope WGSL the expression needs (helper functions). */
-  readonly helpers?: string;
+  /** The element's value: `let` lines, then an expression over `x0`, `x1`, ... (each in its compute type; see elementwise-expression.ts). */
+  readonly expression: WgslExpression;
 }
 
 /** The storage binding name of operand i. */
@@ -64,7 +64,7 @@ export function mapKernel(spec: MapSpec): KernelDecl {
     uniforms,
     workgroupSize: [FLAT_WORKGROUP, 1, 1],
     gridStride: true,
-    ...(spec.helpers ? { helpers: spec.helpers } : {}),
+    ...(spec.expression.helpers ? { helpers: spec.expression.helpers } : {}),
     entryParams: FLAT_PARAMS,
     entryBody: mapBody(spec, broadcasting),
   };
@@ -81,6 +81,7 @@ function mapBody(spec: MapSpec, broadcasting: boolean): string {
     const index = operand.broadcast ? `at${i}` : 'e';
     lines.push(`    let x${i}: ${computeType(operand.element)} = ${load(operandBinding(i), index, operand.element)};`);
   });
-  lines.push(`    y[e] = ${store(spec.expression, spec.output)};`, '  }');
+  const value = spec.output === 'u32' ? `select(0u, 1u, ${spec.expression.value})` : spec.expression.value;
+  lines.push(...spec.expression.lines, `    y[e] = ${store(value, spec.output)};`, '  }');
   return lines.join('\n');
 }

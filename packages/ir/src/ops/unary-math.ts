@@ -1,0 +1,58 @@
+/**
+ * The element-wise math ops, one scalar expression each (ONNX Sqrt-13,
+ * Exp-13, Erf-13, Tanh-13, Relu-14, Gelu-20): float dtypes (Relu also
+ * signed integers); f16 computes in f32 and rounds once. Adding one is one
+ * entry here (plus its tests): the interpreter and both backends work from
+ * the expression.
+ */
+import type { DType } from '../dtype.js';
+import type { OpContext, OpDef } from '../op-def.js';
+import { add, constant, constantLike, erf, exp, max, mul, muladd, sqrt, tanh, type ScalarExpr } from '../scalar/expr.js';
+import { defineElementwise } from './elementwise.js';
+import { FLOAT_TYPES, INT_TYPES } from './kernel-utils.js';
+
+function unary(name: string, summary: string, expression: (x: ScalarExpr) => ScalarExpr, types: readonly DType[] = FLOAT_TYPES): OpDef {
+  return defineElementwise({ name, summary, kind: 'unary', inputs: [{ name: 'X', types }], outputName: 'Y', expression: ({ inputs: [x] }) => expression(x) });
+}
+
+/** Sqrt: `sqrt(X)`; negative inputs give NaN. */
+export const Sqrt = unary('Sqrt', 'sqrt(X), element-wise', sqrt);
+/** Exp: `e^X`. */
+export const Exp = unary('Exp', 'exp(X), element-wise', exp);
+/** Erf: the Gauss error function. */
+export const Erf = unary('Erf', 'erf(X), the Gauss error function, element-wise', erf);
+/** Tanh: `tanh(X)`. */
+export const Tanh = unary('Tanh', 'tanh(X), element-wise', tanh);
+/** Relu: `max(0, X)`, float and integer dtypes; NaN stays NaN. */
+export const Relu = unary('Relu', 'max(0, X), element-wise', (x) => max(x, constantLike(x, 0)), [...FLOAT_TYPES, ...INT_TYPES]);
+
+const SQRT_HALF = Math.SQRT1_2;
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+function approximation(ctx: OpContext): 'none' | 'tanh' {
+  const value = ctx.string('approximate');
+  if (value !== 'none' && value !== 'tanh') return ctx.failAttr(`attribute 'approximate' must be 'none' or 'tanh', got '${value}'`);
+  return value;
+}
+
+/**
+ * Gelu: `0.5·x·(1 + erf(x/√2))`, or with `approximate = 'tanh'`
+ * `0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))`.
+ */
+export const Gelu = defineElementwise({
+  name: 'Gelu',
+  summary: 'x·Φ(x), the Gaussian error linear unit (exact or tanh approximation)',
+  kind: 'unary',
+  inputs: [{ name: 'X', types: FLOAT_TYPES }],
+  outputName: 'Y',
+  attributes: { approximate: { type: 'string', default: 'none' } },
+  check: approximation,
+  expression(ctx) {
+    const [x] = ctx.inputs;
+    const half = mul(x, constant(0.5));
+    if (approximation(ctx.attrs) === 'none') return mul(half, add(erf(mul(x, constant(SQRT_HALF))), constant(1)));
+    const inner = mul(muladd(mul(mul(x, x), constant(0.044715)), x, x), constant(SQRT_2_OVER_PI));
+    return mul(half, add(tanh(inner), constant(1)));
+  },
+  variant: (ctx) => (approximation(ctx.attrs) === 'tanh' ? 'tanh' : ''),
+});
