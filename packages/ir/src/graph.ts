@@ -51,6 +51,13 @@ export function nodeLocation(node: Node, tensor?: string): ErrorLocation {
   return tensor === undefined ? { node: nodeLabel(node), op: node.op } : { node: nodeLabel(node), op: node.op, tensor };
 }
 
+/** How many nodes of each op `graph` has, by op name in sorted order (what `ladon inspect` reports and fusion tests count). */
+export function countOps(graph: Graph): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const node of graph.nodes) counts.set(node.op, (counts.get(node.op) ?? 0) + 1);
+  return Object.fromEntries([...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 /** A tensor-op graph. Mutable so compiler passes can rewrite it in place. */
 export class Graph {
   /** The graph's name (from the builder or the ONNX model). */

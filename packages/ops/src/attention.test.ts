@@ -1,7 +1,8 @@
 import { tensor, type Attributes, type Tensor } from '@ladon/ir';
 import { describe, it } from 'vitest';
 import { attention, type AttentionOptions } from './index.js';
-import { BACKENDS, expectClose, random, randomBoolMask, randomTensor, referenceAttention } from '../test/support.js';
+import { BACKENDS, expectClose, referenceAttention } from '../test/support.js';
+import { randomTensor, seededRandom as random } from '@ladon/ir/testing';
 
 interface Case {
   readonly name: string;
@@ -36,9 +37,9 @@ function inputsFor(c: Case, seed: number): { q: Tensor<'f32'>; k: Tensor<'f32'>;
   const next = random(seed);
   const [batch, kvHeads, keys] = c.k;
   const v = [batch, kvHeads, keys, c.valueHeadSize ?? c.k[3]];
-  const inputs = { q: randomTensor(next, c.q), k: randomTensor(next, c.k), v: randomTensor(next, v) };
+  const inputs = { q: randomTensor(next, 'f32', c.q), k: randomTensor(next, 'f32', c.k), v: randomTensor(next, 'f32', v) };
   if (!c.mask) return inputs;
-  const mask = c.mask.dtype === 'bool' ? randomBoolMask(next, c.mask.shape) : randomTensor(next, c.mask.shape, 2);
+  const mask = c.mask.dtype === 'bool' ? randomTensor(next, 'bool', c.mask.shape, { trueChance: 0.7 }) : randomTensor(next, 'f32', c.mask.shape, { low: -2, high: 2 });
   return { ...inputs, mask };
 }
 
@@ -72,7 +73,7 @@ describe('attention() in f16', () => {
   it.each(['reference', 'wasm'] as const)('computes f16 inputs on the %s backend', async (backend) => {
     const next = random(3);
     const toF16 = (value: Tensor<'f32'>): Tensor<'f16'> => tensor('f16', value.shape, Array.from(value.data));
-    const [q, k, v] = [[1, 2, 3, 8], [1, 2, 4, 8], [1, 2, 4, 8]].map((shape) => toF16(randomTensor(next, shape)));
+    const [q, k, v] = [[1, 2, 3, 8], [1, 2, 4, 8], [1, 2, 4, 8]].map((shape) => toF16(randomTensor(next, 'f32', shape)));
     const output = await attention(q, k, v, { backend, causal: true });
     const [expected] = referenceAttention({ q, k, v }, { is_causal: 1 });
     expectClose(output, expected, 'f16');

@@ -2,7 +2,8 @@ import { LimitError } from '@ladon/runtime';
 import { ShapeError, type Tensor } from '@ladon/ir';
 import { describe, expect, it } from 'vitest';
 import { attention, IncrementalAttention, KVCache, MultiHeadAttention } from './index.js';
-import { BACKENDS, concatAxis, expectClose, random, randomBlockWeights, randomTensor, sliceAxis } from '../test/support.js';
+import { BACKENDS, concatAxis, expectClose, randomBlockWeights, sliceAxis } from '../test/support.js';
+import { randomTensor, seededRandom as random } from '@ladon/ir/testing';
 
 /** Splits positions 0..length into chunks of the given sizes. */
 function chunks(sizes: readonly number[]): [number, number][] {
@@ -18,9 +19,9 @@ describe.each(BACKENDS)('incremental decoding on %s equals the full sequence', (
   ])('IncrementalAttention: $name', async ({ heads, kvHeads, steps }) => {
     const next = random(31);
     const length = steps.reduce((a, b) => a + b, 0);
-    const q = randomTensor(next, [2, heads, length, 8]);
-    const k = randomTensor(next, [2, kvHeads, length, 8]);
-    const v = randomTensor(next, [2, kvHeads, length, 8]);
+    const q = randomTensor(next, 'f32', [2, heads, length, 8]);
+    const k = randomTensor(next, 'f32', [2, kvHeads, length, 8]);
+    const v = randomTensor(next, 'f32', [2, kvHeads, length, 8]);
     const full = await attention(q, k, v, { causal: true, backend });
     const decoder = new IncrementalAttention({ maxLength: 16, backend });
     const outputs: Tensor[] = [];
@@ -37,7 +38,7 @@ describe.each(BACKENDS)('incremental decoding on %s equals the full sequence', (
     const next = random(32);
     const weights = randomBlockWeights(next, 32, 4, 2);
     const module = new MultiHeadAttention({ dModel: 32, numHeads: 4, kvHeads: 2, residual: true, layerNorm: true, backend, weights });
-    const x = randomTensor(next, [2, 6, 32]);
+    const x = randomTensor(next, 'f32', [2, 6, 32]);
     const full = await module.forward(x, { causal: true });
     const decoder = module.createDecoder({ maxLength: 6 });
     const outputs: Tensor[] = [];
@@ -53,7 +54,7 @@ describe.each(BACKENDS)('incremental decoding on %s equals the full sequence', (
 
 describe('the KV cache', () => {
   const next = random(33);
-  const token = (): [Tensor<'f32'>, Tensor<'f32'>, Tensor<'f32'>] => [randomTensor(next, [1, 2, 1, 8]), randomTensor(next, [1, 2, 1, 8]), randomTensor(next, [1, 2, 1, 8])];
+  const token = (): [Tensor<'f32'>, Tensor<'f32'>, Tensor<'f32'>] => [randomTensor(next, 'f32', [1, 2, 1, 8]), randomTensor(next, 'f32', [1, 2, 1, 8]), randomTensor(next, 'f32', [1, 2, 1, 8])];
 
   it('guards the maximum length and leaves the cache unchanged', async () => {
     const decoder = new IncrementalAttention({ maxLength: 2, backend: 'reference' });
@@ -73,14 +74,14 @@ describe('the KV cache', () => {
     const decoder = new IncrementalAttention({ maxLength: 8, backend: 'reference' });
     const [q, k, v] = token();
     await decoder.step(q, k, v);
-    const wide = randomTensor(next, [1, 1, 1, 8]);
-    await expect(decoder.step(randomTensor(next, [1, 2, 1, 8]), wide, wide)).rejects.toThrow(ShapeError);
+    const wide = randomTensor(next, 'f32', [1, 1, 1, 8]);
+    await expect(decoder.step(randomTensor(next, 'f32', [1, 2, 1, 8]), wide, wide)).rejects.toThrow(ShapeError);
   });
 
   it('validates its own inputs', () => {
     expect(() => new KVCache({ maxLength: 0 })).toThrow('KVCache: maxLength must be a positive integer, got 0');
     const cache = new KVCache({ maxLength: 4 });
-    const present = randomTensor(next, [1, 2, 5, 8]);
+    const present = randomTensor(next, 'f32', [1, 2, 5, 8]);
     expect(() => cache.update(present, present)).toThrow(LimitError);
     expect(cache.length).toBe(0);
   });

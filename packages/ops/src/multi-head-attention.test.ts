@@ -1,7 +1,8 @@
 import { interpret, tensor, toNumbers, type Tensor } from '@ladon/ir';
 import { describe, expect, it } from 'vitest';
 import { MultiHeadAttention, multiHeadAttention, type BlockCallOptions, type MultiHeadAttentionWeights } from './index.js';
-import { BACKENDS, expectClose, random, randomBlockWeights, randomBoolMask, randomTensor, referenceBlock, seedBlockGraph } from '../test/support.js';
+import { BACKENDS, expectClose, randomBlockWeights, referenceBlock, seedBlockGraph } from '../test/support.js';
+import { randomTensor, seededRandom as random } from '@ladon/ir/testing';
 
 interface Case {
   readonly name: string;
@@ -30,8 +31,8 @@ const cases: Case[] = [
 ];
 
 function callFor(c: Case, next: () => number): BlockCallOptions {
-  const kv = c.kvLength ? randomTensor(next, [BATCH, c.kvLength, D_MODEL]) : undefined;
-  const mask = c.mask && (c.mask.dtype === 'bool' ? randomBoolMask(next, c.mask.shape) : randomTensor(next, c.mask.shape, 2));
+  const kv = c.kvLength ? randomTensor(next, 'f32', [BATCH, c.kvLength, D_MODEL]) : undefined;
+  const mask = c.mask && (c.mask.dtype === 'bool' ? randomTensor(next, 'bool', c.mask.shape, { trueChance: 0.7 }) : randomTensor(next, 'f32', c.mask.shape, { low: -2, high: 2 }));
   return { ...(kv ? { kv } : {}), ...(mask ? { mask } : {}), ...(c.causal ? { causal: true } : {}) };
 }
 
@@ -51,7 +52,7 @@ describe.each(BACKENDS)('MultiHeadAttention on %s agrees with the reference inte
     const weights = randomBlockWeights(next, D_MODEL, c.numHeads, c.kvHeads ?? c.numHeads);
     const config = { dModel: D_MODEL, numHeads: c.numHeads, kvHeads: c.kvHeads, residual: c.residual, layerNorm: c.layerNorm, dropout: 0.1, backend };
     const module = new MultiHeadAttention({ ...config, weights });
-    const x = randomTensor(next, [BATCH, SEQ, D_MODEL]);
+    const x = randomTensor(next, 'f32', [BATCH, SEQ, D_MODEL]);
     const call = callFor(c, next);
     const y = await module.forward(x, call);
     expectClose(y, expected(x, weights, c, call), `${c.name} (module)`);
@@ -65,7 +66,7 @@ describe.each(BACKENDS)('MultiHeadAttention on %s agrees with the reference inte
     const weights = randomBlockWeights(next, D_MODEL, 4, 4);
     const module = new MultiHeadAttention({ dModel: D_MODEL, numHeads: 4, residual: true, layerNorm: true, backend, weights });
     for (const [batch, seq] of [[1, 3], [3, 8], [2, 1]]) {
-      const x = randomTensor(next, [batch, seq, D_MODEL]);
+      const x = randomTensor(next, 'f32', [batch, seq, D_MODEL]);
       expectClose(await module.forward(x), expected(x, weights, { name: '', numHeads: 4, residual: true, layerNorm: true }, {}), `[${batch}, ${seq}]`);
     }
     expect(module.compiledStats()).toEqual({ compiles: 1, hits: 2, size: 1 });
@@ -81,7 +82,7 @@ describe.each(BACKENDS)('MultiHeadAttention on %s loads the seed block of apps/e
     const seed = seedBlockGraph(next, 32, 4);
     const module = new MultiHeadAttention({ dModel: 32, numHeads: 4, residual: true, layerNorm: true, backend });
     module.loadInitializers(seed.initializers, { layout: 'in-out' });
-    const x = randomTensor(next, [2, 6, 32]);
+    const x = randomTensor(next, 'f32', [2, 6, 32]);
     expectClose(await module.forward(x), interpret(seed, { x }).y, 'seed block');
     module.dispose();
   });
@@ -90,7 +91,7 @@ describe.each(BACKENDS)('MultiHeadAttention on %s loads the seed block of apps/e
 describe('MultiHeadAttention weights', () => {
   const next = random(8);
   const weights = randomBlockWeights(next, 16, 2, 2);
-  const x = randomTensor(next, [1, 4, 16]);
+  const x = randomTensor(next, 'f32', [1, 4, 16]);
   const config = { dModel: 16, numHeads: 2, residual: true, layerNorm: true, backend: 'reference' } as const;
 
   async function outputOf(load: (module: MultiHeadAttention) => void): Promise<Tensor> {

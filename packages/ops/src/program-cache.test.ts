@@ -1,13 +1,14 @@
 import { Session } from '@ladon/runtime';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { attention, clearCompiledCache, compiledCacheStats } from './index.js';
-import { BACKENDS, expectClose, random, randomTensor, referenceAttention } from '../test/support.js';
+import { BACKENDS, expectClose, referenceAttention } from '../test/support.js';
+import { randomTensor, seededRandom as random } from '@ladon/ir/testing';
 
 const next = random(5);
 
 /** q [batch, 2, seq, 8], k and v [batch, 2, keys, 8]. */
 function inputs(batch: number, seq: number, keys: number) {
-  return { q: randomTensor(next, [batch, 2, seq, 8]), k: randomTensor(next, [batch, 2, keys, 8]), v: randomTensor(next, [batch, 2, keys, 8]) };
+  return { q: randomTensor(next, 'f32', [batch, 2, seq, 8]), k: randomTensor(next, 'f32', [batch, 2, keys, 8]), v: randomTensor(next, 'f32', [batch, 2, keys, 8]) };
 }
 
 describe.each(BACKENDS)('the compiled-program cache on %s', (backend) => {
@@ -35,9 +36,9 @@ describe.each(BACKENDS)('the compiled-program cache on %s', (backend) => {
     await attention(q, k, v, { backend });
     await attention(q, k, v, { backend, causal: true });
     await attention(q, k, v, { backend, causal: true });
-    const mask = randomTensor(next, [1, 1, 3, 3]);
+    const mask = randomTensor(next, 'f32', [1, 1, 3, 3]);
     await attention(q, k, v, { backend, mask });
-    await attention(q, k, v, { backend, mask: randomTensor(next, [1, 2, 3, 3]) });
+    await attention(q, k, v, { backend, mask: randomTensor(next, 'f32', [1, 2, 3, 3]) });
     expect(compiledCacheStats().compiles - before).toBe(4);
   });
 

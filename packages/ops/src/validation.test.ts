@@ -1,12 +1,13 @@
 import { AttributeError, DTypeError, FeedError, LadonError, ShapeError, tensor, type Tensor } from '@ladon/ir';
 import { describe, expect, it } from 'vitest';
 import { attention, MultiHeadAttention, multiHeadAttention } from './index.js';
-import { random, randomBlockWeights, randomTensor } from '../test/support.js';
+import { randomBlockWeights } from '../test/support.js';
+import { randomTensor, seededRandom as random } from '@ladon/ir/testing';
 
 const next = random(9);
-const q = randomTensor(next, [2, 8, 5, 16]);
-const k = randomTensor(next, [2, 4, 7, 16]);
-const v = randomTensor(next, [2, 4, 7, 16]);
+const q = randomTensor(next, 'f32', [2, 8, 5, 16]);
+const k = randomTensor(next, 'f32', [2, 4, 7, 16]);
+const v = randomTensor(next, 'f32', [2, 4, 7, 16]);
 
 /** The rejection of `promise`, as `Name: message`. */
 async function rejection(promise: Promise<unknown>): Promise<{ error: LadonError; text: string }> {
@@ -20,20 +21,20 @@ async function rejection(promise: Promise<unknown>): Promise<{ error: LadonError
 
 describe('attention() rejects bad inputs with typed errors naming the argument and the expected shape', () => {
   it('k with the wrong head size', async () => {
-    const { error, text } = await rejection(attention(q, randomTensor(next, [2, 4, 7, 8]), v, { backend: 'reference' }));
+    const { error, text } = await rejection(attention(q, randomTensor(next, 'f32', [2, 4, 7, 8]), v, { backend: 'reference' }));
     expect(error).toBeInstanceOf(ShapeError);
     expect(text).toBe('ShapeError: attention: k must be [batch, kvHeads, keys, headSize] = [2, 4, *, 16], got [2, 4, 7, 8]');
     expect(error.code).toBe('E_SHAPE');
   });
 
   const shapeCases: [string, () => Promise<unknown>, string][] = [
-    ['q of rank 3', () => attention(randomTensor(next, [2, 5, 16]), k, v), 'attention: q must be [batch, heads, seq, headSize] = [*, *, *, *], got [2, 5, 16]'],
-    ['k from another batch', () => attention(q, randomTensor(next, [3, 4, 7, 16]), v), 'attention: k must be [batch, kvHeads, keys, headSize] = [2, 4, *, 16], got [3, 4, 7, 16]'],
-    ['v with other keys', () => attention(q, k, randomTensor(next, [2, 4, 6, 16])), 'attention: v must be [batch, kvHeads, keys, valueHeadSize] = [2, 4, 7, *], got [2, 4, 6, 16]'],
-    ['kvHeads not dividing heads', () => attention(q, randomTensor(next, [2, 3, 7, 16]), randomTensor(next, [2, 3, 7, 16])), 'attention: kvHeads = 3 must divide the 8 query heads'],
+    ['q of rank 3', () => attention(randomTensor(next, 'f32', [2, 5, 16]), k, v), 'attention: q must be [batch, heads, seq, headSize] = [*, *, *, *], got [2, 5, 16]'],
+    ['k from another batch', () => attention(q, randomTensor(next, 'f32', [3, 4, 7, 16]), v), 'attention: k must be [batch, kvHeads, keys, headSize] = [2, 4, *, 16], got [3, 4, 7, 16]'],
+    ['v with other keys', () => attention(q, k, randomTensor(next, 'f32', [2, 4, 6, 16])), 'attention: v must be [batch, kvHeads, keys, valueHeadSize] = [2, 4, 7, *], got [2, 4, 6, 16]'],
+    ['kvHeads not dividing heads', () => attention(q, randomTensor(next, 'f32', [2, 3, 7, 16]), randomTensor(next, 'f32', [2, 3, 7, 16])), 'attention: kvHeads = 3 must divide the 8 query heads'],
     ['k not matching the kvHeads option', () => attention(q, k, v, { kvHeads: 2 }), 'attention: k must be [batch, kvHeads, keys, headSize] = [2, 2, *, 16], got [2, 4, 7, 16]'],
-    ['a mask that does not broadcast', () => attention(q, k, v, { mask: randomTensor(next, [5, 6]) }), 'attention: mask must broadcast to [batch, heads, queries, keys] = [2, 8, 5, 7]'],
-    ['a mask of rank 1', () => attention(q, k, v, { mask: randomTensor(next, [7]) }), 'got [7]'],
+    ['a mask that does not broadcast', () => attention(q, k, v, { mask: randomTensor(next, 'f32', [5, 6]) }), 'attention: mask must broadcast to [batch, heads, queries, keys] = [2, 8, 5, 7]'],
+    ['a mask of rank 1', () => attention(q, k, v, { mask: randomTensor(next, 'f32', [7]) }), 'got [7]'],
   ];
   it.each(shapeCases)('%s', async (_name, call, message) => {
     const { error } = await rejection(call());
@@ -87,14 +88,14 @@ describe('MultiHeadAttention and multiHeadAttention() reject bad configurations 
 
   it('checks x, kv and the mask, and that weights are loaded', async () => {
     const module = new MultiHeadAttention({ dModel: 32, numHeads: 4, backend: 'reference' });
-    const x = randomTensor(next, [2, 5, 32]);
+    const x = randomTensor(next, 'f32', [2, 5, 32]);
     expect((await rejection(module.forward(x))).error).toBeInstanceOf(FeedError);
     module.loadWeights(randomBlockWeights(next, 32, 4, 4));
-    expect((await rejection(module.forward(randomTensor(next, [2, 5, 16])))).text).toBe(
+    expect((await rejection(module.forward(randomTensor(next, 'f32', [2, 5, 16])))).text).toBe(
       'ShapeError: MultiHeadAttention: x must be [batch, seq, dModel] = [*, *, 32], got [2, 5, 16]',
     );
-    expect((await rejection(module.forward(x, { kv: randomTensor(next, [3, 4, 32]) }))).text).toContain('kv must be [batch, keys, dModel] = [2, *, 32]');
-    expect((await rejection(module.forward(x, { mask: randomTensor(next, [2, 5]) }))).text).toContain('mask must broadcast to [batch, heads, queries, keys] = [2, 4, 5, 5]');
+    expect((await rejection(module.forward(x, { kv: randomTensor(next, 'f32', [3, 4, 32]) }))).text).toContain('kv must be [batch, keys, dModel] = [2, *, 32]');
+    expect((await rejection(module.forward(x, { mask: randomTensor(next, 'f32', [2, 5]) }))).text).toContain('mask must broadcast to [batch, heads, queries, keys] = [2, 4, 5, 5]');
     const weights = randomBlockWeights(next, 32, 4, 4);
     expect((await rejection(multiHeadAttention(x, weights, { numHeads: 5 }))).text).toContain('multiHeadAttention: numHeads = 5 must divide dModel = 32');
   });

@@ -1,30 +1,16 @@
 /**
- * Test support: a seeded PRNG, random tensors, slicing along the sequence
- * axis, comparison with the project tolerance, and reference results built
- * independently of the ops (static-shape graphs run by the IR interpreter).
+ * Test support: slicing along the sequence axis, comparison with the
+ * project tolerance, random block weights, and reference results built
+ * independently of the ops (static-shape graphs run by the IR
+ * interpreter). Random tensors come from @ladon/ir/testing.
  */
 import { compareTensors, GraphBuilder, interpret, tensor, type Attributes, type Graph, type Tensor, type ValueRef } from '@ladon/ir';
 import { expect } from 'vitest';
 import type { MultiHeadAttentionWeights } from '../src/index.js';
-import { seededRandom as random } from '@ladon/ir';
+import { randomTensor } from '@ladon/ir/testing';
 
 /** The backends every numeric test runs on. */
 export const BACKENDS = ['reference', 'wasm'] as const;
-
-/** The shared seeded PRNG (mulberry32) of @ladon/ir. */
-export { random };
-
-/** A random f32 tensor with values in [-scale, scale). */
-export function randomTensor(next: () => number, shape: readonly number[], scale = 1): Tensor<'f32'> {
-  const size = shape.reduce((a, b) => a * b, 1);
-  return tensor('f32', shape, Float32Array.from({ length: size }, () => (next() * 2 - 1) * scale));
-}
-
-/** A random bool mask, true (attend) with probability `density`. */
-export function randomBoolMask(next: () => number, shape: readonly number[], density = 0.7): Tensor<'bool'> {
-  const size = shape.reduce((a, b) => a * b, 1);
-  return tensor('bool', shape, Array.from({ length: size }, () => next() < density));
-}
 
 /** Elements [start, end) of `axis`. */
 export function sliceAxis<T extends Tensor>(value: T, axis: number, start: number, end: number): T {
@@ -132,11 +118,11 @@ function transpose(matrix: Tensor): Tensor<'f32'> {
 export function randomBlockWeights(next: () => number, dModel: number, numHeads: number, kvHeads: number): MultiHeadAttentionWeights {
   const kvWidth = (dModel / numHeads) * kvHeads;
   const layer = (out: number): { weight: Tensor<'f32'>; bias: Tensor<'f32'> } => ({
-    weight: randomTensor(next, [out, dModel], 1 / Math.sqrt(dModel)),
-    bias: randomTensor(next, [out], 0.1),
+    weight: randomTensor(next, 'f32', [out, dModel], { low: -1 / Math.sqrt(dModel), high: 1 / Math.sqrt(dModel) }),
+    bias: randomTensor(next, 'f32', [out], { low: -0.1, high: 0.1 }),
   });
   const gamma = tensor('f32', [dModel], Float32Array.from({ length: dModel }, () => 1 + (next() - 0.5) * 0.2));
-  return { q: layer(dModel), k: layer(kvWidth), v: layer(kvWidth), out: layer(dModel), norm: { weight: gamma, bias: randomTensor(next, [dModel], 0.1) } };
+  return { q: layer(dModel), k: layer(kvWidth), v: layer(kvWidth), out: layer(dModel), norm: { weight: gamma, bias: randomTensor(next, 'f32', [dModel], { low: -0.1, high: 0.1 }) } };
 }
 
 /**
@@ -150,8 +136,8 @@ export function seedBlockGraph(next: () => number, dModel: number, heads: number
   const g = new GraphBuilder('seed_mha_block');
   const x = g.input('x', 'f32', ['batch', 'seq', dModel]);
   const linear = (input: ValueRef, name: string): ValueRef => {
-    const w = g.constant(randomTensor(next, [dModel, dModel], 1 / Math.sqrt(dModel)), `${name}.weight`);
-    return g.op('Add', [g.op('MatMul', [input, w]), g.constant(randomTensor(next, [dModel], 0.1), `${name}.bias`)]);
+    const w = g.constant(randomTensor(next, 'f32', [dModel, dModel], { low: -1 / Math.sqrt(dModel), high: 1 / Math.sqrt(dModel) }), `${name}.weight`);
+    return g.op('Add', [g.op('MatMul', [input, w]), g.constant(randomTensor(next, 'f32', [dModel], { low: -0.1, high: 0.1 }), `${name}.bias`)]);
   };
   const splitHeads = (input: ValueRef, perm: number[]): ValueRef => g.op('Transpose', [g.op('Reshape', [input, g.ints([0, 0, heads, headSize])])], { perm });
   const q = splitHeads(linear(x, 'q_proj'), [0, 2, 1, 3]);
@@ -161,7 +147,7 @@ export function seedBlockGraph(next: () => number, dModel: number, heads: number
   const merged = g.op('Reshape', [g.op('Transpose', [g.op('MatMul', [weights, v])], { perm: [0, 2, 1, 3] }), g.ints([0, 0, dModel])]);
   const residual = g.op('Add', [linear(merged, 'out_proj'), x]);
   const gamma = g.constant(tensor('f32', [dModel], Float32Array.from({ length: dModel }, () => 1 + (next() - 0.5) * 0.2)), 'norm.weight');
-  const beta = g.constant(randomTensor(next, [dModel], 0.1), 'norm.bias');
+  const beta = g.constant(randomTensor(next, 'f32', [dModel], { low: -0.1, high: 0.1 }), 'norm.bias');
   g.output(g.op('LayerNormalization', [residual, gamma, beta], { axis: -1, epsilon: 1e-5 }), 'y');
   return g.build();
 }

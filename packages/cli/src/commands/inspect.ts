@@ -3,7 +3,7 @@
  * in the IR text form, large constants elided; `--json` gives op counts,
  * inputs, outputs and the passes that ran.
  */
-import { printGraph, type Graph } from '@ladon/ir';
+import { countOps, printGraph, type Graph } from '@ladon/ir';
 import type { OnnxModel } from '@ladon/onnx';
 import { loadOnnxFile } from '@ladon/onnx/node';
 import { EXIT_OK } from '../errors.js';
@@ -17,13 +17,6 @@ const MAX_CONSTANT_ELEMENTS = 16;
 export interface InspectOptions {
   readonly json?: boolean;
   readonly printAfter?: string;
-}
-
-/** How many nodes of each op the graph has, sorted by op name. */
-export function countOps(graph: Graph): Record<string, number> {
-  const counts = new Map<string, number>();
-  for (const node of graph.nodes) counts.set(node.op, (counts.get(node.op) ?? 0) + 1);
-  return Object.fromEntries([...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function describeValues(graph: Graph, names: readonly string[]): { name: string; dtype: string; shape: (number | string)[] }[] {

@@ -1,7 +1,7 @@
-import { GraphBuilder, tensor } from '@ladon/ir';
+import { countOps, GraphBuilder, tensor } from '@ladon/ir';
 import { describe, expect, it } from 'vitest';
 import { csePass } from './cse.js';
-import { opCounts, runAndCompare } from './test-helpers.js';
+import { runAndCompare } from './test-helpers.js';
 
 describe('cse', () => {
   it('merges duplicate chains (operands of Add in either order) keeping the first', () => {
@@ -15,7 +15,7 @@ describe('cse', () => {
     const firstRelu = graph.nodes[1];
     const { changes } = runAndCompare(graph, [csePass], { sizes: { n: 3 } });
     expect(changes).toEqual({ 'merged-nodes': 2 });
-    expect(opCounts(graph)).toEqual({ Add: 1, Relu: 1, Mul: 1 });
+    expect(countOps(graph)).toEqual({ Add: 1, Relu: 1, Mul: 1 });
     expect(graph.nodes[2].inputs).toEqual([firstRelu.outputs[0], firstRelu.outputs[0]]);
   });
 
@@ -30,7 +30,7 @@ describe('cse', () => {
     const graph = g.build();
     const { changes } = runAndCompare(graph, [csePass]);
     expect(changes).toEqual({ 'merged-nodes': 3 });
-    expect(opCounts(graph)).toEqual({ Softmax: 1, Constant: 1, Add: 1, Sub: 1 });
+    expect(countOps(graph)).toEqual({ Softmax: 1, Constant: 1, Add: 1, Sub: 1 });
   });
 
   it('merges duplicate initializers (same dtype, shape and bits) but not near-duplicates', () => {
@@ -57,10 +57,10 @@ describe('cse', () => {
     const flipped = g.op('Sub', [columns, rows]);
     g.output(g.op('Mul', [shifted, flipped]), 'y');
     const graph = g.build();
-    const before = opCounts(graph);
+    const before = countOps(graph);
     const { changes } = runAndCompare(graph, [csePass]);
     expect(changes).toEqual({});
-    expect(opCounts(graph)).toEqual(before);
+    expect(countOps(graph)).toEqual(before);
   });
 
   it('keeps both graph output names when duplicates are outputs', () => {
@@ -72,6 +72,6 @@ describe('cse', () => {
     const { changes } = runAndCompare(graph, [csePass]);
     expect(changes).toEqual({ 'merged-nodes': 1 });
     expect(graph.outputs).toEqual(['first', 'second']);
-    expect(opCounts(graph)).toEqual({ Relu: 1, Identity: 1 });
+    expect(countOps(graph)).toEqual({ Relu: 1, Identity: 1 });
   });
 });

@@ -1,7 +1,7 @@
-import { GraphBuilder, tensor } from '@ladon/ir';
+import { countOps, GraphBuilder, tensor } from '@ladon/ir';
 import { describe, expect, it } from 'vitest';
 import { dcePass } from './dce.js';
-import { opCounts, runAndCompare } from './test-helpers.js';
+import { runAndCompare } from './test-helpers.js';
 
 describe('dce', () => {
   it('removes Identity chains, dead nodes and unused initializers', () => {
@@ -14,7 +14,7 @@ describe('dce', () => {
     const graph = g.build();
     const { changes } = runAndCompare(graph, [dcePass], { sizes: { n: 4 } });
     expect(changes).toEqual({ 'identity-removed': 2, 'dead-nodes': 1, 'dead-initializers': 1 });
-    expect(opCounts(graph)).toEqual({ Relu: 1, Exp: 1 });
+    expect(countOps(graph)).toEqual({ Relu: 1, Exp: 1 });
     expect(graph.initializers.has('unused')).toBe(false);
   });
 
@@ -38,6 +38,6 @@ describe('dce', () => {
     const graph = g.build();
     const { changes } = runAndCompare(graph, [dcePass]);
     expect(changes).toEqual({});
-    expect(opCounts(graph)).toEqual({ Identity: 2 });
+    expect(countOps(graph)).toEqual({ Identity: 2 });
   });
 });

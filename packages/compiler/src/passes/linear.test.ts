@@ -1,7 +1,8 @@
-import { GraphBuilder, tensor, type Graph, type Tensor } from '@ladon/ir';
+import { countOps, GraphBuilder, tensor, type Graph, type Tensor } from '@ladon/ir';
 import { describe, expect, it } from 'vitest';
 import { linearPass } from './linear.js';
-import { opCounts, runAndCompare, seededRandom } from './test-helpers.js';
+import { runAndCompare } from './test-helpers.js';
+import { seededRandom } from '@ladon/ir/testing';
 
 function weights(shape: readonly number[], seed: number): Tensor {
   const random = seededRandom(seed);
@@ -20,7 +21,7 @@ describe('linear', () => {
     const graph = g.build();
     const { changes } = runAndCompare(graph, [linearPass], { sizes: { rows: 5 } });
     expect(changes).toEqual({ 'gemm-to-linear': 1 });
-    expect(opCounts(graph)).toEqual({ Linear: 1 });
+    expect(countOps(graph)).toEqual({ Linear: 1 });
     expect(linearNode(graph).attrs).toEqual({ transB: 1 });
   });
 
@@ -32,7 +33,7 @@ describe('linear', () => {
     const graph = g.build();
     const { changes } = runAndCompare(graph, [linearPass]);
     expect(changes).toEqual({ 'gemm-to-linear': 2 });
-    expect(opCounts(graph)).toEqual({ Linear: 2 });
+    expect(countOps(graph)).toEqual({ Linear: 2 });
     expect(graph.typeOf(graph.nodes[0].inputs[2]).shape).toEqual([4]);
   });
 
@@ -44,7 +45,7 @@ describe('linear', () => {
     const graph = g.build();
     const { changes } = runAndCompare(graph, [linearPass], { sizes: { batch: 2, seq: 3 } });
     expect(changes).toEqual({ 'matmul-to-linear': 1, 'linear-bias': 1 });
-    expect(opCounts(graph)).toEqual({ Linear: 1 });
+    expect(countOps(graph)).toEqual({ Linear: 1 });
     expect(linearNode(graph).inputs).toHaveLength(3);
     expect(linearNode(graph).outputs).toEqual(['y']);
   });
@@ -57,7 +58,7 @@ describe('linear', () => {
     const graph = g.build();
     const { changes } = runAndCompare(graph, [linearPass], { sizes: { batch: 2, seq: 3 } });
     expect(changes).toEqual({ 'matmul-to-linear': 1, 'linear-bias': 1 });
-    expect(opCounts(graph)).toEqual({ Linear: 1 });
+    expect(countOps(graph)).toEqual({ Linear: 1 });
   });
 
   it('keeps the Add when the projection is read elsewhere or the bias is not a vector', () => {
@@ -71,7 +72,7 @@ describe('linear', () => {
     const graph = g.build();
     const { changes } = runAndCompare(graph, [linearPass], { sizes: { seq: 3 } });
     expect(changes).toEqual({ 'matmul-to-linear': 2 });
-    expect(opCounts(graph)).toEqual({ Linear: 2, Add: 2, Relu: 1 });
+    expect(countOps(graph)).toEqual({ Linear: 2, Add: 2, Relu: 1 });
   });
 
   it('keeps MatMuls without a constant 2-D weight, and Gemms with alpha, beta or transA', () => {
@@ -85,9 +86,9 @@ describe('linear', () => {
     g.output(g.op('Gemm', [x, g.constant(weights([8, 4], 16)), g.constant(weights([4], 17))], { beta: 0.5 }), 'damped');
     g.output(g.op('Gemm', [g.constant(weights([8, 3], 18)), w], { transA: 1 }), 'transposed');
     const graph = g.build();
-    const before = opCounts(graph);
+    const before = countOps(graph);
     const { changes } = runAndCompare(graph, [linearPass]);
     expect(changes).toEqual({});
-    expect(opCounts(graph)).toEqual(before);
+    expect(countOps(graph)).toEqual(before);
   });
 });

@@ -1,15 +1,12 @@
 /**
- * Shared test kit for the pass tests (not part of the package surface):
- * a seeded PRNG, random feeds for symbolic inputs, op counts, and the
- * "fired + same numbers" check that every pass test runs with verifyEach.
+ * Test helpers for the pass tests (not part of the package surface): random
+ * feeds for symbolic inputs (on the shared kit of @ladon/ir/testing) and
+ * the "fired + same numbers" check that every pass test runs with verifyEach.
  */
-import { evaluateDim, interpret, isFloatDType, tensor, toNumbers, type Graph, type Tensor } from '@ladon/ir';
+import { interpret, isFloatDType, toNumbers, type Graph, type Tensor } from '@ladon/ir';
+import { randomFeeds as randomFeedsOf, seededRandom, type FillSpec } from '@ladon/ir/testing';
 import { expect } from 'vitest';
 import { runPipeline, type Pass, type PassReport } from '../pass.js';
-import { seededRandom } from '@ladon/ir';
-
-/** The shared seeded PRNG (mulberry32) of @ladon/ir. */
-export { seededRandom };
 
 /** Options for {@link randomFeeds}. */
 export interface FeedOptions {
@@ -22,34 +19,12 @@ export interface FeedOptions {
   readonly fixed?: Readonly<Record<string, Tensor>>;
 }
 
-/** Random feeds for every graph input: floats uniform in [-2, 2), integers in [0, intLimit). */
+/** Random feeds for every graph input (the shared kit of @ladon/ir/testing): floats uniform in [-2, 2), integers in [0, intLimit). */
 export function randomFeeds(graph: Graph, options: FeedOptions = {}): Record<string, Tensor> {
-  const random = seededRandom(options.seed ?? 1);
-  const bindings = new Map(Object.entries(options.sizes ?? {}));
-  const feeds: Record<string, Tensor> = {};
-  for (const name of graph.inputs) {
-    if (options.fixed?.[name]) {
-      feeds[name] = options.fixed[name];
-      continue;
-    }
-    const type = graph.typeOf(name);
-    const shape = type.shape.map((dim) => {
-      const size = evaluateDim(dim, bindings);
-      if (size === undefined) throw new Error(`test feeds: no size for dim ${dim} of input ${name}`);
-      return size;
-    });
-    const count = shape.reduce((product, dim) => product * dim, 1);
-    const draw = isFloatDType(type.dtype) ? () => random() * 4 - 2 : () => Math.floor(random() * (options.intLimit ?? 2));
-    feeds[name] = tensor(type.dtype, shape, Array.from({ length: count }, draw));
-  }
-  return feeds;
-}
-
-/** How many nodes of each op the graph has. */
-export function opCounts(graph: Graph): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const node of graph.nodes) counts[node.op] = (counts[node.op] ?? 0) + 1;
-  return counts;
+  const fills = Object.fromEntries(
+    graph.inputs.map((name): [string, FillSpec] => [name, isFloatDType(graph.typeOf(name).dtype) ? { low: -2, high: 2 } : { low: 0, high: (options.intLimit ?? 2) - 1 }]),
+  );
+  return { ...randomFeedsOf(graph, options.sizes ?? {}, seededRandom(options.seed ?? 1), fills), ...options.fixed };
 }
 
 /** Expects every output in `expected` to be present in `actual` with the same shape and values within `tolerance` (relative above 1). */

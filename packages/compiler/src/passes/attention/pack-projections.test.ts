@@ -1,4 +1,4 @@
-import { GraphBuilder, type ValueRef } from '@ladon/ir';
+import { countOps, GraphBuilder, type ValueRef } from '@ladon/ir';
 import { describe, expect, it } from 'vitest';
 import { dcePass } from '../dce.js';
 import { divToMulPass } from '../div-to-mul.js';
@@ -6,7 +6,8 @@ import { linearPass } from '../linear.js';
 import { absorbHeadLayoutPass } from './absorb-heads.js';
 import { fuseAttentionPass } from './fuse-attention.js';
 import { packProjectionsPass } from './pack-projections.js';
-import { compileAndCompare, opCounts, randomTensor, seededRandom } from './test-support.js';
+import { compileAndCompare } from './test-support.js';
+import { randomTensor, seededRandom } from '@ladon/ir/testing';
 
 const random = seededRandom(3);
 const passes = [divToMulPass, fuseAttentionPass, absorbHeadLayoutPass, linearPass, packProjectionsPass, dcePass];
@@ -36,7 +37,7 @@ describe('pack-projections', () => {
   it('fires: one packed Linear and a Split feed the 3-D attention, with the same results', () => {
     const { compiled, reports } = compileAndCompare(block(), passes, feedSets);
     expect(reports.find((report) => report.name === 'pack-projections')!.changes).toEqual({ 'packed-projections': 1 });
-    expect(opCounts(compiled)).toEqual({ Linear: 1, Split: 1, Attention: 1 });
+    expect(countOps(compiled)).toEqual({ Linear: 1, Split: 1, Attention: 1 });
     const linear = compiled.nodes.find((node) => node.op === 'Linear')!;
     expect(compiled.typeOf(linear.outputs[0]).shape).toEqual(['batch', 'seq', 48]);
   });
@@ -44,7 +45,7 @@ describe('pack-projections', () => {
   it('leaves out a projection that is also read outside the attention (and packs the others)', () => {
     const { compiled, reports } = compileAndCompare(block({ valueReadElsewhere: true }), passes, feedSets);
     expect(reports.find((report) => report.name === 'pack-projections')!.changes).toEqual({ 'packed-projections': 1 });
-    expect(opCounts(compiled)).toMatchObject({ Linear: 2, Split: 1, Attention: 1 });
+    expect(countOps(compiled)).toMatchObject({ Linear: 2, Split: 1, Attention: 1 });
     const widths = compiled.nodes.filter((node) => node.op === 'Linear').map((node) => compiled.typeOf(node.outputs[0]).shape[2]);
     expect(widths.sort()).toEqual([16, 32]);
   });

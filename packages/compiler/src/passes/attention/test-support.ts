@@ -1,29 +1,12 @@
 /**
- * Test support for fusion tests: seeded random tensors, op counting, and the
- * three-way check (the fusion fired, numbers match the unfused graph on the
- * reference interpreter, negative cases stay unfused and correct).
+ * Test support for fusion tests (random tensors come from @ladon/ir/testing,
+ * op counts from @ladon/ir): the three-way check — the fusion fired, the
+ * numbers match the unfused graph on the reference interpreter, negative
+ * cases stay unfused and correct.
  */
-import { interpret, tensor, type DType, type Graph, type Tensor } from '@ladon/ir';
+import { interpret, type Graph, type Tensor } from '@ladon/ir';
 import { expect } from 'vitest';
 import { runPipeline, type Pass, type PassReport } from '../../pass.js';
-import { seededRandom } from '@ladon/ir';
-
-/** The shared seeded PRNG (mulberry32) of @ladon/ir. */
-export { seededRandom };
-
-/** A tensor of uniform values in [-1, 1) (or ints in [0, 2) for integer dtypes). */
-export function randomTensor(random: () => number, dtype: DType, shape: readonly number[]): Tensor {
-  const size = shape.reduce((a, b) => a * b, 1);
-  if (dtype === 'i64' || dtype === 'i32' || dtype === 'bool') return tensor(dtype, shape, Array.from({ length: size }, () => (random() < 0.8 ? 1 : 0)));
-  return tensor(dtype, shape, Array.from({ length: size }, () => random() * 2 - 1));
-}
-
-/** How many nodes of each op the graph has. */
-export function opCounts(graph: Graph): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const node of graph.nodes) counts[node.op] = (counts[node.op] ?? 0) + 1;
-  return counts;
-}
 
 /** Largest absolute difference between two tensors of the same shape (Infinity on shape mismatch). */
 export function maxAbsDiff(a: Tensor, b: Tensor): number {

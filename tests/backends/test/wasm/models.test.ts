@@ -7,9 +7,9 @@ import { compareTensors, type Program } from '@ladon/ir';
 import { compileProgram } from '@ladon/compiler';
 import { loadTestCase } from '@ladon/onnx/node';
 import { describe, expect, it } from 'vitest';
-import { WasmSession } from '../wasm-session.js';
+import { SHARED } from '../../src/paths.js';
+import { WasmSession } from '@ladon/runtime';
 
-const SHARED = new URL('../../../../../../shared/', import.meta.url).pathname;
 const CASES = [
   'fixtures/torch-export/mha_self_e64_h4',
   'fixtures/torch-export/encoder_layer_e64_h4',

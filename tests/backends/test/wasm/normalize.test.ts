@@ -1,6 +1,7 @@
 import { GraphBuilder, tensor, type Dim } from '@ladon/ir';
 import { describe, it } from 'vitest';
-import { checkOnWasm, randomTensor, seededRandom } from './op-harness.js';
+import { checkOnWasm } from '../../src/wasm-check.js';
+import { randomTensor, seededRandom } from '@ladon/ir/testing';
 
 const SIZES = [{ batch: 2, seq: 7 }, { batch: 3, seq: 13 }];
 

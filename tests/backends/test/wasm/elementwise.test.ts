@@ -1,7 +1,8 @@
 import { compileProgram } from '@ladon/compiler';
 import { GraphBuilder, tensor, type Attributes, type Dim, type DType, type Graph } from '@ladon/ir';
 import { describe, expect, it } from 'vitest';
-import { checkOnWasm, seededRandom, type FillSpec } from './op-harness.js';
+import { checkOnWasm } from '../../src/wasm-check.js';
+import { seededRandom, type FillSpec } from '@ladon/ir/testing';
 
 const SIZES = [{ batch: 2, seq: 7 }, { batch: 3, seq: 13 }];
 

@@ -7,8 +7,8 @@
 import { compileProgram } from '@ladon/compiler';
 import { GraphBuilder, interpret, tensor, type DType, type Graph, type Tensor, type ValueRef } from '@ladon/ir';
 import { it } from 'vitest';
-import { Session } from '../../src/index.js';
-import { describeGpu, expectOutputs } from './gpu-support.js';
+import { Session } from '@ladon/runtime';
+import { describeGpu, expectOutputs } from '../../src/gpu.js';
 
 function random(seed: number): () => number {
   let state = seed >>> 0;

@@ -8,8 +8,9 @@
 import { loadTestCase } from '@ladon/onnx/node';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { Session } from '../../src/index.js';
-import { describeGpu, expectOutputs, SHARED } from './gpu-support.js';
+import { Session } from '@ladon/runtime';
+import { describeGpu, expectOutputs } from '../../src/gpu.js';
+import { SHARED } from '../../src/paths.js';
 
 const MODELS: readonly [string, number][] = [
   ['fixtures/torch-export/mha_self_e64_h4', 1],

@@ -6,8 +6,7 @@
 import { compileProgram } from '@ladon/compiler';
 import { FeedError, GraphBuilder, tensor } from '@ladon/ir';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LimitError } from '../errors.js';
-import { WasmSession } from './wasm-session.js';
+import { LimitError, WasmSession } from '@ladon/runtime';
 
 let session: WasmSession;
 

@@ -4,13 +4,13 @@
  * declarations describe (storage bindings in order, then the uniforms).
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { acquireGpu } from '../../src/webgpu/device.js';
-import { kernelPreamble } from '../../src/webgpu/kernel-layout.js';
-import { describeGpu } from './gpu-support.js';
+import { acquireGpu, kernelPreamble } from '@ladon/runtime/testing';
+import { describeGpu } from '../../src/gpu.js';
+import { REPOSITORY } from '../../src/paths.js';
 
-const GOLDEN = fileURLToPath(new URL('../../../compiler/src/wgsl/golden/', import.meta.url));
+const GOLDEN = join(REPOSITORY, 'packages/compiler/src/wgsl/golden/');
 
 describeGpu('golden WGSL on the device', () => {
   const files = readdirSync(GOLDEN).filter((file) => file.endsWith('.wgsl'));

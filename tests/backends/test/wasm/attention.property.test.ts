@@ -7,8 +7,8 @@ import { compileProgram } from '@ladon/compiler';
 import { compareTensors, GraphBuilder, interpret, tensor, type Attributes, type DType, type Tensor } from '@ladon/ir';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { WasmSession } from './wasm-session.js';
 import { seededRandom as uniform } from '@ladon/ir';
+import { WasmSession } from '@ladon/runtime';
 
 interface Scenario {
   batch: number;

@@ -8,10 +8,9 @@
 import { compileProgram } from '@ladon/compiler';
 import { deserializeProgram, GraphBuilder, interpret, serializeProgram, tensor, type Graph, type Program } from '@ladon/ir';
 import { expect, it } from 'vitest';
-import { DeviceLostError, LimitError, preferredBackend, Session, ShaderCompileError, webGpuAvailable, webGpuUnavailableReason } from '../../src/index.js';
-import { acquireGpu, type GpuDevice } from '../../src/webgpu/device.js';
-import { cachedPipelineCount } from '../../src/webgpu/pipeline-cache.js';
-import { describeGpu, expectOutputs } from './gpu-support.js';
+import { DeviceLostError, LimitError, preferredBackend, Session, ShaderCompileError, webGpuAvailable, webGpuUnavailableReason } from '@ladon/runtime';
+import { acquireGpu, cachedPipelineCount, type GpuDevice } from '@ladon/runtime/testing';
+import { describeGpu, expectOutputs } from '../../src/gpu.js';
 
 function reluGraph(): Graph {
   const b = new GraphBuilder('relu');

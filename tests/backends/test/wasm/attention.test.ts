@@ -1,8 +1,8 @@
 import { compileProgram } from '@ladon/compiler';
 import { compareTensors, GraphBuilder, interpret, tensor, type Attributes, type DType, type Graph, type Tensor } from '@ladon/ir';
 import { describe, expect, it } from 'vitest';
-import { WasmSession } from './wasm-session.js';
 import { seededRandom as random } from '@ladon/ir';
+import { WasmSession } from '@ladon/runtime';
 
 
 const next = random(11);

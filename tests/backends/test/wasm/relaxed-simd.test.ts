@@ -8,21 +8,21 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { SHARED } from '../../src/paths.js';
 
-const RUNTIME_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const SHARED = fileURLToPath(new URL('../../../../../../shared/', import.meta.url));
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const SCRIPT = `
 import { compareTensors, GraphBuilder, interpret, tensor } from '@ladon/ir';
+import { randomTensor, seededRandom } from '@ladon/ir/testing';
 import { compileProgram } from '@ladon/compiler';
 import { loadTestCase } from '@ladon/onnx/node';
 import { WasmSession, relaxedSimdSupported } from '@ladon/runtime';
 
 const problems = [];
 if (!relaxedSimdSupported()) problems.push('relaxed SIMD is not supported even with the flag');
-let state = 99;
-const next = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
-const random = (shape) => tensor('f32', shape, Array.from({ length: shape.reduce((a, b) => a * b, 1) }, next));
+const next = seededRandom(99);
+const random = (shape) => randomTensor(next, 'f32', shape);
 
 const g = new GraphBuilder('families');
 const x = g.input('x', 'f32', ['batch', 'seq', 37]);
@@ -64,7 +64,7 @@ const MODELS = ['fixtures/torch-export/mha_self_e64_h4', 'fixtures/torch-export/
 describe('the relaxed-SIMD module (spawned Node with --experimental-wasm-relaxed-simd)', () => {
   it('matches the reference on every kernel family and on the shared models', () => {
     const run = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--input-type=module', '-e', SCRIPT, ...MODELS.map((model) => SHARED + model)], {
-      cwd: RUNTIME_ROOT,
+      cwd: PACKAGE_ROOT,
       encoding: 'utf8',
       timeout: 120_000,
     });

@@ -8,8 +8,8 @@
  */
 import { GraphBuilder, interpret, tensor, type Attributes, type DType, type Graph, type Tensor, type ValueRef } from '@ladon/ir';
 import { it } from 'vitest';
-import { Session } from '../../src/index.js';
-import { describeGpu, expectOutputs } from './gpu-support.js';
+import { Session } from '@ladon/runtime';
+import { describeGpu, expectOutputs } from '../../src/gpu.js';
 
 /** Sizes of one case (legend as in @ladon/ir ops/attention.ts). */
 interface Case {

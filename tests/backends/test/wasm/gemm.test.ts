@@ -1,6 +1,7 @@
 import { GraphBuilder, type Dim } from '@ladon/ir';
 import { describe, it } from 'vitest';
-import { checkOnWasm, randomTensor, seededRandom } from './op-harness.js';
+import { checkOnWasm } from '../../src/wasm-check.js';
+import { randomTensor, seededRandom } from '@ladon/ir/testing';
 
 /** GEMM sums K products in f32 where the reference sums in f64: allow a little relative error. */
 const TOLERANCE = { rtol: 1e-4, atol: 1e-5 };

@@ -7,7 +7,7 @@
 import { compileProgram } from '@ladon/compiler';
 import { f16BitsToF32, f32ToF16Bits, GraphBuilder, seededRandom, tensor } from '@ladon/ir';
 import { describe, expect, it } from 'vitest';
-import { WasmSession } from '../wasm-session.js';
+import { WasmSession } from '@ladon/runtime';
 
 async function castSession(from: 'f16' | 'f32', to: 'f16' | 'f32'): Promise<WasmSession> {
   const g = new GraphBuilder('cast');

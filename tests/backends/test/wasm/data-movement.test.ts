@@ -1,8 +1,8 @@
 import { GraphBuilder, tensor, type Dim, type DType } from '@ladon/ir';
 import { describe, expect, it } from 'vitest';
-import { WasmSession } from '../wasm-session.js';
 import { compileProgram } from '@ladon/compiler';
-import { checkOnWasm } from './op-harness.js';
+import { WasmSession } from '@ladon/runtime';
+import { checkOnWasm } from '../../src/wasm-check.js';
 
 const SIZES = [{ batch: 2, seq: 7 }, { batch: 3, seq: 5 }];
 

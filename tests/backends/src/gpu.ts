@@ -1,16 +1,12 @@
 /**
  * Test kit for the WebGPU tests: whether an adapter exists (tests skip with
  * the reason printed when not, and fail instead when CI is set, since CI
- * installs the SwiftShader driver), the shared data paths, and a runner
- * that checks a Session's outputs against expected tensors.
+ * installs the SwiftShader driver), and a check of outputs against
+ * expected tensors.
  */
 import { compareTensors, type Tensor, type Tolerance } from '@ladon/ir';
-import { fileURLToPath } from 'node:url';
+import { gpuAvailability } from '@ladon/runtime/testing';
 import { describe, expect, it } from 'vitest';
-import { gpuAvailability } from '../../src/webgpu/device.js';
-
-/** `../shared` beside the repository. */
-export const SHARED = fileURLToPath(new URL('../../../../../shared/', import.meta.url));
 
 const availability = await gpuAvailability();
 

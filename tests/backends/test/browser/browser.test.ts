@@ -17,15 +17,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { describe, it, type TestContext } from 'vitest';
-import { expectOutputs } from '../webgpu/gpu-support.js';
+import { expectOutputs } from '../../src/gpu.js';
+import { REPOSITORY, SHARED } from '../../src/paths.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu'];
-const RUNTIME_ENTRY = fileURLToPath(new URL('../../src/index.ts', import.meta.url));
-const MODEL = fileURLToPath(new URL('../../../../../shared/fixtures/torch-export/seed_mha_block', import.meta.url));
+const RUNTIME_ENTRY = join(REPOSITORY, 'packages/runtime/src/index.ts');
+const MODEL = join(SHARED, 'fixtures/torch-export/seed_mha_block');
 
 /** A tensor as JSON (i64 as numbers). */
 interface JsonTensor {
