@@ -6,7 +6,7 @@
  * GPU), bools as WGSL bools. A node used more than once becomes a `let`.
  * The primitives WGSL lacks or gets wrong are helper functions: erf, a
  * tanh safe from overflow, C `pow`, integer division giving 0 for a zero
- * divisor.
+ * divisor. Bools are ordered as u32 (false < true).
  */
 import { scalar, type ScalarExpr } from '@ladon/ir';
 import { f32Literal } from '../elements.js';
@@ -137,6 +137,9 @@ class WgslRenderer {
         if (node.op === 'div' && node.type !== 'f32') return this.call('div_int', node.a, node.b);
         return this.infix(node.a, INFIX[node.op]!, node.b);
       case 'compare':
+        if (node.a.type === 'bool' && node.op !== 'eq' && node.op !== 'ne') {
+          return { text: `u32(${this.value(node.a)}) ${INFIX[node.op]} u32(${this.value(node.b)})`, atomic: false };
+        }
         return this.infix(node.a, INFIX[node.op]!, node.b);
       case 'select':
         return { text: `select(${this.value(node.otherwise)}, ${this.value(node.then)}, ${this.value(node.condition)})`, atomic: true };
