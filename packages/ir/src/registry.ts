@@ -1,15 +1,16 @@
 /**
  * The op set: every op the IR knows, grouped by phase. One screen. Compiler
  * developers add an op by writing its file under `ops/` (schema, inference,
- * reference semantics, tests) and listing it here — or, outside this
- * package, with {@link registerOp}.
+ * reference semantics, tests) and listing it here — an element-wise op by
+ * one entry in its family's table (ops/unary-math.ts, binary-arithmetic.ts,
+ * comparison.ts) — or, outside this package, with {@link registerOp}.
  */
 import { UnknownOpError, UnsupportedError, type ErrorLocation } from './errors.js';
 import type { OpDef } from './op-def.js';
 import { Attention } from './ops/attention.js';
-import { Add, Div, Mul, Pow, Sub } from './ops/binary-arithmetic.js';
+import { BINARY_ARITHMETIC_OPS } from './ops/binary-arithmetic.js';
 import { Cast } from './ops/cast.js';
-import { Equal } from './ops/comparison.js';
+import { COMPARISON_OPS } from './ops/comparison.js';
 import { Concat } from './ops/concat.js';
 import { ConstantOfShape } from './ops/constant-of-shape.js';
 import { Constant } from './ops/constant.js';
@@ -33,17 +34,17 @@ import { Split } from './ops/split.js';
 import { Squeeze } from './ops/squeeze.js';
 import { Transpose } from './ops/transpose.js';
 import { Trilu } from './ops/trilu.js';
-import { Erf, Exp, Gelu, Relu, Sqrt, Tanh } from './ops/unary-math.js';
+import { UNARY_MATH_OPS } from './ops/unary-math.js';
 import { Unsqueeze } from './ops/unsqueeze.js';
 import { Where } from './ops/where.js';
 
 const BUILTIN_OPS: readonly OpDef[] = [
   // linear algebra
   MatMul, Gemm, Einsum,
-  // element-wise arithmetic and math
-  Add, Sub, Mul, Div, Pow, Sqrt, Erf, Tanh, Exp, Relu, Gelu,
+  // element-wise arithmetic and math (each family one table: adding an op is one entry there)
+  ...BINARY_ARITHMETIC_OPS, ...UNARY_MATH_OPS,
   // comparison, selection, conversion
-  Equal, Where, Cast,
+  ...COMPARISON_OPS, Where, Cast,
   // reductions and normalization
   Softmax, ReduceMean, ReduceSum, LayerNormalization,
   // shape and data movement

@@ -99,3 +99,6 @@ export const Pow = defineElementwise({
     return exponent === undefined ? '' : `_c${numberTag(exponent)}`;
   },
 });
+
+/** Every op of this file, for the op set. */
+export const BINARY_ARITHMETIC_OPS: readonly OpDef[] = [Add, Sub, Mul, Div, Pow];

@@ -3,6 +3,7 @@
  * of one dtype (any IR dtype), broadcast together, producing bool. NaN
  * equals nothing; i64 values compare exactly.
  */
+import type { OpDef } from '../op-def.js';
 import { eq } from '../scalar/expr.js';
 import { defineElementwise } from './elementwise.js';
 import { ALL_TYPES } from './kernel-utils.js';
@@ -21,3 +22,6 @@ export const Equal = defineElementwise({
   commutative: true,
   expression: ({ inputs: [a, b] }) => eq(a, b),
 });
+
+/** Every op of this file, for the op set. */
+export const COMPARISON_OPS: readonly OpDef[] = [Equal];

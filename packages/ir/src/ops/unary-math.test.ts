@@ -3,9 +3,12 @@ import { describe, it, expect } from 'vitest';
 import { AttributeError, DTypeError } from '../errors.js';
 import { f32ToF16Bits } from '../f16.js';
 import { erf } from '../scalar/erf.js';
+import { compileScalarExpr } from '../scalar/evaluate.js';
+import { call, inlineCalls, input } from '../scalar/expr.js';
+import { COS_FUNCTION, SIN_FUNCTION } from '../scalar/trigonometry.js';
 import { evaluateOp, inferOp } from '../testing/op-harness.js';
 import { tensor, toNumbers } from '../tensor.js';
-import { Erf, Exp, Gelu, Relu, Sqrt, Tanh } from './unary-math.js';
+import { Cos, Erf, Exp, Gelu, Neg, Relu, Sigmoid, Sin, Sqrt, Tanh } from './unary-math.js';
 
 describe('Sqrt', () => {
   it('keeps dtype and symbolic shape', () => {
@@ -196,5 +199,52 @@ describe('Gelu', () => {
     expect(() => inferOp(Gelu, [{ dtype: 'f32', shape: [2] }], { approximate: 'fast' })).toThrow(AttributeError);
     expect(() => inferOp(Gelu, [{ dtype: 'f32', shape: [2] }], { approximate: 'fast' })).toThrow(/'none' or 'tanh', got 'fast'/);
     expect(() => inferOp(Gelu, [{ dtype: 'i32', shape: [2] }])).toThrow(DTypeError);
+  });
+});
+
+describe('Neg', () => {
+  it('negates floats and integers (i32 wraps at the minimum)', () => {
+    expect(toNumbers(evaluateOp(Neg, [tensor('f32', [3], [1.5, -2, 0])])[0]!)).toEqual([-1.5, 2, -0]);
+    expect(toNumbers(evaluateOp(Neg, [tensor('i32', [2], [7, -(2 ** 31)])])[0]!)).toEqual([-7, -(2 ** 31)]);
+    expect(evaluateOp(Neg, [tensor('i64', [1], [2n ** 60n])])[0]!.data).toEqual(new BigInt64Array([-(2n ** 60n)]));
+  });
+
+  it('refuses bool', () => {
+    expect(() => inferOp(Neg, [{ dtype: 'bool', shape: [2] }])).toThrow(DTypeError);
+  });
+});
+
+describe('Sigmoid', () => {
+  it('is 1 / (1 + e^-x), saturating towards 0 and 1', () => {
+    const values = toNumbers(evaluateOp(Sigmoid, [tensor('f32', [5], [0, 2, -2, 100, -100])])[0]!);
+    expect(values[0]).toBe(0.5);
+    expect(values[1]).toBeCloseTo(1 / (1 + Math.exp(-2)), 7);
+    expect(values[2]).toBeCloseTo(1 / (1 + Math.exp(2)), 7);
+    expect(values[3]).toBe(1);
+    expect(values[4]).toBeGreaterThan(0);
+    expect(values[4]).toBeLessThan(1e-40);
+  });
+});
+
+describe('Sin and Cos', () => {
+  it('evaluate the exact functions in the reference', () => {
+    const x = [0, Math.PI / 6, -1, 10];
+    const [sin] = evaluateOp(Sin, [tensor('f32', [4], x)]);
+    const [cos] = evaluateOp(Cos, [tensor('f32', [4], x)]);
+    toNumbers(sin!).forEach((value, i) => expect(value).toBeCloseTo(Math.sin(Math.fround(x[i])), 7));
+    toNumbers(cos!).forEach((value, i) => expect(value).toBeCloseTo(Math.cos(Math.fround(x[i])), 7));
+    expect(toNumbers(evaluateOp(Sin, [tensor('f32', [2], [Infinity, NaN])])[0]!).every(Number.isNaN)).toBe(true);
+  });
+
+  it('render a body (quadrant reduction + polynomial) within 2e-7 of the exact functions for |x| < 8192', () => {
+    const x = input(0, 'f32');
+    for (const [fn, exact] of [[SIN_FUNCTION, Math.sin], [COS_FUNCTION, Math.cos]] as const) {
+      const body = compileScalarExpr(inlineCalls(call(fn, x)));
+      let worst = 0;
+      for (let value = -8000; value < 8000; value += 7.31) worst = Math.max(worst, Math.abs((body([value]) as number) - exact(value)));
+      for (let value = -7; value < 7; value += 0.013) worst = Math.max(worst, Math.abs((body([value]) as number) - exact(value)));
+      expect(worst, fn.name).toBeLessThan(2e-7);
+      expect(Number.isNaN(body([Infinity]) as number)).toBe(true);
+    }
   });
 });

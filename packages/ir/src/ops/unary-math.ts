@@ -1,13 +1,14 @@
 /**
- * The element-wise math ops, one scalar expression each (ONNX Sqrt-13,
- * Exp-13, Erf-13, Tanh-13, Relu-14, Gelu-20): float dtypes (Relu also
- * signed integers); f16 computes in f32 and rounds once. Adding one is one
- * entry here (plus its tests): the interpreter and both backends work from
- * the expression.
+ * The element-wise math ops, one scalar expression each (ONNX Neg-13,
+ * Sqrt-13, Exp-13, Erf-13, Tanh-13, Sigmoid-13, Sin-22, Cos-22, Relu-14,
+ * Gelu-20): float dtypes (Neg and Relu also signed integers); f16 computes
+ * in f32 and rounds once. Adding one is one entry here (plus its tests):
+ * the interpreter and both backends work from the expression.
  */
 import type { DType } from '../dtype.js';
 import type { OpContext, OpDef } from '../op-def.js';
-import { add, constant, constantLike, erf, exp, max, mul, muladd, sqrt, tanh, type ScalarExpr } from '../scalar/expr.js';
+import { add, call, constant, constantLike, div, erf, exp, max, mul, muladd, neg, sqrt, tanh, type ScalarExpr } from '../scalar/expr.js';
+import { COS_FUNCTION, SIN_FUNCTION } from '../scalar/trigonometry.js';
 import { defineElementwise } from './elementwise.js';
 import { FLOAT_TYPES, INT_TYPES } from './kernel-utils.js';
 
@@ -23,6 +24,14 @@ export const Exp = unary('Exp', 'exp(X), element-wise', exp);
 export const Erf = unary('Erf', 'erf(X), the Gauss error function, element-wise', erf);
 /** Tanh: `tanh(X)`. */
 export const Tanh = unary('Tanh', 'tanh(X), element-wise', tanh);
+/** Neg: `-X`, float and integer dtypes (integers wrap). */
+export const Neg = unary('Neg', '-X, element-wise', neg, [...FLOAT_TYPES, ...INT_TYPES]);
+/** Sigmoid: `1 / (1 + e^-X)`. */
+export const Sigmoid = unary('Sigmoid', '1 / (1 + exp(-X)), element-wise', (x) => div(constant(1), add(constant(1), exp(neg(x)))));
+/** Sin: `sin(X)`. */
+export const Sin = unary('Sin', 'sin(X), element-wise', (x) => call(SIN_FUNCTION, x));
+/** Cos: `cos(X)`. */
+export const Cos = unary('Cos', 'cos(X), element-wise', (x) => call(COS_FUNCTION, x));
 /** Relu: `max(0, X)`, float and integer dtypes; NaN stays NaN. */
 export const Relu = unary('Relu', 'max(0, X), element-wise', (x) => max(x, constantLike(x, 0)), [...FLOAT_TYPES, ...INT_TYPES]);
 
@@ -56,3 +65,6 @@ export const Gelu = defineElementwise({
   },
   variant: (ctx) => (approximation(ctx.attrs) === 'tanh' ? 'tanh' : ''),
 });
+
+/** Every op of this file, for the op set. */
+export const UNARY_MATH_OPS: readonly OpDef[] = [Neg, Sqrt, Exp, Erf, Tanh, Sigmoid, Sin, Cos, Relu, Gelu];

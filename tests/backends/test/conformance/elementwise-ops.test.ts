@@ -14,7 +14,7 @@ import { runCase, type CaseBackend } from '../../src/conformance.js';
 import { describeGpu } from '../../src/gpu.js';
 import { SHARED } from '../../src/paths.js';
 
-const OPS: readonly string[] = ['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Equal', 'Where', 'Relu', 'Sqrt', 'Exp', 'Erf', 'Tanh', 'Gelu', 'Cast'];
+const OPS: readonly string[] = ['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Neg', 'Equal', 'Where', 'Relu', 'Sqrt', 'Exp', 'Erf', 'Tanh', 'Sigmoid', 'Sin', 'Cos', 'Gelu', 'Cast'];
 
 const EIGHT_BIT = /element type U?INT8 \(\d\) is not supported/;
 
