@@ -38,6 +38,7 @@ export type LadonErrorCode =
   | 'E_BACKEND'
   | 'E_DEVICE'
   | 'E_LIMIT'
+  | 'E_PROGRAM'
   | 'E_INTERNAL';
 
 /** Base class of every error Ladon throws on purpose. */
@@ -202,5 +203,20 @@ export class UnsupportedError extends LadonError {
   }
   override get name(): string {
     return 'UnsupportedError';
+  }
+}
+
+/**
+ * A loaded program (a `.ladon` file or a Program object) that is not
+ * consistent with itself: a step that calls a kernel the payload lacks, or
+ * with arguments that do not match the kernel's parameters. Raised when the
+ * program is loaded, before anything runs.
+ */
+export class ProgramFormatError extends LadonError {
+  constructor(message: string, location: ErrorLocation = {}) {
+    super('E_PROGRAM', message, location);
+  }
+  override get name(): string {
+    return 'ProgramFormatError';
   }
 }

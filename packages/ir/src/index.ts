@@ -58,6 +58,7 @@ export {
   type ProgramTensor,
   type StepArg,
   type WasmPayload,
+  type WasmKernelSignature,
   type WgslKernel,
   type WgslPayload,
 } from './program/program.js';

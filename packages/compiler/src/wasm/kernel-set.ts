@@ -5,7 +5,7 @@
  * A kernel's name encodes everything baked into it (head size, scale, mask
  * kind, ...), so equal names mean equal code.
  */
-import { LadonError } from '@ladon/ir';
+import { LadonError, type WasmKernelSignature } from '@ladon/ir';
 import type { KernelSignature } from '../lower/kernel-call.js';
 import type { Expr, FunctionBuilder } from './binaryen-module.js';
 import { WasmModule } from './binaryen-module.js';
@@ -37,6 +37,11 @@ export class KernelSet {
   /** Names of the requested kernels. */
   get names(): string[] {
     return [...this.kernels.keys()];
+  }
+
+  /** Every requested kernel's name and parameters (the program records them for its loader to check). */
+  get signatures(): WasmKernelSignature[] {
+    return [...this.kernels.values()].map(({ name, params }) => ({ name, params: [...params] }));
   }
 
   /** Emits every kernel into a module; returns the binary and text. */

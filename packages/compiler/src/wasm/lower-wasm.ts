@@ -33,7 +33,8 @@ export async function lowerToWasm(graph: Graph, passes: readonly string[], optio
   const { program, kernels } = lowerNodes(graph);
   const simd = await kernels.emit(false);
   const relaxed = options.relaxedSimd ? await kernels.emit(true) : undefined;
-  return program.build({ wasm: { simd: simd.binary, ...(relaxed ? { relaxed: relaxed.binary } : {}), reservedBytes: RESERVED_BYTES } }, passes);
+  const wasm = { simd: simd.binary, ...(relaxed ? { relaxed: relaxed.binary } : {}), reservedBytes: RESERVED_BYTES, kernels: kernels.signatures };
+  return program.build({ wasm }, passes);
 }
 
 /** The text form of the kernels a graph lowers to (for golden files and debugging). */

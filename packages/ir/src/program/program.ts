@@ -69,6 +69,12 @@ export interface ProgramTensor {
   readonly buffer: number;
 }
 
+/** A wasm kernel's parameters (all i32: pointers and sizes), in call order. */
+export interface WasmKernelSignature {
+  readonly name: string;
+  readonly params: readonly string[];
+}
+
 /** The WebAssembly payload. */
 export interface WasmPayload {
   /** The module built with plain 128-bit SIMD (runs everywhere wasm SIMD does). */
@@ -77,6 +83,8 @@ export interface WasmPayload {
   readonly relaxed?: Uint8Array;
   /** Bytes the kernels need below the weights (stack, constants). */
   readonly reservedBytes: number;
+  /** Every exported kernel's parameters, so a loader can check each step's arguments by name (absent in programs from before this field). */
+  readonly kernels?: readonly WasmKernelSignature[];
 }
 
 /** One WGSL kernel. */

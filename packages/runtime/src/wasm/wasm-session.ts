@@ -5,18 +5,30 @@
  * feeds into their buffers, calls each step's kernel export with resolved
  * pointers and sizes, and copies the outputs out.
  */
-import { allocData, LadonError, type BufferSpec, type Dim, type Program, type StepArg, type Tensor } from '@ladon/ir';
+import { allocData, LadonError, ProgramFormatError, type BufferSpec, type Dim, type Program, type StepArg, type Tensor, type WasmPayload } from '@ladon/ir';
 import type { BackendSession } from '../backend.js';
 import { bindFeeds, evaluateSize } from '../bindings.js';
 import { rootOf } from '../lifetimes.js';
 import { BackendError, LimitError } from '../errors.js';
 import { planMemory, type MemoryPlan } from '../memory-plan.js';
+import { checkStepArguments, type KernelParameters } from '../step-arguments.js';
 import { relaxedSimdSupported, simdSupported } from './features.js';
 
 /** Options of the wasm backend. */
 export interface WasmSessionOptions {
   /** Use the relaxed-SIMD (FMA) module: `auto` (default) when the host supports it. */
   readonly relaxedSimd?: boolean | 'auto';
+}
+
+/** A kernel export's parameters: as the program records them (checked against the export's arity), else by position. */
+function wasmParameters(kernels: Readonly<Record<string, Kernel>>, payload: WasmPayload, name: string): KernelParameters | undefined {
+  const kernel = Object.prototype.hasOwnProperty.call(kernels, name) ? kernels[name] : undefined;
+  if (typeof kernel !== 'function') return undefined;
+  const declared = payload.kernels?.find((signature) => signature.name === name);
+  if (declared && declared.params.length !== kernel.length) {
+    throw new ProgramFormatError(`kernel '${name}' takes ${kernel.length} parameters in the module, but the program declares ${declared.params.length} (${declared.params.join(', ')})`);
+  }
+  return { params: declared?.params ?? Array.from({ length: kernel.length }, (_, index) => `parameter ${index}`) };
 }
 
 const PAGE = 65536;
@@ -41,7 +53,7 @@ export class WasmSession implements BackendSession {
     this.arenaBase = Math.ceil((this.weightsBase + program.weights.length) / 64) * 64;
   }
 
-  /** Compiles and instantiates the program's module and places its weights. */
+  /** Compiles and instantiates the program's module, checks every step's arguments against the kernel it calls (a ProgramFormatError otherwise) and places its weights. */
   static async create(program: Program, options: WasmSessionOptions = {}): Promise<WasmSession> {
     const payload = program.wasm;
     if (!payload) throw new BackendError(`program ${program.name} has no WebAssembly module (target ${program.target})`);
@@ -58,8 +70,10 @@ export class WasmSession implements BackendSession {
     } catch (error) {
       throw new BackendError(`the program's WebAssembly module did not load: ${(error as Error).message}`);
     }
+    const kernels = instance.exports as unknown as Record<string, Kernel>;
+    checkStepArguments(program, (name) => wasmParameters(kernels, payload, name));
     new Uint8Array(memory.buffer).set(program.weights, payload.reservedBytes);
-    return new WasmSession(program, memory, instance.exports as unknown as Record<string, Kernel>, relaxed);
+    return new WasmSession(program, memory, kernels, relaxed);
   }
 
   async run(feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {

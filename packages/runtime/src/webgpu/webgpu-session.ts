@@ -15,6 +15,7 @@ import { BufferPool } from './buffer-pool.js';
 import { rootLifetimes, rootOf } from './buffer-slots.js';
 import { dataFromBytes, fromDeviceBytes, toDeviceBytes } from './device-format.js';
 import { acquireGpu, GpuDevice, gpuAvailability, type GpuBuffer, type GpuLimits, type GpuPipeline } from './device.js';
+import { checkStepArguments } from '../step-arguments.js';
 import { pipelineSpec } from './kernel-layout.js';
 import { cachedPipeline } from './pipeline-cache.js';
 import { buildRunPlan, type RunPlan, type SessionResources } from './run-plan.js';
@@ -91,12 +92,15 @@ export class WebGpuSession implements BackendSession {
   /** Acquires the device, compiles the kernels and uploads the weights. */
   static async create(program: Program, options: WebGpuSessionOptions = {}): Promise<WebGpuSession> {
     if (!program.wgsl) throw new BackendError(`program ${program.name} has no WGSL kernels (target ${program.target})`);
+    const kernels = new Map(program.wgsl.kernels.map((kernel) => [kernel.name, kernel]));
+    checkStepArguments(program, (name) => {
+      const kernel = kernels.get(name);
+      return kernel && { params: [...kernel.bindings.map((binding) => binding.name), ...kernel.uniforms.map((field) => field.name)], buffers: kernel.bindings.length };
+    });
     const acquired = options.device ? GpuDevice.fromDevice(options.device) : await acquireGpu();
     if (typeof acquired === 'string') throw new BackendError(`WebGPU is not available: ${acquired}`);
     const gpu = acquired;
     const f16Storage = gpu.shaderF16;
-    const kernels = new Map(program.wgsl.kernels.map((kernel) => [kernel.name, kernel]));
-    for (const step of program.steps) if (!kernels.has(step.kernel)) throw new BackendError(`step ${step.op} ${step.node} calls kernel '${step.kernel}', which the program does not contain`);
     for (const kernel of kernels.values()) checkKernelLimits(kernel, gpu.limits);
     const compiled = await Promise.all([...kernels.values()].map((kernel) => cachedPipeline(gpu, pipelineSpec(kernel, f16Storage))));
     const pipelines = new Map<string, GpuPipeline>([...kernels.keys()].map((name, index) => [name, compiled[index]]));
