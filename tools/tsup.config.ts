@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/check-docs.ts', 'src/release-dry-run.ts'],
+  entry: ['src/check-docs.ts', 'src/check-api.ts', 'src/release-dry-run.ts'],
   format: ['esm'],
   dts: false,
   clean: true,

@@ -20,5 +20,3 @@ export { csePass } from './passes/cse.js';
 export { dcePass } from './passes/dce.js';
 export { fuseLayerNormPass } from './passes/fuse-layer-norm.js';
 export { fuseGeluPass } from './passes/fuse-gelu.js';
-export { ProgramBuilder } from './lower/program-builder.js';
-export { demandedNodes, isStaticInput, type ReadsThrough } from './lower/demand.js';

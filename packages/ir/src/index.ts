@@ -9,8 +9,8 @@ export * from './tensor.js';
 export { Graph, nodeLabel, nodeLocation, countOps, type AttrValue, type Attributes, type Node, type Value } from './graph.js';
 export { OpContext, InferContext, EvalContext, inputPort, type AttrSpec, type AttrType, type OpDef, type PortSpec } from './op-def.js';
 export { getOpDef, hasOp, listOps, registerOp } from './registry.js';
-export { inferNode, checkNodeSchema, knownFromTensor, type NodeInference, type ValueFacts } from './infer.js';
-export { verifyGraph, findCycle, typesCompatible, constantValues, valueFacts, inferContextOf, type VerifyOptions } from './verify.js';
+export { inferNode, knownFromTensor, type NodeInference, type ValueFacts } from './infer.js';
+export { verifyGraph, typesCompatible, constantValues, valueFacts, inferContextOf, type VerifyOptions } from './verify.js';
 // Validated readers of op semantics, shared by shape inference and the compiler's lowering plans.
 export { readAttentionAttrs, type AttentionAttrs } from './ops/attention-attrs.js';
 export {
@@ -24,13 +24,12 @@ export {
   ATTN_NONPAD,
   type AttentionDims,
 } from './ops/attention-infer.js';
-export { sliceRange, sliceStart, type SliceRange } from './ops/slice.js';
+export { sliceStart } from './ops/slice.js';
 export { reducedAxes } from './ops/reduce.js';
 export { staticScalar, rangeLength } from './ops/range.js';
 // Element-wise ops are defined by a scalar expression (builders as `scalar.add(...)`; see scalar/expr.ts).
 export * as scalar from './scalar/expr.js';
 export type { ScalarExpr, ScalarType, ScalarFunction, UnaryOp, BinaryOp, CompareOp } from './scalar/expr.js';
-export { compileScalarExpr, type CompiledScalar, type ScalarValue } from './scalar/evaluate.js';
 export {
   defineElementwise,
   elementwiseContext,
@@ -46,7 +45,7 @@ export { GraphBuilder, type ValueRef } from './builder.js';
 export { printGraph, printNode, formatValueName, formatNumber, type PrintOptions } from './text/print.js';
 export { parseGraph } from './text/parse.js';
 export { interpret, runNode, type InterpretOptions } from './interpret.js';
-export { numericValues, broadcastIndexMap } from './ops/kernel-utils.js';
+export { numericValues } from './ops/kernel-utils.js';
 export { onnxTypeToDType, dtypeToOnnxType, onnxTypeName, ONNX_TYPE_NAMES } from './onnx-dtype.js';
 export { compareTensors, toleranceFor, DEFAULT_TOLERANCES, type Comparison, type Tolerance } from './compare.js';
 export {

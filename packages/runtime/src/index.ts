@@ -2,10 +2,8 @@
 export { Session, type SessionOptions, type SessionSource } from './session.js';
 export type { BackendName, BackendSession } from './backend.js';
 export { BackendError, LimitError, DeviceLostError } from './errors.js';
-export { planMemory, concreteShape, type MemoryPlan } from './memory-plan.js';
-export { bindFeeds } from './bindings.js';
 export { WasmSession, type WasmSessionOptions } from './wasm/wasm-session.js';
 export { simdSupported, relaxedSimdSupported } from './wasm/features.js';
-export { webGpuAvailable, preferredBackend, webGpuUnavailableReason, createWebGpuSession, type WebGpuSessionOptions } from './webgpu/webgpu-session.js';
+export { webGpuAvailable, preferredBackend, webGpuUnavailableReason, type WebGpuSessionOptions } from './webgpu/webgpu-session.js';
 export { ShaderCompileError } from './webgpu/shader-error.js';
 export { tensor, type Tensor } from '@ladon/ir';
