@@ -64,7 +64,7 @@ export interface ArenaUsage {
 
 /** The memory plan of `loaded` for `feeds`: the arena bytes beyond the inputs and outputs. */
 export async function arenaUsage(loaded: LadonSession, feeds: readonly FeedData[]): Promise<ArenaUsage> {
-  const { bindFeeds, planMemory } = await loadLadonRuntime();
+  const { bindFeeds, planMemory } = await import('@ladon/runtime/testing');
   const { program } = loaded;
   const plan = planMemory(program, bindFeeds(program, feedTensors(feeds)));
   const ioBuffers = new Set([...program.inputs, ...program.outputs].map((value) => value.buffer));
