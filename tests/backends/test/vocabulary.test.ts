@@ -2,16 +2,16 @@
  * The scalar-expression vocabulary on every backend: each primitive (and a
  * vocabulary function), for each type it takes, defined as a one-node
  * element-wise op (registered like an op defined outside @ladon/ir), run on
- * wasm and WebGPU and compared with the reference interpreter. Shapes
- * [3, 37] (rows longer than a SIMD vector, with a tail) broadcast against
- * [37] for two operands. An op defined from these pieces needs no backend
+ * wasm and WebGPU (all of them in one program per backend) and compared
+ * with the reference interpreter. Shapes [3, 37] (rows longer than a SIMD
+ * vector, with a tail), the second operand [37] broadcast against them. An op defined from these pieces needs no backend
  * code, so this is what every such op relies on.
  */
 import { compileProgram } from '@ladon/compiler';
 import { compareTensors, defineElementwise, GraphBuilder, hasOp, interpret, registerOp, scalar, type DType, type Graph, type ScalarExpr, type Tensor } from '@ladon/ir';
 import { randomFeeds, seededRandom, type FillSpec } from '@ladon/ir/testing';
 import { Session, WasmSession } from '@ladon/runtime';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { describeGpu } from '../src/gpu.js';
 
 interface VocabularyCase {
@@ -59,45 +59,45 @@ function opOf(spec: VocabularyCase): string {
   return name;
 }
 
-function graphOf(spec: VocabularyCase): Graph {
-  const g = new GraphBuilder(`vocabulary_${spec.name}`);
-  const inputs = spec.inputs.map((type, index) => g.input(`x${index}`, type, index === 1 ? [37] : [3, 37]));
-  g.output(g.op(opOf(spec), inputs), 'y');
+/** One graph computing every case (output `y_<case>`), so each backend compiles one program. */
+function vocabularyGraph(): Graph {
+  const g = new GraphBuilder('vocabulary');
+  const rows = Object.fromEntries(TYPES.map((type) => [type, g.input(`rows_${type}`, type, [3, 37])]));
+  const row = Object.fromEntries(TYPES.map((type) => [type, g.input(`row_${type}`, type, [37])]));
+  const third = Object.fromEntries(TYPES.map((type) => [type, g.input(`third_${type}`, type, [3, 37])]));
+  for (const spec of CASES) {
+    const inputs = spec.inputs.map((type, index) => [rows, row, third][index][type as (typeof TYPES)[number]]);
+    g.output(g.op(opOf(spec), inputs), `y_${spec.name}`);
+  }
   return g.build();
 }
 
-/** Floats in [-3, 3), integers in [-4, 4] (no zero divisors: those give 0 by the vocabulary's rule, checked in @ladon/ir). */
-function feedsOf(graph: Graph): Record<string, Tensor> {
-  const fill: FillSpec = { low: -3, high: 3 };
-  const feeds = randomFeeds(graph, {}, seededRandom(7), Object.fromEntries(graph.inputs.map((name) => [name, fill])));
-  return feeds;
-}
-
+const GRAPH = vocabularyGraph();
+const FEEDS = randomFeeds(GRAPH, {}, seededRandom(7), Object.fromEntries(GRAPH.inputs.map((name): [string, FillSpec] => [name, { low: -3, high: 3 }])));
+const EXPECTED = interpret(GRAPH, FEEDS);
 const TOLERANCE = { rtol: 1e-4, atol: 1e-5 };
 
-function expectMatches(spec: VocabularyCase, graph: Graph, feeds: Record<string, Tensor>, actual: Record<string, Tensor>): void {
-  const expected = interpret(graph, feeds);
-  expect(compareTensors(actual.y, expected.y, TOLERANCE).problem ?? 'ok', spec.name).toBe('ok');
+function expectCase(name: string, actual: Record<string, Tensor>): void {
+  expect(compareTensors(actual[`y_${name}`], EXPECTED[`y_${name}`], TOLERANCE).problem ?? 'ok', name).toBe('ok');
 }
 
+const NAMES = CASES.map((spec) => spec.name);
+
 describe('the scalar vocabulary on wasm', () => {
-  it.each(CASES.map((spec) => [spec.name, spec] as const))('%s', async (_name, spec) => {
-    const graph = graphOf(spec);
-    const feeds = feedsOf(graph);
-    const session = await WasmSession.create(await compileProgram(graph, { target: 'wasm', passes: [] }));
-    expectMatches(spec, graph, feeds, await session.run(feeds));
+  let actual: Record<string, Tensor>;
+  beforeAll(async () => {
+    const session = await WasmSession.create(await compileProgram(GRAPH, { target: 'wasm', passes: [] }));
+    actual = await session.run(FEEDS);
   });
+  it.each(NAMES)('%s', (name) => expectCase(name, actual));
 });
 
 describeGpu('the scalar vocabulary on webgpu', () => {
-  it.each(CASES.map((spec) => [spec.name, spec] as const))('%s', async (_name, spec) => {
-    const graph = graphOf(spec);
-    const feeds = feedsOf(graph);
-    const session = await Session.create(await compileProgram(graph, { target: 'wgsl', passes: [] }), { backend: 'webgpu' });
-    try {
-      expectMatches(spec, graph, feeds, await session.run(feeds));
-    } finally {
-      session.dispose();
-    }
+  let actual: Record<string, Tensor>;
+  beforeAll(async () => {
+    const session = await Session.create(await compileProgram(GRAPH, { target: 'wgsl', passes: [] }), { backend: 'webgpu' });
+    actual = await session.run(FEEDS);
+    session.dispose();
   });
+  it.each(NAMES)('%s', (name) => expectCase(name, actual));
 });
