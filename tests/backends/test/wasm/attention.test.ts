@@ -1,16 +1,14 @@
 import { compileProgram } from '@ladon/compiler';
 import { compareTensors, GraphBuilder, interpret, tensor, type Attributes, type DType, type Graph, type Tensor } from '@ladon/ir';
 import { describe, expect, it } from 'vitest';
-import { seededRandom as random } from '@ladon/ir';
+import { randomTensor as randomOf, seededRandom } from '@ladon/ir/testing';
 import { WasmSession } from '@ladon/runtime';
 
+const next = seededRandom(11);
 
-const next = random(11);
-
+/** A seeded random tensor: floats in [-1, 1), bools true three times in four. */
 function randomTensor(dtype: DType, shape: number[]): Tensor {
-  const size = shape.reduce((a, b) => a * b, 1);
-  if (dtype === 'bool') return tensor('bool', shape, Array.from({ length: size }, () => next() < 0.75));
-  return tensor(dtype, shape, Array.from({ length: size }, () => next() * 2 - 1));
+  return randomOf(next, dtype, shape, { trueChance: 0.75 });
 }
 
 interface Case {

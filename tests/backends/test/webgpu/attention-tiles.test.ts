@@ -7,6 +7,7 @@
  * every qk_matmul_output mode.
  */
 import { GraphBuilder, interpret, tensor, type Attributes, type DType, type Graph, type Tensor, type ValueRef } from '@ladon/ir';
+import { randomTensor as randomOf, seededRandom } from '@ladon/ir/testing';
 import { it } from 'vitest';
 import { Session } from '@ladon/runtime';
 import { describeGpu, expectOutputs } from '../../src/gpu.js';
@@ -37,18 +38,9 @@ const CASES: readonly Case[] = [
   ...[0, 1, 2, 3].map((mode): Case => ({ name: `qk_matmul_output mode ${mode}, causal, cache`, batch: 1, qHeads: 2, kvHeads: 2, qSeq: 20, kvSeq: 20, past: 30, headSize: 8, vHeadSize: 8, mask: { dtype: 'f32', shape: [1, 2, 20, 50] }, attrs: { is_causal: 1, qk_matmul_output_mode: mode, softcap: mode === 1 ? 3 : 0 }, allOutputs: true })),
 ];
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
+/** A seeded random tensor: floats in [-2, 2), bools true four times in five. */
 function randomTensor(dtype: DType, shape: readonly number[], next: () => number): Tensor {
-  const count = shape.reduce((product, dim) => product * dim, 1);
-  if (dtype === 'bool') return tensor('bool', shape, Array.from({ length: count }, () => next() < 0.8));
-  return tensor('f32', shape, Array.from({ length: count }, () => next() * 4 - 2));
+  return randomOf(next, dtype, shape, { low: -2, high: 2, trueChance: 0.8 });
 }
 
 function maskTensor(mask: NonNullable<Case['mask']>, next: () => number): Tensor {
@@ -58,7 +50,7 @@ function maskTensor(mask: NonNullable<Case['mask']>, next: () => number): Tensor
 }
 
 function buildCase(test: Case): { graph: Graph; feeds: Record<string, Tensor> } {
-  const next = random(11);
+  const next = seededRandom(11);
   const b = new GraphBuilder('attention');
   const feeds: Record<string, Tensor> = {};
   const input = (name: string, value: Tensor): ValueRef => {

@@ -5,30 +5,19 @@
  * atol 1e-5, integers and bools exactly.
  */
 import { compileProgram } from '@ladon/compiler';
-import { GraphBuilder, interpret, tensor, type DType, type Graph, type Tensor, type ValueRef } from '@ladon/ir';
+import { GraphBuilder, interpret, tensor, type Graph, type Tensor, type ValueRef } from '@ladon/ir';
+import { randomFeeds, seededRandom, type FillSpec } from '@ladon/ir/testing';
 import { it } from 'vitest';
 import { Session } from '@ladon/runtime';
 import { describeGpu, expectOutputs } from '../../src/gpu.js';
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
+/** Seeded feeds (the shared kit): floats in [-2, 2), integers in [0, 2], bools true two times in three. */
 function feedsFor(graph: Graph, sizes: Readonly<Record<string, number>>, seed: number): Record<string, Tensor> {
-  const next = random(seed);
-  const feeds: Record<string, Tensor> = {};
-  for (const name of graph.inputs) {
-    const type = graph.typeOf(name);
-    const shape = type.shape.map((dim) => (typeof dim === 'number' ? dim : sizes[dim]));
-    const count = shape.reduce((product, dim) => product * dim, 1);
-    const values = Array.from({ length: count }, () => (type.dtype === 'f32' ? next() * 4 - 2 : Math.floor(next() * 3)));
-    feeds[name] = tensor(type.dtype as DType, shape, values);
-  }
-  return feeds;
+  const fill = (name: string): FillSpec => {
+    const dtype = graph.typeOf(name).dtype;
+    return dtype === 'f32' ? { low: -2, high: 2 } : dtype === 'bool' ? { trueChance: 2 / 3 } : { low: 0, high: 2 };
+  };
+  return randomFeeds(graph, sizes, seededRandom(seed), Object.fromEntries(graph.inputs.map((name) => [name, fill(name)])));
 }
 
 async function expectMatchesReference(graph: Graph, sizes: Readonly<Record<string, number>> = {}): Promise<void> {
@@ -107,6 +96,18 @@ describeGpu('WGSL lowerings on webgpu', () => {
     const positions = b.op('Range', [b.constant(tensor('i64', [], [0])), seq, b.constant(tensor('i64', [], [1]))]);
     const steps = b.op('Cast', [positions], { to: 1 });
     await expectMatchesReference(outputs(b, { softmax, normalized, noBias, gathered, steps }), { n: 3 });
+  });
+
+  it('Trilu: upper and lower triangles with k from a constant', async () => {
+    const b = new GraphBuilder('trilu');
+    const x = b.input('x', 'f32', [2, 'rows', 6]);
+    const ids = b.input('ids', 'i64', [5, 5]);
+    const graph = outputs(b, {
+      upper: b.op('Trilu', [x]),
+      lower: b.op('Trilu', [x, b.constant(tensor('i64', [], [-1]))], { upper: 0 }),
+      shifted: b.op('Trilu', [ids, b.constant(tensor('i64', [], [2]))]),
+    });
+    await expectMatchesReference(graph, { rows: 4 });
   });
 
   it('reductions and fills: ReduceSum, ReduceMean, ConstantOfShape', async () => {
