@@ -7,7 +7,19 @@ export * from './dim.js';
 export * from './shape.js';
 export * from './tensor.js';
 export { Graph, nodeLabel, nodeLocation, countOps, type AttrValue, type Attributes, type Node, type Value } from './graph.js';
-export { OpContext, InferContext, EvalContext, inputPort, type AttrSpec, type AttrType, type OpDef, type PortSpec } from './op-def.js';
+export {
+  OpContext,
+  InferContext,
+  EvalContext,
+  inputPort,
+  type AttrSpec,
+  type AttrType,
+  type OpDef,
+  type PortSpec,
+  type ElementwiseContext,
+  type ElementwiseKind,
+  type ElementwiseTrait,
+} from './op-def.js';
 export { getOpDef, hasOp, listOps, registerOp } from './registry.js';
 export { inferNode, knownFromTensor, type NodeInference, type ValueFacts } from './infer.js';
 export { verifyGraph, typesCompatible, constantValues, valueFacts, inferContextOf, type VerifyOptions } from './verify.js';
@@ -35,11 +47,8 @@ export {
   elementwiseContext,
   elementwiseExpression,
   numberTag,
-  type ElementwiseContext,
   type ElementwiseInput,
-  type ElementwiseKind,
   type ElementwiseSpec,
-  type ElementwiseTrait,
 } from './ops/elementwise.js';
 export { GraphBuilder, type ValueRef } from './builder.js';
 export { printGraph, printNode, formatValueName, formatNumber, type PrintOptions } from './text/print.js';

@@ -9,7 +9,7 @@ import type { DType } from './dtype.js';
 import { ArityError, AttributeError, DTypeError, EvalError, ShapeError } from './errors.js';
 import { nodeLabel, nodeLocation, type AttrValue, type Node } from './graph.js';
 import { formatType, type TensorType } from './shape.js';
-import type { ElementwiseTrait } from './ops/elementwise.js';
+import type { ScalarExpr } from './scalar/expr.js';
 import type { Tensor } from './tensor.js';
 
 /** The kinds of attribute. */
@@ -66,6 +66,35 @@ export interface OpDef {
 export function inputPort(def: OpDef, slot: number): PortSpec | undefined {
   const last = def.inputs[def.inputs.length - 1];
   return slot < def.inputs.length ? def.inputs[slot] : last?.variadic ? last : undefined;
+}
+
+/** What kind of element-wise op (for grouping and documentation). */
+export type ElementwiseKind = 'unary' | 'binary' | 'comparison' | 'logical' | 'select' | 'conversion';
+
+/** What an element-wise expression is built from. */
+export interface ElementwiseContext {
+  /** The inputs as expression leaves (input i has the compute type of its dtype). */
+  readonly inputs: readonly ScalarExpr[];
+  readonly dtypes: readonly DType[];
+  /** The output's dtype. */
+  readonly output: DType;
+  /** The node's attributes (with the op's defaults). */
+  readonly attrs: OpContext;
+  /**
+   * The value of input `index` when it is known at compile time to hold one
+   * number in every element (undefined otherwise, and always in the
+   * reference interpreter): lets a definition bake in an exact cheaper form.
+   */
+  constantScalar(index: number): number | undefined;
+}
+
+/** The element-wise trait of an OpDef: what the compiler plans and renders the op from. */
+export interface ElementwiseTrait {
+  readonly kind: ElementwiseKind;
+  /** The scalar expression of one output element. */
+  expression(ctx: ElementwiseContext): ScalarExpr;
+  /** A kernel-name suffix for the compile-time choices the expression depends on (attribute values, folded constants). */
+  variant?(ctx: ElementwiseContext): string;
 }
 
 /** Attribute access and error helpers shared by inference and evaluation. */

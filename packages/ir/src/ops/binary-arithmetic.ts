@@ -8,9 +8,9 @@
  * known symbolically, Add/Sub/Mul/Div compute them symbolically too.
  */
 import { addDims, divDimsExact, mulDims, subDims, UNKNOWN_DIM, type Dim } from '../dim.js';
-import type { InferContext, OpDef } from '../op-def.js';
+import type { ElementwiseContext, InferContext, OpDef } from '../op-def.js';
 import { add, constant, convert, div, mul, pow, sqrt, sub, type ScalarExpr } from '../scalar/expr.js';
-import { defineElementwise, numberTag, type ElementwiseContext } from './elementwise.js';
+import { defineElementwise, numberTag } from './elementwise.js';
 import { integerDivide, NUMERIC_TYPES } from './kernel-utils.js';
 
 type DimArithmetic = (a: Dim, b: Dim) => Dim | undefined;

@@ -11,41 +11,12 @@
 import { allocData, type DType } from '../dtype.js';
 import { LadonError } from '../errors.js';
 import { f16ArrayToF32, f32ArrayToF16 } from '../f16.js';
-import type { AttrSpec, EvalContext, InferContext, OpContext, OpDef } from '../op-def.js';
+import type { AttrSpec, ElementwiseContext, ElementwiseTrait, EvalContext, InferContext, OpContext, OpDef } from '../op-def.js';
 import { broadcastShapes, shapeSize } from '../shape.js';
 import { compileScalarExpr, type ScalarValue } from '../scalar/evaluate.js';
 import { input, printScalarExpr, scalarTypeOf, type ScalarExpr } from '../scalar/expr.js';
 import type { Tensor } from '../tensor.js';
 import { broadcastConcrete, broadcastIndexMap, sameShape } from './kernel-utils.js';
-
-/** What kind of element-wise op (for grouping and documentation). */
-export type ElementwiseKind = 'unary' | 'binary' | 'comparison' | 'logical' | 'select' | 'conversion';
-
-/** What an element-wise expression is built from. */
-export interface ElementwiseContext {
-  /** The inputs as expression leaves (input i has the compute type of its dtype). */
-  readonly inputs: readonly ScalarExpr[];
-  readonly dtypes: readonly DType[];
-  /** The output's dtype. */
-  readonly output: DType;
-  /** The node's attributes (with the op's defaults). */
-  readonly attrs: OpContext;
-  /**
-   * The value of input `index` when it is known at compile time to hold one
-   * number in every element (undefined otherwise, and always in the
-   * reference interpreter): lets a definition bake in an exact cheaper form.
-   */
-  constantScalar(index: number): number | undefined;
-}
-
-/** The element-wise trait of an OpDef: what the compiler plans and renders the op from. */
-export interface ElementwiseTrait {
-  readonly kind: ElementwiseKind;
-  /** The scalar expression of one output element. */
-  expression(ctx: ElementwiseContext): ScalarExpr;
-  /** A kernel-name suffix for the compile-time choices the expression depends on (attribute values, folded constants). */
-  variant?(ctx: ElementwiseContext): string;
-}
 
 /** One input port of an element-wise op and the dtypes it accepts. */
 export interface ElementwiseInput {
