@@ -34,8 +34,23 @@ export interface BenchCase {
   readonly warmups: number;
   /** What the outputs are checked against: the IR interpreter, or onnxruntime-web's output where the interpreter would take too long. */
   readonly reference: 'interpreter' | 'onnxruntime-web';
-  /** The target speed-up over onnxruntime-web, when the project set one. */
-  readonly targetVsOrt?: number;
+  /** The project's targets for this case (issue 14), when it set some. */
+  readonly targets?: CaseTargets;
+}
+
+/**
+ * Targets as time ratios at equal thread counts (below 1 = Ladon is faster).
+ * The baseline is the fastest onnxruntime-web variant whose output is right.
+ */
+export interface CaseTargets {
+  /** Ladon's time ÷ the best onnxruntime-web variant's, at every thread count: at most this. */
+  readonly maxTimeVsOrtWeb?: number;
+  /** The same for Ladon restricted to plain SIMD (no relaxed FMA). */
+  readonly maxPlainSimdTimeVsOrtWeb?: number;
+  /** Ladon's speed-up from 1 to 2 threads: at least this. */
+  readonly minTwoThreadSpeedup?: number;
+  /** Ladon at 1 thread ÷ the best onnxruntime-node (native) variant at 1 thread: at most this. */
+  readonly maxTimeVsNative?: number;
 }
 
 /** The long-context run: the attention core at a length only a streaming kernel fits in memory. */
@@ -51,9 +66,22 @@ export interface LongContextCase {
 export interface BenchPlan {
   readonly quick: boolean;
   readonly cases: readonly BenchCase[];
-  readonly longContext: LongContextCase;
+  /** The thread counts Ladon and onnxruntime-web run each case at (onnxruntime-node and tfjs run at 1). */
+  readonly threadCounts: readonly number[];
+  /** The long-context run (left out when only some cases are run). */
+  readonly longContext?: LongContextCase;
   /** The case whose session creation + first run is timed as "time to first result". */
   readonly firstResultCaseId: string;
+}
+
+/** The plan restricted to the cases `ids` (all when empty; then without the long-context run). */
+export function selectCases(plan: BenchPlan, ids: readonly string[]): BenchPlan {
+  if (ids.length === 0) return plan;
+  const unknown = ids.filter((id) => !plan.cases.some((benchCase) => benchCase.id === id));
+  if (unknown.length > 0) throw new Error(`unknown case ${unknown.join(', ')} (cases: ${plan.cases.map((benchCase) => benchCase.id).join(', ')})`);
+  const cases = plan.cases.filter((benchCase) => ids.includes(benchCase.id));
+  const firstResultCaseId = ids.includes(plan.firstResultCaseId) ? plan.firstResultCaseId : cases[0].id;
+  return { ...plan, cases, firstResultCaseId, longContext: undefined };
 }
 
 /** FLOPs of the attention core: 4·B·H·S²·D (two S×S×D matrix products), halved when causal. */
@@ -90,16 +118,21 @@ function mhaBlock(seq: number, modelWidth: number, heads: number, extra: Partial
   return { id: `mha-block-s${seq}`, label: `MHA block S=${seq} E=${modelWidth} H=${heads}`, spec, reference: 'interpreter', ...extra };
 }
 
-/** The full benchmark (issue 5): about four minutes on a 2-vCPU machine. */
+/** The full benchmark (issues 5 and 14): about six minutes on a 2-vCPU machine. */
 export const FULL_PLAN: BenchPlan = {
   quick: false,
   cases: [
     attention(128, 12, false, { rounds: 30, warmups: 10 }),
-    attention(512, 12, false, { rounds: 12, warmups: 4, targetVsOrt: 1.5 }),
+    attention(512, 12, false, {
+      rounds: 12,
+      warmups: 4,
+      targets: { maxTimeVsOrtWeb: 0.55, maxPlainSimdTimeVsOrtWeb: 0.65, minTwoThreadSpeedup: 1.8, maxTimeVsNative: 2.5 },
+    }),
     attention(2048, 12, false, { rounds: 4, warmups: 2 }),
-    attention(1024, 8, true, { rounds: 8, warmups: 3, targetVsOrt: 2 }),
-    mhaBlock(512, 768, 12, { rounds: 8, warmups: 3, targetVsOrt: 1.3 }),
+    attention(1024, 8, true, { rounds: 8, warmups: 3, targets: { maxTimeVsOrtWeb: 0.33 } }),
+    mhaBlock(512, 768, 12, { rounds: 8, warmups: 3, targets: { maxTimeVsOrtWeb: 0.55, minTwoThreadSpeedup: 1.8 } }),
   ],
+  threadCounts: [1, 2],
   longContext: {
     spec: { kind: 'attention', heads: 12, seq: 16384, headSize: 64, causal: false },
     warmupSeq: 1024,
@@ -116,6 +149,7 @@ export const QUICK_PLAN: BenchPlan = {
     attention(128, 4, true, { rounds: 3, warmups: 1 }),
     mhaBlock(64, 128, 4, { rounds: 3, warmups: 1 }),
   ],
+  threadCounts: [1, 2],
   longContext: {
     spec: { kind: 'attention', heads: 4, seq: 1024, headSize: 64, causal: false },
     warmupSeq: 128,

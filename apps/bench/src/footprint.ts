@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { CaseData } from './inputs.js';
 import { createLadonSession, runLadon } from './ladon-runner.js';
+import { ortWebFirstResult } from './ort-web-runner.js';
 import { describeFailure, isUnavailable, type Runner } from './runner.js';
 import { timed } from './statistics.js';
 
@@ -144,7 +145,8 @@ async function ladonFirstResults(data: CaseData): Promise<{ results: FirstResult
 
 /** Time to first result for every runtime, on one case; also the size of Ladon's compiled program for it. */
 export async function firstResults(data: CaseData, peers: readonly Runner[]): Promise<{ results: FirstResult[]; programBytes?: number }> {
-  const results: FirstResult[] = [];
+  const ortNote = 'in a fresh worker thread: import onnxruntime-web, initialise its wasm, load the model (unfused), run once';
+  const results: FirstResult[] = [{ runtime: 'onnxruntime-web', ...(await ortWebFirstResult(data)), note: ortNote }];
   for (const peer of peers) results.push(await peerFirstResult(peer, data, `import ${peer.name}, initialise its wasm, load the model, run once`));
   const ladon = await ladonFirstResults(data);
   return { results: [...results, ...ladon.results], ...(ladon.programBytes === undefined ? {} : { programBytes: ladon.programBytes }) };

@@ -1,14 +1,14 @@
 /**
  * Ladon on its WebAssembly backend: `Session.create(graph, { backend:
- * 'wasm' })` compiles the IR graph (the compiler fuses the attention) and
- * runs it. While the backend is missing, preparing a case reports why
- * instead of failing the benchmark.
+ * 'wasm', numThreads })` compiles the IR graph (the compiler fuses the
+ * attention) and runs it on the calling thread plus numThreads - 1 workers
+ * sharing its memory. Failures to prepare are reported, not thrown.
  */
 import type { Graph, Program } from '@ladon/ir';
 import type * as LadonRuntime from '@ladon/runtime';
 import type { Session } from '@ladon/runtime';
 import { feedTensors, type CaseData, type FeedData } from './inputs.js';
-import { describeFailure, type PreparedCase, type Runner, type Unavailable } from './runner.js';
+import { describeFailure, timedRun, type PreparedCase, type Runner, type Unavailable } from './runner.js';
 
 type RuntimeModule = typeof LadonRuntime;
 
@@ -26,17 +26,18 @@ export interface LadonSession {
   readonly program: Program;
 }
 
-/**
- * Creates a wasm session from a graph (compiled on the spot) or the bytes of
- * a precompiled program. `relaxedSimd`: 'auto' uses relaxed-SIMD FMA when the
- * host has it (Node 20 needs --experimental-wasm-relaxed-simd), false forces
- * the plain-SIMD module.
- */
-export async function createLadonSession(source: Graph | Uint8Array, relaxedSimd: 'auto' | false = 'auto'): Promise<LadonSession | Unavailable> {
+/** How a Ladon session runs. */
+export interface LadonSetup {
+  /** 'auto' uses relaxed-SIMD FMA when the host has it (Node 20 needs --experimental-wasm-relaxed-simd); false forces plain SIMD. */
+  readonly relaxedSimd: 'auto' | false;
+  readonly threads: number;
+}
+
+/** Creates a wasm session from a graph (compiled on the spot) or the bytes of a precompiled program. */
+export async function createLadonSession(source: Graph | Uint8Array, setup: LadonSetup = { relaxedSimd: 'auto', threads: 1 }): Promise<LadonSession | Unavailable> {
   try {
     const { Session } = await loadLadonRuntime();
-    // One thread, like the peers: the runtime has no worker pool yet (pass its thread option here once it has one).
-    const session = await Session.create(source, { backend: 'wasm', relaxedSimd });
+    const session = await Session.create(source, { backend: 'wasm', relaxedSimd: setup.relaxedSimd, numThreads: setup.threads });
     if (!session.program) throw new Error('the wasm session has no compiled program');
     return { session, program: session.program };
   } catch (error) {
@@ -75,27 +76,33 @@ export async function arenaUsage(loaded: LadonSession, feeds: readonly FeedData[
 /** Wraps a created session as a prepared case. */
 export function preparedLadonCase(loaded: LadonSession, data: CaseData): PreparedCase {
   return {
-    run: () => runLadon(loaded.session, data.feeds, data.outputName),
+    run: () => timedRun(() => runLadon(loaded.session, data.feeds, data.outputName)),
     dispose: () => loaded.session.dispose(),
   };
 }
 
-/** The Ladon runner: the IR graph compiled by @ladon/compiler, run by @ladon/runtime's wasm backend (relaxed-SIMD FMA when the host has it). */
-export const ladonRunner: Runner = {
-  name: 'Ladon (wasm)',
-  setup: "@ladon/runtime Session.create(graph, { backend: 'wasm' }): the IR graph compiled (attention fused) to one WebAssembly module, relaxed-SIMD FMA when the host supports it; 1 thread",
-  async prepare(data) {
-    const loaded = await createLadonSession(data.graph);
-    return 'unavailable' in loaded ? loaded : preparedLadonCase(loaded, data);
-  },
-};
+function ladonRunnerWith(setup: LadonSetup): Runner {
+  const plain = setup.relaxedSimd === false;
+  return {
+    name: plain ? 'Ladon (wasm, plain SIMD)' : 'Ladon (wasm)',
+    family: plain ? 'ladon-plain-simd' : 'ladon',
+    threads: setup.threads,
+    setup: plain
+      ? "as Ladon (wasm), with { relaxedSimd: false }: mul+add instead of FMA"
+      : "@ladon/runtime Session.create(graph, { backend: 'wasm', numThreads }): the IR graph compiled (attention fused) to one WebAssembly module, relaxed-SIMD FMA when the host supports it; numThreads - 1 workers share its memory",
+    async prepare(data) {
+      const loaded = await createLadonSession(data.graph, setup);
+      return 'unavailable' in loaded ? loaded : preparedLadonCase(loaded, data);
+    },
+  };
+}
 
-/** Ladon restricted to plain 128-bit SIMD (the instruction set onnxruntime-web's build uses). */
-export const ladonPlainSimdRunner: Runner = {
-  name: 'Ladon (wasm, plain SIMD)',
-  setup: "as Ladon (wasm), with { relaxedSimd: false }: mul+add instead of FMA; 1 thread",
-  async prepare(data) {
-    const loaded = await createLadonSession(data.graph, false);
-    return 'unavailable' in loaded ? loaded : preparedLadonCase(loaded, data);
-  },
-};
+/** Ladon on `threads` threads: the IR graph compiled by @ladon/compiler, run by @ladon/runtime's wasm backend (relaxed-SIMD FMA when the host has it). */
+export function ladonRunner(threads: number): Runner {
+  return ladonRunnerWith({ relaxedSimd: 'auto', threads });
+}
+
+/** Ladon restricted to plain 128-bit SIMD (the instruction set onnxruntime-web's build uses), on `threads` threads. */
+export function ladonPlainSimdRunner(threads: number): Runner {
+  return ladonRunnerWith({ relaxedSimd: false, threads });
+}

@@ -5,7 +5,8 @@
  * (warmed up at a short length first); its output is checked on sampled
  * query rows against the IR interpreter, and its scratch memory is read
  * from the memory plan. onnxruntime-web is tried in a worker thread with a
- * time limit, so a hang or a huge allocation cannot take the benchmark down.
+ * time limit, so a hang or a huge allocation cannot take the benchmark down
+ * (one thread: it is asked only whether it can run at all).
  */
 import { interpret, tensor } from '@ladon/ir';
 import { Worker } from 'node:worker_threads';
@@ -19,6 +20,8 @@ import { maxAbsError, timed } from './statistics.js';
 
 /** Ladon's long-context result. */
 export interface LadonLongContext {
+  /** The threads Ladon ran on. */
+  readonly threads: number;
   readonly unavailable?: string;
   readonly ms?: number;
   readonly arena?: ArenaUsage;
@@ -76,19 +79,19 @@ function checkSampledRows(longContext: LongContextCase, feeds: readonly FeedData
   return maxAbsError(gatherRows(output, heads, seq, headSize, positions), reference);
 }
 
-async function measureLadon(longContext: LongContextCase, progress: Progress): Promise<LadonLongContext> {
-  const loaded = await createLadonSession(buildAttentionGraph(longContext.spec, true));
-  if ('unavailable' in loaded) return { unavailable: loaded.unavailable };
+async function measureLadon(longContext: LongContextCase, threads: number, progress: Progress): Promise<LadonLongContext> {
+  const loaded = await createLadonSession(buildAttentionGraph(longContext.spec, true), { relaxedSimd: 'auto', threads });
+  if ('unavailable' in loaded) return { threads, unavailable: loaded.unavailable };
   try {
-    return await timeLadon(loaded, longContext, progress);
+    return { threads, ...(await timeLadon(loaded, longContext, progress)) };
   } catch (error) {
-    return { unavailable: `failed while running: ${describeFailure(error)}` };
+    return { threads, unavailable: `failed while running: ${describeFailure(error)}` };
   } finally {
     loaded.session.dispose();
   }
 }
 
-async function timeLadon(loaded: LadonSession, longContext: LongContextCase, progress: Progress): Promise<LadonLongContext> {
+async function timeLadon(loaded: LadonSession, longContext: LongContextCase, progress: Progress): Promise<Omit<LadonLongContext, 'threads'>> {
   const warmupFeeds = attentionFeeds({ ...longContext.spec, seq: longContext.warmupSeq });
   for (let run = 0; run < 3; run++) await runLadon(loaded.session, warmupFeeds, 'out');
   const feeds = attentionFeeds(longContext.spec);
@@ -111,11 +114,11 @@ function tryOrt(longContext: LongContextCase): Promise<OrtLongContext> {
   }).finally(() => void worker.terminate());
 }
 
-/** Runs the long-context case (see the module comment). */
-export async function measureLongContext(longContext: LongContextCase, progress: Progress): Promise<LongContextOutcome> {
+/** Runs the long-context case (see the module comment), Ladon on `threads` threads. */
+export async function measureLongContext(longContext: LongContextCase, threads: number, progress: Progress): Promise<LongContextOutcome> {
   const { heads, seq } = longContext.spec;
-  progress(`long context S=${seq}: Ladon warming up at S=${longContext.warmupSeq}`);
-  const ladon = await measureLadon(longContext, progress);
+  progress(`long context S=${seq}: Ladon (${threads} threads) warming up at S=${longContext.warmupSeq}`);
+  const ladon = await measureLadon(longContext, threads, progress);
   if (ladon.unavailable) progress(`long context S=${seq}: Ladon not available: ${ladon.unavailable}`);
   progress(`long context S=${seq}: trying onnxruntime-web in a worker (limit ${ORT_TIME_LIMIT_MS / 1000} s)`);
   const ort = await tryOrt(longContext);

@@ -1,21 +1,23 @@
 /**
- * `npm run bench`: Ladon (wasm) against onnxruntime-web and
- * tfjs-backend-wasm on the attention core and the MHA block, in one Node
- * process; prints the tables and writes RESULTS.md and results.svg.
+ * `npm run bench`: Ladon (wasm) against onnxruntime-web (every variant,
+ * 1 and 2 threads), onnxruntime-node (native) and tfjs-backend-wasm on the
+ * attention core and the MHA block, in one Node process; prints the tables
+ * and writes RESULTS.md and results.svg.
  *
- *   node apps/bench/dist/main.js [--quick] [--out DIR | --update-results]
+ *   node apps/bench/dist/main.js [--quick] [--out DIR | --update-results] [--case ID]...
  *
  * --quick           small sizes and few rounds (the smoke test's run)
  * --out             where RESULTS.md and results.svg go (default:
  *                   apps/bench/results/, git-ignored)
  * --update-results  write the committed apps/bench/RESULTS.md and results.svg
+ * --case ID         run only this case (repeatable; e.g. attention-s512), without the long-context run
  * Progress lines go to stderr; the tables to stdout.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { progressToStderr, runBenchmark } from './bench.js';
-import { FULL_PLAN, QUICK_PLAN } from './cases.js';
+import { FULL_PLAN, QUICK_PLAN, selectCases } from './cases.js';
 import { parseArguments } from './options.js';
 import { CHART_FILE, consoleSummary, resultsMarkdown } from './report.js';
 import { resultsSvg } from './report-svg.js';
@@ -23,7 +25,7 @@ import { resultsSvg } from './report-svg.js';
 async function main(): Promise<void> {
   const benchDirectory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const options = parseArguments(process.argv.slice(2), benchDirectory);
-  const results = await runBenchmark(options.quick ? QUICK_PLAN : FULL_PLAN);
+  const results = await runBenchmark(selectCases(options.quick ? QUICK_PLAN : FULL_PLAN, options.caseIds));
   process.stdout.write(consoleSummary(results));
   mkdirSync(options.outDirectory, { recursive: true });
   writeFileSync(path.join(options.outDirectory, 'RESULTS.md'), resultsMarkdown(results));

@@ -8,13 +8,15 @@
  */
 import { interpret } from '@ladon/ir';
 import { caseFlops, type BenchCase } from './cases.js';
-import { feedTensors, prepareCase, type CaseData } from './inputs.js';
-import { describeFailure, isUnavailable, type PreparedCase, type Runner } from './runner.js';
+import { feedTensors, type CaseData } from './inputs.js';
+import { describeFailure, isUnavailable, type PreparedCase, type Runner, type RuntimeFamily } from './runner.js';
 import { maxAbsError, summarize, timed, type TimingSummary } from './statistics.js';
 
 /** What one runtime did on one case. */
 export interface RunnerOutcome {
   readonly runner: string;
+  readonly family: RuntimeFamily;
+  readonly threads: number;
   /** Why it did not run, when it did not. */
   readonly unavailable?: string;
   readonly timing?: TimingSummary;
@@ -45,7 +47,7 @@ interface Contender {
 async function warmUp(contender: Contender, warmups: number): Promise<void> {
   for (let run = 0; run < Math.max(1, warmups) && contender.prepared; run++) {
     try {
-      const output = await contender.prepared.run();
+      const { output } = await contender.prepared.run();
       contender.firstOutput ??= output;
     } catch (error) {
       retire(contender, error);
@@ -65,7 +67,7 @@ async function runRounds(contenders: readonly Contender[], benchCase: BenchCase,
     for (const contender of order) {
       if (!contender.prepared) continue;
       try {
-        contender.samples.push((await timed(() => contender.prepared!.run())).ms);
+        contender.samples.push((await contender.prepared.run()).ms);
       } catch (error) {
         retire(contender, error);
       }
@@ -76,7 +78,7 @@ async function runRounds(contenders: readonly Contender[], benchCase: BenchCase,
 
 async function referenceOutput(data: CaseData, contenders: readonly Contender[], progress: Progress): Promise<{ output?: Float32Array; label: string }> {
   if (data.benchCase.reference === 'onnxruntime-web') {
-    const ort = contenders.find((contender) => contender.runner.name === 'onnxruntime-web');
+    const ort = contenders.find((contender) => contender.runner.family === 'onnxruntime-web' && contender.firstOutput);
     return { output: ort?.firstOutput, label: 'onnxruntime-web output' };
   }
   const { ms, value } = await timed(async () => interpret(data.graph, feedTensors(data.feeds))[data.outputName].data);
@@ -85,21 +87,21 @@ async function referenceOutput(data: CaseData, contenders: readonly Contender[],
 }
 
 function outcomeOf(contender: Contender, reference: Float32Array | undefined): RunnerOutcome {
-  const name = contender.runner.name;
-  if (contender.samples.length === 0) return { runner: name, unavailable: contender.unavailable ?? 'produced no timed run' };
+  const { name: runner, family, threads } = contender.runner;
+  if (contender.samples.length === 0) return { runner, family, threads, unavailable: contender.unavailable ?? 'produced no timed run' };
   const error = reference && contender.firstOutput ? maxAbsError(contender.firstOutput, reference) : undefined;
-  return { runner: name, timing: summarize(contender.samples), ...(error === undefined ? {} : { maxAbsError: error }) };
+  return { runner, family, threads, timing: summarize(contender.samples), ...(error === undefined ? {} : { maxAbsError: error }) };
 }
 
-/** Measures `benchCase` on `runners` (see the module comment). */
-export async function measureCase(benchCase: BenchCase, runners: readonly Runner[], progress: Progress): Promise<CaseOutcome> {
+/** Measures a case on `runners` (see the module comment). */
+export async function measureCase(data: CaseData, runners: readonly Runner[], progress: Progress): Promise<CaseOutcome> {
+  const { benchCase } = data;
   progress(`${benchCase.label}: preparing`);
-  const data = prepareCase(benchCase);
   const contenders: Contender[] = [];
   for (const runner of runners) {
     const prepared = await runner.prepare(data);
     contenders.push(isUnavailable(prepared) ? { runner, unavailable: prepared.unavailable, samples: [] } : { runner, prepared, samples: [] });
-    if (isUnavailable(prepared)) progress(`${benchCase.label}: ${runner.name} not available: ${prepared.unavailable}`);
+    if (isUnavailable(prepared)) progress(`${benchCase.label}: ${runner.name} (${runner.threads} thread${runner.threads === 1 ? '' : 's'}) not available: ${prepared.unavailable}`);
   }
   for (const contender of contenders) await warmUp(contender, benchCase.warmups);
   await runRounds(contenders, benchCase, progress);

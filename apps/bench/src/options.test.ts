@@ -6,9 +6,13 @@ const BENCH = '/repo/apps/bench';
 
 describe('parseArguments', () => {
   it('writes to the untracked results/ folder unless asked to update the committed results', () => {
-    expect(parseArguments([], BENCH)).toEqual({ quick: false, outDirectory: path.join(BENCH, 'results') });
-    expect(parseArguments(['--update-results'], BENCH)).toEqual({ quick: false, outDirectory: BENCH });
-    expect(parseArguments(['--quick', '--out', '/tmp/x'], BENCH)).toEqual({ quick: true, outDirectory: '/tmp/x' });
+    expect(parseArguments([], BENCH)).toEqual({ quick: false, outDirectory: path.join(BENCH, 'results'), caseIds: [] });
+    expect(parseArguments(['--update-results'], BENCH)).toEqual({ quick: false, outDirectory: BENCH, caseIds: [] });
+    expect(parseArguments(['--quick', '--out', '/tmp/x'], BENCH)).toEqual({ quick: true, outDirectory: '/tmp/x', caseIds: [] });
+  });
+
+  it('takes the cases to run with --case (repeatable)', () => {
+    expect(parseArguments(['--case', 'attention-s512', '--case', 'mha-block-s512'], BENCH).caseIds).toEqual(['attention-s512', 'mha-block-s512']);
   });
 
   it('refuses unknown arguments and --out with --update-results', () => {

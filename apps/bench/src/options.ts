@@ -5,9 +5,11 @@ import path from 'node:path';
 export interface BenchOptions {
   readonly quick: boolean;
   readonly outDirectory: string;
+  /** Case ids to run (all when empty); the long-context run is skipped when any are given. */
+  readonly caseIds: readonly string[];
 }
 
-const USAGE = 'usage: node apps/bench/dist/main.js [--quick] [--out DIR | --update-results]';
+const USAGE = 'usage: node apps/bench/dist/main.js [--quick] [--out DIR | --update-results] [--case ID]...';
 
 /**
  * Parses the arguments (after `node main.js`). RESULTS.md and results.svg go
@@ -18,12 +20,14 @@ export function parseArguments(args: readonly string[], benchDirectory: string):
   let quick = false;
   let outDirectory: string | undefined;
   let update = false;
+  const caseIds: string[] = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--quick') quick = true;
     else if (args[i] === '--update-results') update = true;
     else if (args[i] === '--out' && args[i + 1]) outDirectory = path.resolve(args[++i]);
+    else if (args[i] === '--case' && args[i + 1]) caseIds.push(args[++i]);
     else throw new Error(`unknown argument '${args[i]}'\n${USAGE}`);
   }
   if (update && outDirectory !== undefined) throw new Error(`--out and --update-results exclude each other\n${USAGE}`);
-  return { quick, outDirectory: update ? benchDirectory : (outDirectory ?? path.join(benchDirectory, 'results')) };
+  return { quick, outDirectory: update ? benchDirectory : (outDirectory ?? path.join(benchDirectory, 'results')), caseIds };
 }

@@ -11,13 +11,13 @@ import type { LongContextCase } from './cases.js';
 import { buildAttentionGraph } from './graphs.js';
 import { attentionFeeds } from './inputs.js';
 import type { OrtLongContext } from './long-context.js';
-import { createOrtSession, describeOrtFailure, loadOrt, runOrt } from './ort-runner.js';
+import { createOrtCase, describeOrtFailure, loadOrtWeb, ORT_WEB_OPTIONS, runOrt } from './ort-runner.js';
 
 async function attempt(longContext: LongContextCase): Promise<OrtLongContext> {
   try {
-    const ort = await loadOrt();
-    const session = await createOrtSession(ort, exportOnnxModel(buildAttentionGraph(longContext.spec, true)));
+    const ort = await loadOrtWeb(1);
     const warmupFeeds = attentionFeeds({ ...longContext.spec, seq: longContext.warmupSeq });
+    const { session } = await createOrtCase(ort, exportOnnxModel(buildAttentionGraph(longContext.spec, true)), ORT_WEB_OPTIONS, warmupFeeds, 'out');
     for (let run = 0; run < 3; run++) await runOrt(ort, session, warmupFeeds, 'out');
     const feeds = attentionFeeds(longContext.spec);
     const start = performance.now();

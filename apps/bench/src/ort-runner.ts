@@ -1,44 +1,54 @@
 /**
- * onnxruntime-web on its wasm execution provider, in Node (it resolves
- * `ort.node.min.mjs` and finds its own .wasm). One thread, like Ladon:
- * `env.wasm.numThreads` is fixed for the process at the first session, so it
- * is set as the module loads. The model is the case's IR graph written as
- * ONNX by @ladon/onnx's exportOnnxModel, with ORT's full graph
- * optimisations ('all', its default).
+ * What onnxruntime-web (wasm, in a worker thread per thread count) and
+ * onnxruntime-node (native) share: both expose onnxruntime-common's API, so
+ * one helper creates a session from ONNX bytes, runs it on the case's feeds
+ * and reads the output, and one turns ORT's native errors into a line.
  */
-import type * as Ort from 'onnxruntime-web';
+import type * as OrtWeb from 'onnxruntime-web';
 import type { InferenceSession } from 'onnxruntime-web';
-import type { CaseData, FeedData } from './inputs.js';
-import { describeFailure, type PreparedCase, type Runner, type Unavailable } from './runner.js';
+import type { FeedData } from './inputs.js';
+import { describeFailure } from './runner.js';
 
-type OrtModule = typeof Ort;
+/** The part of an onnxruntime module the benchmark uses (the same in onnxruntime-web and onnxruntime-node). */
+export type OrtApi = Pick<typeof OrtWeb, 'InferenceSession' | 'Tensor'>;
 
-/** The thread count every runtime gets. */
-export const ORT_THREADS = 1;
+let ortWeb: Promise<typeof OrtWeb> | undefined;
 
-let ortModule: Promise<OrtModule> | undefined;
-
-/** onnxruntime-web, imported on first use with one wasm thread and quiet logs. */
-export function loadOrt(): Promise<OrtModule> {
-  ortModule ??= import('onnxruntime-web').then((ort) => {
-    ort.env.wasm.numThreads = ORT_THREADS;
+/**
+ * onnxruntime-web, imported on first use with `threads` wasm threads and
+ * quiet logs. Its thread count is fixed for the JS realm at the first
+ * session, so each thread count runs in its own worker thread.
+ */
+export function loadOrtWeb(threads: number): Promise<typeof OrtWeb> {
+  ortWeb ??= import('onnxruntime-web').then((ort) => {
+    ort.env.wasm.numThreads = threads;
     ort.env.logLevel = 'error';
     return ort;
   });
-  return ortModule;
+  return ortWeb;
 }
 
-/** Creates an ORT session on the wasm execution provider from ONNX bytes. */
-export async function createOrtSession(ort: OrtModule, onnx: Uint8Array): Promise<InferenceSession> {
-  return ort.InferenceSession.create(onnx, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+/** onnxruntime-web's session options: its wasm execution provider. */
+export const ORT_WEB_OPTIONS: InferenceSession.SessionOptions = { executionProviders: ['wasm'] };
+
+/** A session and how to run it on the case's feeds. */
+export interface OrtCase {
+  readonly session: InferenceSession;
+  run(): Promise<Float32Array>;
+}
+
+/** Creates a session from ONNX bytes with ORT's full graph optimisations ('all', its default) and the given options. */
+export async function createOrtCase(ort: OrtApi, onnx: Uint8Array, options: InferenceSession.SessionOptions, feeds: readonly FeedData[], outputName: string): Promise<OrtCase> {
+  const session = await ort.InferenceSession.create(onnx, { graphOptimizationLevel: 'all', ...options });
+  return { session, run: () => runOrt(ort, session, feeds, outputName) };
 }
 
 /** Runs `session` on `feeds` and returns output `outputName`. */
-export async function runOrt(ort: OrtModule, session: InferenceSession, feeds: readonly FeedData[], outputName: string): Promise<Float32Array> {
+export async function runOrt(ort: OrtApi, session: InferenceSession, feeds: readonly FeedData[], outputName: string): Promise<Float32Array> {
   const inputs = Object.fromEntries(feeds.map((feed) => [feed.name, new ort.Tensor('float32', feed.data, feed.shape)]));
   const outputs = await session.run(inputs);
   const output = outputs[outputName];
-  if (!output || !(output.data instanceof Float32Array)) throw new Error(`onnxruntime-web returned no float32 output '${outputName}'`);
+  if (!output || !(output.data instanceof Float32Array)) throw new Error(`onnxruntime returned no float32 output '${outputName}'`);
   return output.data;
 }
 
@@ -52,23 +62,3 @@ export function describeOrtFailure(error: unknown): string {
   const native = /^(.*?)ERROR_CODE: (\d+), ERROR_MESSAGE: (?:\S+:\d+ )?(?:.*\) )?(.*)$/s.exec(message);
   return native ? describeFailure(`${native[1].trim()} ${native[3].trim()} (ORT error code ${native[2]})`) : describeFailure(error);
 }
-
-async function prepareOrt(data: CaseData): Promise<PreparedCase | Unavailable> {
-  try {
-    const ort = await loadOrt();
-    const session = await createOrtSession(ort, data.onnx);
-    return {
-      run: () => runOrt(ort, session, data.feeds, data.outputName),
-      dispose: () => void session.release(),
-    };
-  } catch (error) {
-    return { unavailable: describeOrtFailure(error) };
-  }
-}
-
-/** The onnxruntime-web runner. */
-export const ortRunner: Runner = {
-  name: 'onnxruntime-web',
-  setup: `onnxruntime-web wasm EP, ${ORT_THREADS} thread, graphOptimizationLevel 'all', the same graph as an ONNX model (opset 17)`,
-  prepare: prepareOrt,
-};

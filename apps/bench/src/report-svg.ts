@@ -4,7 +4,10 @@
  * end of each bar), and the long-context run as a last group.
  */
 import { formatMs, formatRate, formatDuration } from './report-format.js';
+import type { CaseOutcome, RunnerOutcome } from './measure-case.js';
+import { fastestOf } from './report-tables.js';
 import type { BenchResults } from './results.js';
+import type { RuntimeFamily } from './runner.js';
 import { gflopsPerSecond } from './statistics.js';
 
 interface Bar {
@@ -19,8 +22,8 @@ interface BarGroup {
   readonly bars: readonly Bar[];
 }
 
-const WIDTH = 820;
-const LABEL_WIDTH = 150;
+const WIDTH = 1000;
+const LABEL_WIDTH = 330;
 const BAR_AREA = 480;
 const BAR_HEIGHT = 16;
 const BAR_GAP = 4;
@@ -41,20 +44,32 @@ function shorten(text: string, length: number): string {
   return text.length > length ? `${text.slice(0, length - 1)}…` : text;
 }
 
+/** The runners a case's group shows: Ladon's, the fastest onnxruntime variants, tfjs (each at its thread counts). */
+function chartedRunners(outcome: CaseOutcome, threadCounts: readonly number[]): RunnerOutcome[] {
+  const own = (family: RuntimeFamily): RunnerOutcome[] => outcome.runners.filter((runner) => runner.family === family);
+  const fastest = (family: RuntimeFamily, counts: readonly number[]): RunnerOutcome[] =>
+    counts.flatMap((threads) => fastestOf(outcome, family, threads) ?? outcome.runners.filter((runner) => runner.family === family && runner.threads === threads).slice(0, 1));
+  return [...own('ladon'), ...own('ladon-plain-simd'), ...fastest('onnxruntime-web', threadCounts), ...fastest('onnxruntime-node', [1]), ...own('tfjs')];
+}
+
+function barOf(outcome: CaseOutcome, runner: RunnerOutcome): Bar {
+  const runtime = `${runner.runner}, ${runner.threads}T`;
+  if (!runner.timing) return { runtime, note: `not available: ${runner.unavailable ?? 'no result'}` };
+  return { runtime, rate: gflopsPerSecond(outcome.flops, runner.timing.medianMs), note: `${formatMs(runner.timing.medianMs)} ms` };
+}
+
 function groupsOf(results: BenchResults): BarGroup[] {
   const groups = results.cases.map((outcome) => ({
     title: outcome.benchCase.label,
-    bars: outcome.runners.map((runner): Bar => {
-      if (!runner.timing) return { runtime: runner.runner, note: `not available: ${runner.unavailable ?? 'no result'}` };
-      return { runtime: runner.runner, rate: gflopsPerSecond(outcome.flops, runner.timing.medianMs), note: `${formatMs(runner.timing.medianMs)} ms` };
-    }),
+    bars: chartedRunners(outcome, results.plan.threadCounts).map((runner) => barOf(outcome, runner)),
   }));
+  if (!results.longContext) return groups;
   const { longContext, flops, ladon, ort } = results.longContext;
   const long = (runtime: string, ms: number | undefined, reason: string | undefined): Bar =>
     ms === undefined ? { runtime, note: `cannot run: ${reason ?? 'no result'}` } : { runtime, rate: gflopsPerSecond(flops, ms), note: formatDuration(ms) };
   groups.push({
     title: `long context: attention S=${longContext.spec.seq} H=${longContext.spec.heads} D=${longContext.spec.headSize}`,
-    bars: [long('Ladon (wasm)', ladon.ms, ladon.unavailable), long('onnxruntime-web', ort.ms, ort.cannotRun)],
+    bars: [long(`Ladon (wasm), ${ladon.threads}T`, ladon.ms, ladon.unavailable), long('onnxruntime-web, 1T', ort.ms, ort.cannotRun)],
   });
   return groups;
 }
@@ -88,7 +103,7 @@ export function resultsSvg(results: BenchResults): string {
     }
     y += GROUP_GAP;
   }
-  const title = `GFLOP/s, higher is better: median of interleaved warm runs, 1 thread each (${escapeXml(results.machine.cpuModel)}, Node ${results.machine.node})`;
+  const title = `GFLOP/s, higher is better: median of interleaved warm runs; nT = n threads (${escapeXml(results.machine.cpuModel)}, Node ${results.machine.node})`;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${y}" viewBox="0 0 ${WIDTH} ${y}" font-family="sans-serif" font-size="12">`,
     `<rect width="${WIDTH}" height="${y}" fill="#ffffff"/>`,

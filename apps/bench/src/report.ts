@@ -4,7 +4,7 @@
  */
 import { FLOP_FORMULAS } from './cases.js';
 import { formatBytes } from './report-format.js';
-import { bundleTable, firstResultTable, longContextTable, speedTable, targetChecks, targetTable } from './report-tables.js';
+import { baselineTable, bundleTable, firstResultTable, longContextTable, speedTable, targetChecks, targetTable } from './report-tables.js';
 import type { BenchResults } from './results.js';
 
 /** The file name of the chart, beside RESULTS.md. */
@@ -26,11 +26,15 @@ function methodSection(results: BenchResults): string {
   return [
     ...results.setups.map((entry) => `- **${entry.runtime}**: ${entry.setup}`),
     '',
-    'All runtimes run in one Node process on the same seeded inputs. Each is warmed up before timing (V8 first runs new',
-    'wasm in its baseline tier); then every round runs each runtime once, in an order that rotates each round, so drift',
-    'in machine speed falls on all alike. Times are wall clock around one `run` call, including copying the inputs in',
-    'and the output out. `vs ORT` is onnxruntime-web’s median divided by the runtime’s median (above 1 = faster).',
-    '`max abs err` compares the first output with the reference named in the last column.',
+    'All runtimes run in one Node process on the same seeded inputs (onnxruntime-web in one worker thread per thread',
+    'count, since it fixes its thread count per JS realm). Each is warmed up before timing (V8 first runs new wasm in its',
+    'baseline tier); then every round runs each runtime once, in an order that rotates each round, so drift in machine',
+    'speed falls on all alike. Times are wall clock around one `run` call, including copying the inputs in and the',
+    'output out (timed inside the worker for onnxruntime-web). onnxruntime runs every variant of the math it offers',
+    '(the unfused graph, ONNX `Attention`-23, its contrib `MultiHeadAttention` and, for the block, contrib `Attention`',
+    'with packed QKV); `time ÷ ORT-web` divides a runtime’s median by the fastest onnxruntime-web variant’s at the same',
+    'thread count whose output is right (below 1 = faster). `max abs err` compares the first output with the reference',
+    'named in the last column.',
     '',
     `FLOPs: attention core ${FLOP_FORMULAS.attention}; MHA block ${FLOP_FORMULAS.mhaBlock}.`,
     'Legend: B batch (1), H heads, S sequence length, D head size, E model width.',
@@ -40,10 +44,11 @@ function methodSection(results: BenchResults): string {
 /** What is not equal between the runtimes, so the numbers are read right. */
 const CAVEATS = [
   'Causal: every runtime is credited the halved FLOP count, but onnxruntime-web and tfjs compute all S² scores and then mask them, so their GFLOP/s there is useful work per second, not what their kernels execute.',
+  'Threads: Ladon and onnxruntime-web run at each thread count in the table; onnxruntime-node (native) and tfjs at one thread only (tfjs has no threads in Node).',
   'SIMD: onnxruntime-web ships one plain-SIMD wasm build; Ladon uses relaxed-SIMD FMA only when V8 allows it (on Node 20: `node --experimental-wasm-relaxed-simd apps/bench/dist/main.js`), shown under Machine.',
   'tfjs has no LayerNorm and no fused masking: the MHA block composes LayerNorm from mean/variance ops, and causal masking adds a -∞ upper triangle instead of a Where.',
   'Time to first result is one cold try per runtime in one process, in the order onnxruntime-web, tfjs, Ladon; the harness had already imported @ladon/ir (it builds the graphs), so Ladon\'s time leaves out loading it.',
-  'The long-context run is a single timed run after a warm-up at a short length on the same program; onnxruntime-web is tried in a worker thread with a time limit.',
+  'The long-context run is a single timed run after a warm-up at a short length on the same program; onnxruntime-web is tried (one thread) in a worker thread with a time limit.',
   'This machine is shared and noisy (absolute times drift by about ±20% between runs): compare ratios within one run; the IQR column shows the spread.',
 ];
 
@@ -86,6 +91,10 @@ export function resultsMarkdown(results: BenchResults): string {
     '',
     '## Speed',
     '',
+    baselineTable(results),
+    '',
+    'Every runtime, variant and thread count:',
+    '',
     speedTable(results),
     '',
     `![GFLOP/s per case and runtime](${CHART_FILE})`,
@@ -113,6 +122,8 @@ export function resultsMarkdown(results: BenchResults): string {
 export function consoleSummary(results: BenchResults): string {
   return [
     speedTable(results),
+    '',
+    baselineTable(results),
     '',
     longContextTable(results),
     '',

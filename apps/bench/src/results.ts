@@ -4,6 +4,7 @@ import type { BundlePart, FirstResult } from './footprint.js';
 import type { LongContextOutcome } from './long-context.js';
 import type { MachineInfo } from './machine.js';
 import type { CaseOutcome } from './measure-case.js';
+import type { RuntimeFamily } from './runner.js';
 
 /** The results of one run of the benchmark. */
 export interface BenchResults {
@@ -14,12 +15,13 @@ export interface BenchResults {
   /** Each runtime's name and how it runs. */
   readonly setups: readonly { readonly runtime: string; readonly setup: string }[];
   readonly cases: readonly CaseOutcome[];
-  readonly longContext: LongContextOutcome;
+  /** Absent when the run was restricted to some cases. */
+  readonly longContext?: LongContextOutcome;
   readonly bundles: readonly BundlePart[];
   readonly firstResults: readonly FirstResult[];
   /** The case time to first result was measured on, and the sizes of its model files. */
   readonly firstResultCase: { readonly label: string; readonly onnxBytes: number; readonly programBytes?: number };
 }
 
-/** The name of the runtime every ratio is taken against. */
-export const BASELINE_RUNTIME = 'onnxruntime-web';
+/** The family every ratio is taken against: its fastest correct variant at the same thread count. */
+export const BASELINE_FAMILY: RuntimeFamily = 'onnxruntime-web';

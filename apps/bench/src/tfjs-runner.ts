@@ -6,7 +6,7 @@
  */
 import type * as Tf from '@tensorflow/tfjs-core';
 import type { CaseData } from './inputs.js';
-import { describeFailure, type PreparedCase, type Runner, type Unavailable } from './runner.js';
+import { describeFailure, timedRun, type PreparedCase, type Runner, type Unavailable } from './runner.js';
 import { attentionForward, causalAdditiveMask, mhaBlockForward, uploadMhaWeights } from './tfjs-forward.js';
 
 type TfModule = typeof Tf;
@@ -31,13 +31,13 @@ function prepareWith(tf: TfModule, data: CaseData): PreparedCase {
   if (spec.kind === 'attention') {
     const mask = spec.causal ? causalAdditiveMask(tf, spec.seq) : undefined;
     return {
-      run: async () => attentionForward(tf, input('q'), input('k'), input('v'), spec, mask),
+      run: () => timedRun(async () => attentionForward(tf, input('q'), input('k'), input('v'), spec, mask)),
       dispose: () => mask?.dispose(),
     };
   }
   const weights = uploadMhaWeights(tf, data.weights!);
   return {
-    run: async () => mhaBlockForward(tf, input('x'), spec.seq, spec.heads, weights),
+    run: () => timedRun(async () => mhaBlockForward(tf, input('x'), spec.seq, spec.heads, weights)),
     dispose: () => Object.values(weights).forEach((weight: Tf.Tensor) => weight.dispose()),
   };
 }
@@ -45,6 +45,8 @@ function prepareWith(tf: TfModule, data: CaseData): PreparedCase {
 /** The tfjs-backend-wasm runner. */
 export const tfjsRunner: Runner = {
   name: 'tfjs-backend-wasm',
+  family: 'tfjs',
+  threads: 1,
   setup: 'tfjs-core + tfjs-backend-wasm, 1 thread (no threads in Node); per-head 2-D matMul with an explicit transpose of K, softmax',
   async prepare(data): Promise<PreparedCase | Unavailable> {
     try {

@@ -174,6 +174,15 @@ describe('browser demo in headless Chromium', () => {
     expectMatchesReference(snapshot, reference);
   });
 
+  it('is cross-origin isolated and runs wasm on 2 threads with the same numbers (?threads=2)', async () => {
+    const snapshot = await openDemo(page, `${server.url}?backend=wasm&threads=2&ids=${reference.ids.join(',')}`);
+    console.log(`browser demo ran on ${describeBackend(snapshot)}, ${snapshot.threads} threads`);
+    expect(snapshot.crossOriginIsolated).toBe(true);
+    expect(snapshot.threads).toBe(2);
+    expect(await page.textContent('#status')).toContain('2 threads');
+    expectMatchesReference(snapshot, reference);
+  });
+
   it('gives the same numbers on WebGPU when asked for it (?backend=webgpu; SwiftShader here)', async (context) => {
     const hasAdapter = await page.evaluate(async () => Boolean(await navigator.gpu?.requestAdapter()));
     if (!hasAdapter && !process.env.CI) return context.skip();

@@ -39,6 +39,7 @@ export type LadonErrorCode =
   | 'E_DEVICE'
   | 'E_LIMIT'
   | 'E_PROGRAM'
+  | 'E_THREAD'
   | 'E_INTERNAL';
 
 /** Base class of every error Ladon throws on purpose. */

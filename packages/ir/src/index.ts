@@ -65,6 +65,8 @@ export {
   type ProgramStep,
   type ProgramTensor,
   type StepArg,
+  type StepSplit,
+  SPLIT_PARAMS,
   type WasmPayload,
   type WasmKernelSignature,
   type WgslKernel,

@@ -33,6 +33,8 @@ export interface AttentionOptions {
   readonly returnWeights?: boolean;
   /** Where to run: `auto` (default: WebGPU when available, else wasm), `wasm`, `webgpu` or `reference`. */
   readonly backend?: OpsBackend;
+  /** wasm: threads to compute on (the calling thread plus workers); default every core, at most 4. See the runtime's `numThreads`. */
+  readonly numThreads?: number;
 }
 
 /** What {@link attention} returns with `returnWeights: true`. */
@@ -90,7 +92,7 @@ export async function attention(q: Tensor, k: Tensor, v: Tensor, options: Attent
   expectBackendDType(op, 'q', sizes.dtype, backend);
   const spec = attentionSpec(sizes, options);
   const feeds = { q, k, v, ...(mask ? { mask } : {}) };
-  const outputs = await sharedProgramCache.run(attentionSignature(backend, spec), backend, () => buildAttentionGraph(spec), feeds);
+  const outputs = await sharedProgramCache.run(attentionSignature(backend, spec), { backend, numThreads: options.numThreads }, () => buildAttentionGraph(spec), feeds);
   const output = outputs.output as Tensor<AttentionDType>;
   return spec.returnWeights ? { output, weights: outputs.weights as Tensor<AttentionDType> } : output;
 }

@@ -29,6 +29,8 @@ export interface IncrementalAttentionOptions {
   readonly kvHeads?: number;
   /** Where to run (default `auto`). */
   readonly backend?: OpsBackend;
+  /** wasm: threads to compute on (the calling thread plus workers); default every core, at most 4. See the runtime's `numThreads`. */
+  readonly numThreads?: number;
 }
 
 const STEP = 'IncrementalAttention.step';
@@ -78,7 +80,7 @@ export class IncrementalAttention {
     const spec = this.spec(sizes);
     const feeds: Record<string, Tensor> = { q, k, v };
     if (this.cache.key && this.cache.value) Object.assign(feeds, { past_key: this.cache.key, past_value: this.cache.value });
-    const outputs = await sharedProgramCache.run(attentionSignature(backend, spec), backend, () => buildAttentionGraph(spec), feeds);
+    const outputs = await sharedProgramCache.run(attentionSignature(backend, spec), { backend, numThreads: this.options.numThreads }, () => buildAttentionGraph(spec), feeds);
     this.cache.update(outputs.present_key, outputs.present_value);
     return outputs.output as Tensor<D>;
   }

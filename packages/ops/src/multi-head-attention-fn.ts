@@ -17,6 +17,8 @@ export interface MultiHeadAttentionOptions extends BlockArchitecture, BlockCallO
   readonly layout?: WeightLayout;
   /** Where to run (default `auto`: WebGPU when available, else wasm). */
   readonly backend?: OpsBackend;
+  /** wasm: threads to compute on (the calling thread plus workers); default every core, at most 4. See the runtime's `numThreads`. */
+  readonly numThreads?: number;
 }
 
 const OP = 'multiHeadAttention';
@@ -45,6 +47,6 @@ export async function multiHeadAttention(x: Tensor<'f32'>, weights: MultiHeadAtt
   const backend = await resolveBackend(options.backend);
   const signature = JSON.stringify([OP, backend, spec, weightPresence(bound)]);
   const feeds = { ...blockFeeds(x, options), ...weightFeeds(bound) };
-  const outputs = await sharedProgramCache.run(signature, backend, () => buildBlockGraph(spec, bound, 'input'), feeds);
+  const outputs = await sharedProgramCache.run(signature, { backend, numThreads: options.numThreads }, () => buildBlockGraph(spec, bound, 'input'), feeds);
   return outputs.output as Tensor<'f32'>;
 }

@@ -32,6 +32,8 @@ export interface MultiHeadAttentionConfig extends BlockArchitecture {
   readonly causal?: boolean;
   /** Where to run (default `auto`: WebGPU when available, else wasm). */
   readonly backend?: OpsBackend;
+  /** wasm: threads to compute on (the calling thread plus workers); default every core, at most 4. See the runtime's `numThreads`. */
+  readonly numThreads?: number;
   /** Initial weights (else call `loadWeights()` or `loadInitializers()` before `forward()`). */
   readonly weights?: MultiHeadAttentionWeightsInit;
 }
@@ -77,6 +79,8 @@ export class MultiHeadAttention {
   readonly causal: boolean;
   /** The backend the module runs on. */
   readonly backend: OpsBackend;
+  /** The wasm thread count it asked for (undefined: the runtime's default). */
+  readonly numThreads: number | undefined;
   private readonly dims: BlockDims;
   private loaded: MultiHeadAttentionWeights | undefined;
   private readonly programs = new ProgramCache();
@@ -93,6 +97,7 @@ export class MultiHeadAttention {
     this.layerNormEpsilon = layerNormEpsilon(OP, config.layerNorm);
     this.causal = config.causal ?? false;
     this.backend = config.backend ?? 'auto';
+    this.numThreads = config.numThreads;
     if (config.weights) this.loadWeights(config.weights);
   }
 
@@ -153,6 +158,6 @@ export class MultiHeadAttention {
     if (!weights) throw new FeedError(`${OP}: no weights loaded; call loadWeights() or loadInitializers() first`);
     const backend = await resolveBackend(this.backend);
     const signature = JSON.stringify([backend, spec]);
-    return this.programs.run(signature, backend, () => buildBlockGraph(spec, weights, 'constant'), feeds);
+    return this.programs.run(signature, { backend, numThreads: this.numThreads }, () => buildBlockGraph(spec, weights, 'constant'), feeds);
   };
 }

@@ -65,3 +65,19 @@ describe.each(BACKENDS)('the compiled-program cache on %s', (backend) => {
     expect(compiledCacheStats().compiles - before).toBe(1);
   });
 });
+
+describe('numThreads', () => {
+  beforeEach(() => clearCompiledCache());
+  afterEach(() => vi.restoreAllMocks());
+
+  it('gives the wasm session that thread count (its own cache entry) and the same result as one thread', async () => {
+    const create = vi.spyOn(Session, 'create');
+    const [q, k, v] = [0, 1, 2].map(() => randomTensor(next, [1, 4, 200, 32]));
+    const one = await attention(q, k, v, { backend: 'wasm', numThreads: 1 });
+    const two = await attention(q, k, v, { backend: 'wasm', numThreads: 2 });
+    expect(create.mock.calls.map((call) => call[1]?.numThreads)).toEqual([1, 2]);
+    const sessions = await Promise.all(create.mock.results.map((result) => result.value as Promise<Session>));
+    expect(sessions.map((session) => session.numThreads)).toEqual([1, 2]);
+    expect(Array.from(two.data)).toEqual(Array.from(one.data));
+  });
+});

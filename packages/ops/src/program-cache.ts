@@ -19,6 +19,12 @@ export interface CompiledCacheStats {
   readonly size: number;
 }
 
+/** How the cache's sessions are created: the backend and the wasm thread count. */
+export interface CacheSessionOptions {
+  readonly backend: BackendName;
+  readonly numThreads?: number;
+}
+
 interface CacheEntry {
   readonly session: Promise<Session>;
   /** The tail of this session's run queue. */
@@ -33,10 +39,10 @@ export class ProgramCache {
 
   /**
    * Runs the program for `signature` on `feeds`, compiling `build()` for
-   * `backend` first when the signature is new.
+   * the session's backend (and thread count) first when the signature is new.
    */
-  async run(signature: string, backend: BackendName, build: () => Graph, feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
-    const entry = this.entryFor(signature, backend, build);
+  async run(signature: string, session: CacheSessionOptions, build: () => Graph, feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
+    const entry = this.entryFor(`${signature}|threads=${session.numThreads ?? 'default'}`, session, build);
     const result = entry.queue.then(async () => (await entry.session).run(feeds));
     entry.queue = result.catch(() => undefined);
     return result;
@@ -59,14 +65,14 @@ export class ProgramCache {
     }
   }
 
-  private entryFor(signature: string, backend: BackendName, build: () => Graph): CacheEntry {
+  private entryFor(signature: string, options: CacheSessionOptions, build: () => Graph): CacheEntry {
     const cached = this.entries.get(signature);
     if (cached) {
       this.hits++;
       return cached;
     }
     this.compiles++;
-    const session = createSession(build, backend);
+    const session = createSession(build, options);
     const entry: CacheEntry = { session, queue: Promise.resolve() };
     this.entries.set(signature, entry);
     // A failed compile is not cached: the next call tries again (and reports the error again).
@@ -77,6 +83,6 @@ export class ProgramCache {
   }
 }
 
-async function createSession(build: () => Graph, backend: BackendName): Promise<Session> {
-  return Session.create(build(), { backend });
+async function createSession(build: () => Graph, options: CacheSessionOptions): Promise<Session> {
+  return Session.create(build(), { backend: options.backend, ...(options.numThreads === undefined ? {} : { numThreads: options.numThreads }) });
 }

@@ -30,3 +30,13 @@ export class DeviceLostError extends LadonError {
     return 'DeviceLostError';
   }
 }
+
+/** A worker thread of a session died, or the session was disposed while a run waited on its workers. */
+export class ThreadError extends LadonError {
+  constructor(message: string, location: ErrorLocation = {}) {
+    super('E_THREAD', message, location);
+  }
+  override get name(): string {
+    return 'ThreadError';
+  }
+}

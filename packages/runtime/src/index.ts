@@ -1,7 +1,7 @@
 // The public surface of @ladon/runtime.
 export { Session, type SessionOptions, type SessionSource } from './session.js';
 export type { BackendName, BackendSession } from './backend.js';
-export { BackendError, LimitError, DeviceLostError } from './errors.js';
+export { BackendError, LimitError, DeviceLostError, ThreadError } from './errors.js';
 export { WasmSession, type WasmSessionOptions } from './wasm/wasm-session.js';
 export { simdSupported, relaxedSimdSupported } from './wasm/features.js';
 export { webGpuAvailable, preferredBackend, webGpuUnavailableReason, type WebGpuSessionOptions } from './webgpu/webgpu-session.js';

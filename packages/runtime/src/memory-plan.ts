@@ -3,7 +3,8 @@
  * is evaluated, then intermediates get offsets in one arena by a greedy
  * best-fit over their lifetimes (first step .. last step), so buffers whose
  * lifetimes do not overlap share bytes. Weights sit in their own region,
- * placed once; views (aliases) share their target's offset.
+ * placed once; views (aliases) share their target's offset. Per-thread
+ * scratch gets one aligned copy per thread, side by side.
  */
 import { dtypeSize, evaluateDim, LadonError, type BufferSpec, type Program } from '@ladon/ir';
 import { rootLifetimes, rootOf } from './lifetimes.js';
@@ -12,8 +13,10 @@ import { rootLifetimes, rootOf } from './lifetimes.js';
 export interface MemoryPlan {
   /** Byte offset of each non-weight buffer in the arena, by buffer id. */
   readonly offsets: ReadonlyMap<number, number>;
-  /** Byte size of each buffer, by id. */
+  /** Byte size of each buffer, by id (all copies of a per-thread buffer). */
   readonly sizes: ReadonlyMap<number, number>;
+  /** For per-thread buffers: the bytes from one thread's copy to the next. */
+  readonly copyStrides: ReadonlyMap<number, number>;
   /** Concrete shape of each buffer, by id. */
   readonly shapes: ReadonlyMap<number, readonly number[]>;
   /** Bytes the arena needs. */
@@ -35,14 +38,17 @@ export function concreteShape(spec: BufferSpec, bindings: ReadonlyMap<string, nu
   });
 }
 
-/** Plans the arena for `program` under `bindings`. */
-export function planMemory(program: Program, bindings: ReadonlyMap<string, number>): MemoryPlan {
+/** Plans the arena for `program` under `bindings`, for a session computing on `threads` threads. */
+export function planMemory(program: Program, bindings: ReadonlyMap<string, number>, threads = 1): MemoryPlan {
   const shapes = new Map<number, number[]>();
   const sizes = new Map<number, number>();
+  const copyStrides = new Map<number, number>();
   for (const spec of program.buffers) {
     const shape = concreteShape(spec, bindings);
     shapes.set(spec.id, shape);
-    sizes.set(spec.id, shape.reduce((product, dim) => product * dim, 1) * dtypeSize(spec.dtype));
+    const bytes = shape.reduce((product, dim) => product * dim, 1) * dtypeSize(spec.dtype);
+    if (spec.perThread) copyStrides.set(spec.id, align(bytes));
+    sizes.set(spec.id, spec.perThread ? align(bytes) * threads : bytes);
   }
   const offsets = new Map<number, number>();
   const placed: { start: number; end: number; first: number; last: number }[] = [];
@@ -64,5 +70,5 @@ export function planMemory(program: Program, bindings: ReadonlyMap<string, numbe
     arenaBytes = Math.max(arenaBytes, offset + size);
   }
   for (const spec of program.buffers) if (spec.aliasOf !== undefined) offsets.set(spec.id, offsets.get(rootOf(program, spec.id)) ?? 0);
-  return { offsets, sizes, shapes, arenaBytes };
+  return { offsets, sizes, copyStrides, shapes, arenaBytes };
 }

@@ -48,6 +48,11 @@ export class Session {
     return this.inner.backend;
   }
 
+  /** CPU threads the session computes on: on wasm the calling thread plus its workers, else 1. */
+  get numThreads(): number {
+    return this.inner.threads ?? 1;
+  }
+
   /** Loads (and if needed compiles) `source` on a backend. */
   static async create(source: SessionSource, options: SessionOptions = {}): Promise<Session> {
     const loaded = await toGraphOrProgram(source);
@@ -72,7 +77,7 @@ export class Session {
     return this.inner.run(feeds);
   }
 
-  /** Frees the session's memory and devices. Further runs throw. */
+  /** Frees the session's memory, devices and worker threads. Further runs throw. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;

@@ -7,7 +7,7 @@
  * anything runs (an argument that does not exist would otherwise read as 0,
  * or shift every later one).
  */
-import { ProgramFormatError, type Program } from '@ladon/ir';
+import { ProgramFormatError, SPLIT_PARAMS, type Program } from '@ladon/ir';
 
 /** What a loader knows of a kernel: its parameters in call order, and how many of them (first) are buffers, if it knows. */
 export interface KernelParameters {
@@ -22,9 +22,11 @@ export function checkStepArguments(program: Program, parametersOf: (kernel: stri
     const location = { node: step.node, op: step.op };
     const kernel = parametersOf(step.kernel);
     if (!kernel) throw new ProgramFormatError(`${where} calls kernel '${step.kernel}', which the program does not contain`, location);
-    const { params, buffers } = kernel;
+    const { buffers } = kernel;
+    // A split step passes all but the kernel's last two parameters, SPLIT_PARAMS, which the runtime passes.
+    const params = step.split ? splitKernelOwnParams(kernel.params, where, step.kernel, location) : kernel.params;
     if (step.args.length !== params.length) {
-      throw new ProgramFormatError(`${where} passes ${step.args.length} arguments to kernel '${step.kernel}', which takes ${params.length} (${params.join(', ')})`, location);
+      throw new ProgramFormatError(`${where} passes ${step.args.length} arguments to kernel '${step.kernel}', which takes ${params.length} (${params.join(', ')})${step.split ? ` before ${SPLIT_PARAMS.join(', ')}` : ''}`, location);
     }
     if (buffers === undefined) return;
     const wrong = step.args.findIndex((arg, slot) => 'buffer' in arg !== slot < buffers);
@@ -32,4 +34,14 @@ export function checkStepArguments(program: Program, parametersOf: (kernel: stri
       throw new ProgramFormatError(`${where} passes ${wrong < buffers ? 'a value' : 'a buffer'} as argument ${wrong} ('${params[wrong]}') of kernel '${step.kernel}', which takes ${wrong < buffers ? 'a buffer' : 'a value'} there`, location);
     }
   });
+}
+
+/** A split kernel's parameters before SPLIT_PARAMS; a ProgramFormatError when it does not end with them (positional names aside). */
+function splitKernelOwnParams(params: readonly string[], where: string, kernel: string, location: { node: string; op: string }): readonly string[] {
+  const tail = params.slice(-SPLIT_PARAMS.length);
+  const positional = tail.every((name) => name.startsWith('parameter '));
+  if (params.length < SPLIT_PARAMS.length || (!positional && tail.join() !== SPLIT_PARAMS.join())) {
+    throw new ProgramFormatError(`${where} is split, but kernel '${kernel}' does not end with the parameters ${SPLIT_PARAMS.join(', ')} (it takes ${params.join(', ')})`, location);
+  }
+  return params.slice(0, -SPLIT_PARAMS.length);
 }

@@ -40,31 +40,38 @@ export class DemoModel {
     readonly loadMs: number,
     /** Why WebGPU is not used, when `auto` or `webgpu` was asked for. */
     readonly fallbackReason: string | undefined,
+    /** The wasm thread count asked for (`?threads=N`; undefined: the runtime's default). */
+    readonly requestedThreads: number | undefined,
   ) {}
 
+  /** CPU threads the session computes on (wasm: 1 unless the page is cross-origin isolated). */
+  get threads(): number {
+    return this.session.numThreads;
+  }
+
   /** Loads the program of `backend` (no fallback). */
-  static async loadOn(manifest: DemoManifest, backend: DemoBackend, fallbackReason?: string): Promise<DemoModel> {
+  static async loadOn(manifest: DemoManifest, backend: DemoBackend, fallbackReason?: string, numThreads?: number): Promise<DemoModel> {
     const started = performance.now();
     const bytes = await fetchBytes(manifest.programs[TARGET_OF[backend]].file);
-    const session = await Session.create(bytes, { backend });
-    return new DemoModel(session, backend, performance.now() - started, fallbackReason);
+    const session = await Session.create(bytes, { backend, ...(numThreads === undefined ? {} : { numThreads }) });
+    return new DemoModel(session, backend, performance.now() - started, fallbackReason, numThreads);
   }
 
   /**
    * Loads on `preference`, or for `auto` on the runtime's `preferredBackend()`;
    * on wasm (saying why) when WebGPU is wanted but unavailable, or fails to load.
    */
-  static async load(manifest: DemoManifest, preference: DemoBackend | 'auto'): Promise<DemoModel> {
-    if (preference === 'wasm') return DemoModel.loadOn(manifest, 'wasm');
+  static async load(manifest: DemoManifest, preference: DemoBackend | 'auto', numThreads?: number): Promise<DemoModel> {
+    if (preference === 'wasm') return DemoModel.loadOn(manifest, 'wasm', undefined, numThreads);
     const unavailable = await webGpuUnavailableReason();
-    if (unavailable !== undefined) return DemoModel.loadOn(manifest, 'wasm', unavailable);
+    if (unavailable !== undefined) return DemoModel.loadOn(manifest, 'wasm', unavailable, numThreads);
     if (preference === 'auto' && (await preferredBackend()) === 'wasm') {
-      return DemoModel.loadOn(manifest, 'wasm', 'the WebGPU adapter is a software fallback, slower than wasm');
+      return DemoModel.loadOn(manifest, 'wasm', 'the WebGPU adapter is a software fallback, slower than wasm', numThreads);
     }
     try {
       return await DemoModel.loadOn(manifest, 'webgpu');
     } catch (error) {
-      return DemoModel.loadOn(manifest, 'wasm', `WebGPU failed to load: ${describeError(error)}`);
+      return DemoModel.loadOn(manifest, 'wasm', `WebGPU failed to load: ${describeError(error)}`, numThreads);
     }
   }
 
@@ -89,7 +96,7 @@ export async function runWithFallback(model: DemoModel, manifest: DemoManifest, 
   } catch (error) {
     if (model.backend === 'wasm') throw error;
     model.dispose();
-    const wasm = await DemoModel.loadOn(manifest, 'wasm', `WebGPU failed to run: ${describeError(error)}`);
+    const wasm = await DemoModel.loadOn(manifest, 'wasm', `WebGPU failed to run: ${describeError(error)}`, model.requestedThreads);
     return { model: wasm, run: await wasm.run(ids) };
   }
 }

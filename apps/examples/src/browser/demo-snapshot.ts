@@ -11,6 +11,10 @@ export interface DemoSnapshot {
   readonly error?: string;
   /** The backend that ran the model. */
   readonly backend?: DemoBackend;
+  /** CPU threads the session computes on (wasm; 1 on WebGPU). */
+  readonly threads?: number;
+  /** `crossOriginIsolated` of the page (shared memory for threads needs it). */
+  readonly crossOriginIsolated?: boolean;
   /** Why WebGPU is not used, when it is not. */
   readonly fallbackReason?: string;
   /** Fetching the program and creating the session, in milliseconds. */

@@ -6,7 +6,9 @@
  * Query parameters: `ids=48,11,10,...` (token ids, BOS first) or
  * `text=ABC...` sets the first input; `backend=wasm|webgpu` sets the
  * backend (default: the runtime's preferred one: WebGPU on a hardware
- * adapter, else wasm).
+ * adapter, else wasm); `threads=N` the wasm thread count (default: the
+ * runtime's; more than 1 needs the cross-origin isolation the dev server's
+ * COOP/COEP headers give).
  */
 import { mulberry32 } from '../random.js';
 import { DEMO_FILES, type DemoExamples, type DemoManifest } from '../shared/demo-assets.js';
@@ -108,11 +110,13 @@ class Demo {
     private readonly preference: DemoBackend | 'auto',
     /** Seeds the "random repeated segment" button (`?seed=N` makes it reproducible); advances per click. */
     private randomSeed: number,
+    /** `?threads=N`, when given. */
+    private readonly numThreads: number | undefined,
   ) {}
 
   /** Loads the model and runs the text in the input box. */
   async start(): Promise<void> {
-    this.model = await DemoModel.load(this.assets.manifest, this.preference);
+    this.model = await DemoModel.load(this.assets.manifest, this.preference, this.numThreads);
     await this.runInput();
   }
 
@@ -186,8 +190,9 @@ class Demo {
     const model = this.model!;
     const program = this.assets.manifest.programs[model.backend === 'wasm' ? 'wasm' : 'wgsl'];
     const fallback = model.fallbackReason ? ` (wasm because ${model.fallbackReason})` : '';
+    const threads = model.backend === 'wasm' ? ` · ${model.threads} thread${model.threads === 1 ? '' : 's'}${crossOriginIsolated ? '' : ' (page not cross-origin isolated)'}` : '';
     return (
-      `ran on ${model.backend}${fallback} · program ${(program.bytes / 1024).toFixed(0)} KiB loaded in ${model.loadMs.toFixed(0)} ms · ` +
+      `ran on ${model.backend}${fallback}${threads} · program ${(program.bytes / 1024).toFixed(0)} KiB loaded in ${model.loadMs.toFixed(0)} ms · ` +
       `run ${this.run!.runMs.toFixed(1)} ms for ${this.ids.length} tokens`
     );
   }
@@ -208,6 +213,8 @@ class Demo {
     window.ladonDemo = {
       status: 'ready',
       backend: model.backend,
+      threads: model.threads,
+      crossOriginIsolated,
       fallbackReason: model.fallbackReason,
       loadMs: model.loadMs,
       runMs: this.run!.runMs,
@@ -253,7 +260,8 @@ async function main(): Promise<void> {
   renderLegend(page.legend);
   page.sequence.value = initialText(params, assets);
   const seed = Number(params.get('seed') ?? NaN);
-  const demo = new Demo(assets, preferredBackend(params), Number.isInteger(seed) ? seed : Math.floor(Math.random() * 2 ** 32));
+  const threads = Number(params.get('threads'));
+  const demo = new Demo(assets, preferredBackend(params), Number.isInteger(seed) ? seed : Math.floor(Math.random() * 2 ** 32), Number.isInteger(threads) && threads >= 1 ? threads : undefined);
   wire(demo, 4);
   await demo.start();
 }

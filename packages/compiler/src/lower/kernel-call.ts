@@ -7,7 +7,7 @@
  * kernel, the node and the parameter — instead of a kernel silently
  * reading 0 or the wrong buffer.
  */
-import { LadonError, nodeLabel, type ErrorLocation, type Node, type StepArg } from '@ladon/ir';
+import { LadonError, nodeLabel, SPLIT_PARAMS, type ErrorLocation, type Node, type StepArg } from '@ladon/ir';
 
 /** A kernel's name and its parameters in call order. */
 export interface KernelSignature {
@@ -41,4 +41,13 @@ export function orderArgs(signature: KernelSignature, args: KernelArgs, node: No
   const missing = signature.params.filter((param) => !Object.prototype.hasOwnProperty.call(args, param));
   if (missing.length > 0) fail(`argument ${missing.map((name) => `'${name}'`).join(', ')} not given`);
   return signature.params.map((param) => args[param]);
+}
+
+/** A split kernel's parameters without the trailing SPLIT_PARAMS (the runtime passes those); a KernelCallError when they are not last. */
+export function withoutSplitParams(signature: KernelSignature, node: Node): readonly string[] {
+  const tail = signature.params.slice(-SPLIT_PARAMS.length);
+  if (tail.join() !== SPLIT_PARAMS.join()) {
+    throw new KernelCallError(`kernel ${signature.name} is called split, but its last parameters are ${tail.join(', ')}, not ${SPLIT_PARAMS.join(', ')}`, { node: nodeLabel(node), op: node.op });
+  }
+  return signature.params.slice(0, -SPLIT_PARAMS.length);
 }

@@ -21,11 +21,12 @@ import {
   type Program,
   type ProgramStep,
   type StepArg,
+  type StepSplit,
   type Tensor,
   type WasmPayload,
   type WgslPayload,
 } from '@ladon/ir';
-import { orderArgs, type KernelArgs, type KernelSignature } from './kernel-call.js';
+import { orderArgs, withoutSplitParams, type KernelArgs, type KernelSignature } from './kernel-call.js';
 import { hostKnownContents } from './plans/host-values.js';
 import { symbolLimits } from './size-limits.js';
 
@@ -96,23 +97,28 @@ export class ProgramBuilder {
     this.define(value, { name: value, dtype, shape, kind, aliasOf: target });
   }
 
-  /** A scratch buffer, live from the next step added to the last step that uses it. */
-  scratch(name: string, dtype: DType, shape: readonly Dim[]): number {
+  /**
+   * A scratch buffer, live from the next step added to the last step that
+   * uses it; `perThread` (wasm) gives every thread of a split step its own copy.
+   */
+  scratch(name: string, dtype: DType, shape: readonly Dim[], perThread = false): number {
     const id = this.buffers.length;
-    this.buffers.push({ id, name, dtype, shape: [...shape], kind: 'scratch', firstStep: this.steps.length, lastStep: this.steps.length });
+    this.buffers.push({ id, name, dtype, shape: [...shape], kind: 'scratch', ...(perThread ? { perThread } : {}), firstStep: this.steps.length, lastStep: this.steps.length });
     return id;
   }
 
   /**
    * Adds a call of `kernel` for `node` with arguments by parameter name
    * (a KernelCallError when one is missing or unknown); buffer arguments
-   * extend their buffers' lifetimes.
+   * extend their buffers' lifetimes. With `split` (wasm), the kernel's last
+   * two parameters are SPLIT_PARAMS, which the runtime passes, not the step.
    */
-  call(kernel: KernelSignature, node: Node, args: KernelArgs, dispatch?: ProgramStep['dispatch'], dispatchDivisor?: ProgramStep['dispatchDivisor']): void {
-    this.step(kernel.name, node.op, nodeLabel(node), orderArgs(kernel, args, node), dispatch, dispatchDivisor);
+  call(kernel: KernelSignature, node: Node, args: KernelArgs, dispatch?: ProgramStep['dispatch'], dispatchDivisor?: ProgramStep['dispatchDivisor'], split?: StepSplit): void {
+    const signature = split ? { name: kernel.name, params: withoutSplitParams(kernel, node) } : kernel;
+    this.step(kernel.name, node.op, nodeLabel(node), orderArgs(signature, args, node), dispatch, dispatchDivisor, split);
   }
 
-  private step(kernel: string, op: string, node: string, args: readonly StepArg[], dispatch?: ProgramStep['dispatch'], dispatchDivisor?: ProgramStep['dispatchDivisor']): void {
+  private step(kernel: string, op: string, node: string, args: readonly StepArg[], dispatch?: ProgramStep['dispatch'], dispatchDivisor?: ProgramStep['dispatchDivisor'], split?: StepSplit): void {
     const index = this.steps.length;
     for (const arg of args) {
       if (!('buffer' in arg)) continue;
@@ -123,7 +129,7 @@ export class ProgramBuilder {
         buffer = buffer.aliasOf !== undefined ? this.buffers[buffer.aliasOf] : undefined;
       }
     }
-    this.steps.push({ kernel, op, node, args, ...(dispatch ? { dispatch } : {}), ...(dispatchDivisor ? { dispatchDivisor } : {}) });
+    this.steps.push({ kernel, op, node, args, ...(split ? { split } : {}), ...(dispatch ? { dispatch } : {}), ...(dispatchDivisor ? { dispatchDivisor } : {}) });
   }
 
   /** The finished program. */

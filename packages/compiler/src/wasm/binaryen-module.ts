@@ -184,12 +184,13 @@ export class FunctionBuilder {
     return this.m.block(null, [...statements]);
   }
 
-  /** `for (counter = start; counter < end; counter += step) body` (skipped when start >= end). */
-  for(counter: Local, start: Expr, end: Expr, step: number | Expr, body: readonly Expr[]): Expr {
+  /** `for (counter = start; counter < end; counter += step) body` (skipped when start >= end); `step` is a constant or a local. */
+  for(counter: Local, start: Expr, end: Expr, step: number | Local, body: readonly Expr[]): Expr {
     const label = `L${this.labels++}`;
     const exit = `${label}_exit`;
     const m = this.m;
-    const increment = typeof step === 'number' ? m.i32.const(step) : step;
+    // a run-time step is a local (an Expr is a number too, so it could not be told from a constant)
+    const increment = typeof step === 'number' ? m.i32.const(step) : step.get();
     const limit = this.temp('i32');
     return m.block(exit, [
       limit.set(end),

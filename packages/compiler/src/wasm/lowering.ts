@@ -4,7 +4,7 @@
  * with its arguments by parameter name (checked against the kernel's
  * parameters; see lower/kernel-call.ts).
  */
-import { nodeLocation, UnsupportedError, type DType, type Graph, type Node } from '@ladon/ir';
+import { nodeLocation, UnsupportedError, type DType, type Graph, type Node, type StepSplit } from '@ladon/ir';
 import type { KernelArgs } from '../lower/kernel-call.js';
 import type { ProgramBuilder } from '../lower/program-builder.js';
 import type { KernelSet, KernelSpec } from './kernel-set.js';
@@ -22,9 +22,9 @@ export class WasmLowering {
     return this.program.buffer(value);
   }
 
-  /** Requests `kernel` and adds a step calling it for `node`. */
-  call(kernel: KernelSpec, node: Node, args: KernelArgs): void {
-    this.program.call(this.kernels.request(kernel), node, args);
+  /** Requests `kernel` and adds a step calling it for `node`; with `split`, a split kernel the runtime may run in parts (lower/split.ts). */
+  call(kernel: KernelSpec, node: Node, args: KernelArgs, split?: StepSplit): void {
+    this.program.call(this.kernels.request(kernel), node, args, undefined, undefined, split);
   }
 
   /** The dtype of `value`; an UnsupportedError naming the node when it is not one of `allowed`. */

@@ -29,6 +29,12 @@ export interface BufferSpec {
   readonly aliasOf?: number;
   /** For small integer tensors known from the shapes alone: the runtime writes these values. */
   readonly known?: readonly Dim[];
+  /**
+   * Scratch with one copy per thread (wasm): the runtime lays out as many
+   * copies as the session has threads, and a split step's argument points
+   * at the copy of the part that runs it.
+   */
+  readonly perThread?: boolean;
   /** The first and last step that touch the buffer (liveness, for memory planning). */
   readonly firstStep: number;
   readonly lastStep: number;
@@ -45,6 +51,24 @@ export type StepArg =
   | { readonly int: number }
   | { readonly float: number };
 
+/**
+ * How a step's work may be split over threads (wasm), chosen at compile
+ * time: the kernel takes two more arguments after its own,
+ * {@link SPLIT_PARAMS} `part` and `parts`, and does part `part` of `units` work units (which units, and in
+ * what order, is the kernel's: attention interleaves query tiles so causal
+ * work balances; GEMMs take row blocks). The runtime picks `parts` from its
+ * threads and the work (`units · unitCost` multiply-adds, so small steps
+ * stay on one thread), and passes part 0 of 1 when it runs the step alone.
+ */
+export interface StepSplit {
+  readonly units: Dim;
+  /** Work per unit in multiply-adds (or element operations), for the runtime's cut-off. */
+  readonly unitCost: Dim;
+}
+
+/** The parameters a split kernel takes after its own, which the runtime passes (not the step): its part and the number of parts. */
+export const SPLIT_PARAMS = ['part', 'parts'] as const;
+
 /** One kernel invocation. */
 export interface ProgramStep {
   /** The kernel's export (wasm) or entry (WGSL) name. */
@@ -53,6 +77,8 @@ export interface ProgramStep {
   readonly op: string;
   readonly node: string;
   readonly args: readonly StepArg[];
+  /** wasm only: the step's kernel can run in parts on several threads. */
+  readonly split?: StepSplit;
   /** WGSL only: the dispatch size in workgroups (x, y, z), possibly symbolic. */
   readonly dispatch?: readonly [Dim, Dim, Dim];
   /**

@@ -88,8 +88,10 @@ function checkProgram(program: Program, fail: (message: string) => never): void 
   if (program.target !== 'wasm' && program.target !== 'wgsl') fail(`unknown target '${String(program.target)}'`);
   if (!Array.isArray(program.buffers) || !Array.isArray(program.steps) || !(program.weights instanceof Uint8Array)) fail('missing buffers, steps or weights');
   const ids = new Set(program.buffers.map((buffer) => buffer.id));
+  const isDim = (value: unknown): boolean => typeof value === 'number' || typeof value === 'string';
   for (const step of program.steps) {
     for (const arg of step.args) if ('buffer' in arg && !ids.has(arg.buffer)) fail(`step ${step.kernel} uses unknown buffer ${arg.buffer}`);
+    if (step.split !== undefined && !(isDim(step.split?.units) && isDim(step.split?.unitCost))) fail(`step ${step.kernel} has a malformed split`);
   }
   for (const tensor of [...program.inputs, ...program.outputs]) if (!ids.has(tensor.buffer)) fail(`tensor ${tensor.name} has unknown buffer ${tensor.buffer}`);
   if (program.target === 'wasm' && !(program.wasm?.simd instanceof Uint8Array)) fail('a wasm program without its module');

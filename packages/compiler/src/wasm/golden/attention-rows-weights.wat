@@ -313,7 +313,7 @@
                                  (f32x4.add
                                   (f32x4.mul
                                    (local.tee $39
-                                    (f32x4.max
+                                    (f32x4.pmax
                                      (f32x4.splat
                                       (f32.sub
                                        (local.tee $38

@@ -1,73 +1,106 @@
 /**
  * The flash attention kernel for the CPU. Per (batch, KV head), K is
- * transposed once into a scratch Kᵀ [D, Skv] so scores come eight keys per
- * register pair. Then per query head of the group and per tile of four
- * query rows, key blocks of 64 stream through three phases:
- *   scores:  S[4][64] = (Q·scale)·Kᵀ in 4×8 register tiles, then softcap,
- *            the key-range mask (causal/window/nonpad) and the mask tensor;
- *   softmax: per row the running max m and sum l are updated and
- *            P = exp(S - m) replaces S; O is rescaled by exp(m_old - m_new);
- *   values:  O[4][Dv] += P·V in 4×8 register tiles.
+ * transposed once (four keys × four dims per shuffle step) into a scratch
+ * Kᵀ in panels of eight keys, so scores come eight keys per register pair.
+ * Then per query head of the group and per tile of four query rows, key
+ * blocks stream through two phases:
+ *   scores:  per 8-key tile, S[4][8] = (Q·scale·log2 e)·Kᵀ in 4×8 register tiles,
+ *            softcap, the key-range mask (causal/window/nonpad) and the mask
+ *            tensor, then — still in registers — the online softmax
+ *            (attention-flash-softmax.ts): P = 2^(S - m) against a lazily
+ *            moved reference max m, row sums, P to the S scratch;
+ *   values:  O[4][Dv] += P·V in 4×8 register tiles (O is never rescaled
+ *            here: the rare rescale happens when m moves).
+ * Blocks hold as many keys as keep a V block near 16 KiB (half of L1).
  * Blocks outside every row's key range are never visited (causal tiles are
- * skipped), and the S×S scores never exist. Scratch: Kᵀ, 4 rows of Q, S and O.
+ * skipped), and the S×S scores never exist. Scratch (one copy per thread):
+ * Kᵀ, 4 rows of Q, P and the rows' softmax state, O. A split kernel: see body().
  */
+import { addDims, type Dim } from '@ladon/ir';
 import type { Expr, FunctionBuilder, Local } from '../binaryen-module.js';
 import type { KernelSpec } from '../kernel-set.js';
 import { ATTENTION_PARAMS, attentionKernelName, FLASH_SCRATCH_PARAMS, type AttentionConfig } from './attention-config.js';
+import { initialiseRowState, ROW_STATE_FLOATS_PER_ROW, rowSumInto, softmaxTile, type FlashSoftmaxState } from './attention-flash-softmax.js';
 import { batchLimits, maskRowAddress, rowRange } from './attention-ranges.js';
 import { elementAddress } from './attention-rows.js';
 import { vtanhInto } from './math.js';
-import { vexpNonPositiveInto } from './vector-exp.js';
+import { PART_PARAMS } from './parts.js';
 
 /** Query rows per tile. */
 export const FLASH_ROWS = 4;
-/** Keys per block (the online-softmax step). */
-export const FLASH_BLOCK = 64;
 const TILE = 8;
 const LANES = 4;
+const V_BLOCK_BYTES = 16384;
+
+/** Keys per block for `config`: the most (32..128) whose [keys, max(D, Dv)] f32 block fits 16 KiB. */
+export function flashBlockKeys(config: AttentionConfig): number {
+  const width = Math.max(config.headSize, config.valueHeadSize);
+  let keys = 128;
+  while (keys > 32 && keys * width * 4 > V_BLOCK_BYTES) keys /= 2;
+  return keys;
+}
+
+/** The shapes (f32) of the flash kernel's scratch buffers, in {@link FLASH_SCRATCH_PARAMS} order, for `totalKeys` keys. */
+export function flashScratchShapes(config: AttentionConfig, totalKeys: Dim): Dim[][] {
+  return [[config.headSize, addDims(totalKeys, TILE)], [FLASH_ROWS * config.headSize], [FLASH_ROWS * (flashBlockKeys(config) + ROW_STATE_FLOATS_PER_ROW)], [FLASH_ROWS * config.valueHeadSize]];
+}
 
 /** The flash kernel for `config`. */
 export function attentionFlashKernel(config: AttentionConfig): KernelSpec {
-  return { name: attentionKernelName('flash', config), params: [...ATTENTION_PARAMS, ...FLASH_SCRATCH_PARAMS], build: (f) => new FlashKernel(f, config).body() };
+  return { name: attentionKernelName('flash', config), params: [...ATTENTION_PARAMS, ...FLASH_SCRATCH_PARAMS, ...PART_PARAMS], build: (f) => new FlashKernel(f, config).body() };
 }
 
 const range = (count: number): number[] => Array.from({ length: count }, (_, index) => index);
 
 class FlashKernel {
   private readonly acc: Local[][];
-  private readonly runningMax: Local[];
-  private readonly runningSum: Local[];
-  private readonly alpha: Local[];
-  private readonly blockMax: Local[];
+  private readonly softmax: FlashSoftmaxState;
+  private readonly block: number;
 
   constructor(
     private readonly f: FunctionBuilder,
     private readonly config: AttentionConfig,
   ) {
-    const names = ['b', 'hk', 'g', 'h', 'group', 'i0', 'j', 'j0', 'jt', 'jStart', 'jEnd', 'minHi', 'maxLo', 'd', 'c', 'tiles', 'blockKeys', 'paddedKeys', 'kBase', 'pointer', 'vPointer', 'chunk'];
+    const names = ['b', 'hk', 'h', 'group', 'tilesPerHead', 'unit', 'firstUnit', 'i0', 'j', 'j0', 'jt', 'jStart', 'jEnd', 'minHi', 'maxLo', 'd', 'c', 'tiles', 'blockKeys', 'paddedKeys', 'fullPanels', 'kBase', 'kStride', 'pointer', 'vPointer', 'chunk'];
     for (const name of names) f.local(name, 'i32');
     for (const r of range(FLASH_ROWS)) ['row', 'lo', 'hi'].forEach((name) => f.local(`${name}${r}`, 'i32'));
-    this.runningMax = range(FLASH_ROWS).map((r) => f.local(`m${r}`, 'f32'));
-    this.runningSum = range(FLASH_ROWS).map((r) => f.local(`l${r}`, 'f32'));
-    this.alpha = range(FLASH_ROWS).map((r) => f.local(`alpha${r}`, 'f32'));
-    this.blockMax = range(FLASH_ROWS).map((r) => f.local(`blockMax${r}`, 'v128'));
     this.acc = range(FLASH_ROWS).map((r) => range(TILE / LANES).map((c) => f.local(`acc${r}_${c}`, 'v128')));
+    this.block = flashBlockKeys(config);
+    this.softmax = { rows: FLASH_ROWS, blockKeys: this.block, valueHeadSize: config.valueHeadSize, acc: this.acc };
   }
 
+  /**
+   * Work units are (batch, KV head, group member, query tile), numbered in
+   * that order; part p of `parts` takes units p, p + parts, ... — query
+   * tiles interleaved, so a causal head's short and long tiles spread over
+   * the parts. A part transposes K only for the heads it has units in.
+   */
   body(): Expr[] {
     const { f } = this;
     const i = f.i32;
+    const headUnits = (): Expr => i.mul(f.get('group'), f.get('tilesPerHead'));
+    const localUnit = (): Expr => i.sub(f.get('unit'), f.get('firstUnit'));
     return [
       f.v('group').set(i.divS(f.get('Hq'), f.get('Hkv'))),
-      f.v('paddedKeys').set(i.and(i.add(f.get('Skv'), i.const(FLASH_BLOCK - 1)), i.const(~(FLASH_BLOCK - 1)))),
+      f.v('tilesPerHead').set(i.shrS(i.add(f.get('Sq'), i.const(FLASH_ROWS - 1)), 2)),
+      f.v('paddedKeys').set(i.and(i.add(f.get('Skv'), i.const(TILE - 1)), i.const(~(TILE - 1)))),
+      f.v('fullPanels').set(i.and(f.get('Skv'), i.const(~(TILE - 1)))),
+      f.v('kStride').set(i.shl(f.get('kss'), 2)),
+      f.v('firstUnit').set(i.const(0)),
       f.for(f.v('b'), i.const(0), f.get('B'), 1, [
         ...batchLimits(f, this.config),
         f.for(f.v('hk'), i.const(0), f.get('Hkv'), 1, [
-          ...this.transposeKeys(),
-          f.for(f.v('g'), i.const(0), f.get('group'), 1, [
-            f.v('h').set(i.add(i.mul(f.get('hk'), f.get('group')), f.get('g'))),
-            f.for(f.v('i0'), i.const(0), f.get('Sq'), FLASH_ROWS, this.queryTile()),
+          // the first unit of this head that is ours: firstUnit + ((part - firstUnit) mod parts)
+          f.v('unit').set(i.add(f.get('firstUnit'), i.remS(i.add(i.sub(f.get('part'), i.remS(f.get('firstUnit'), f.get('parts'))), f.get('parts')), f.get('parts')))),
+          f.if(i.lt(localUnit(), headUnits()), [
+            ...this.transposeKeys(),
+            f.for(f.v('unit'), f.get('unit'), i.add(f.get('firstUnit'), headUnits()), f.v('parts'), [
+              f.v('h').set(i.add(i.mul(f.get('hk'), f.get('group')), i.divS(localUnit(), f.get('tilesPerHead')))),
+              f.v('i0').set(i.shl(i.remS(localUnit(), f.get('tilesPerHead')), 2)),
+              ...this.queryTile(),
+            ]),
           ]),
+          f.v('firstUnit').set(i.add(f.get('firstUnit'), headUnits())),
         ]),
       ]),
     ];
@@ -76,7 +109,9 @@ class FlashKernel {
   /**
    * Kᵀ packed in panels of eight keys: panel p holds, for each d, keys
    * 8p..8p+7 contiguously (Kᵀ[p][d][0..7]), so a score tile streams its
-   * panel sequentially like a GEMM micro-kernel. Keys Skv..paddedKeys are zero.
+   * panel sequentially like a GEMM micro-kernel. Full panels are transposed
+   * four dims at a time with shuffles (when D is a multiple of 4); the last,
+   * partial panel element by element, its keys past Skv set to zero.
    */
   private transposeKeys(): Expr[] {
     const { f } = this;
@@ -85,13 +120,47 @@ class FlashKernel {
     const D = this.config.headSize;
     const panelAt = (): Expr =>
       i.add(f.get('ktScratch'), i.shl(i.add(i.mul(i.shrS(f.get('j'), 3), i.const(D * TILE)), i.add(i.shl(f.get('d'), 3), i.and(f.get('j'), i.const(TILE - 1)))), 2));
+    const scalarFrom = D % LANES === 0 ? f.get('fullPanels') : i.const(0);
     return [
       f.v('kBase').set(elementAddress(f, 'k', ['b', 'ksb'], ['hk', 'ksh'])),
-      f.for(f.v('j'), i.const(0), f.get('Skv'), 1, [
-        f.v('pointer').set(i.add(f.get('kBase'), i.shl(i.mul(f.get('j'), f.get('kss')), 2))),
+      ...(D % LANES === 0 ? [f.for(f.v('j'), i.const(0), f.get('fullPanels'), TILE, this.transposePanel())] : []),
+      f.for(f.v('j'), scalarFrom, f.get('Skv'), 1, [
+        f.v('pointer').set(i.add(f.get('kBase'), i.mul(f.get('j'), f.get('kStride')))),
         f.for(f.v('d'), i.const(0), i.const(D), 1, [x.store(panelAt(), x.load(i.add(f.get('pointer'), i.shl(f.get('d'), 2))))]),
       ]),
       f.for(f.v('j'), f.get('Skv'), f.get('paddedKeys'), 1, [f.for(f.v('d'), i.const(0), i.const(D), 1, [x.store(panelAt(), x.const(0))])]),
+    ];
+  }
+
+  /** Keys j..j+7 into their panel: per four dims, two 4×4 transposes (keys 0-3, 4-7) of eight loaded vectors. */
+  private transposePanel(): Expr[] {
+    const { f } = this;
+    const i = f.i32;
+    const v = f.f32x4;
+    const shuffle = f.lanes.shuffle32;
+    const D = this.config.headSize;
+    const rows = range(TILE).map(() => f.temp('i32'));
+    const loaded = range(TILE).map(() => f.temp('v128'));
+    const low = range(4).map(() => f.temp('v128'));
+    const destination = f.temp('i32');
+    const transposeFour = (first: number, half: number): Expr[] => {
+      const [a, b, c, d] = loaded.slice(first, first + 4);
+      const unpacked = [shuffle(a.get(), b.get(), [0, 4, 1, 5]), shuffle(a.get(), b.get(), [2, 6, 3, 7]), shuffle(c.get(), d.get(), [0, 4, 1, 5]), shuffle(c.get(), d.get(), [2, 6, 3, 7])];
+      const pick: [number, number, [number, number, number, number]][] = [[0, 2, [0, 1, 4, 5]], [0, 2, [2, 3, 6, 7]], [1, 3, [0, 1, 4, 5]], [1, 3, [2, 3, 6, 7]]];
+      return [
+        ...unpacked.map((value, index) => low[index].set(value)),
+        ...pick.map(([left, right, lanes], dim) => v.store(destination.get(), shuffle(low[left].get(), low[right].get(), lanes), (dim * TILE + half) * 4)),
+      ];
+    };
+    return [
+      ...rows.map((row, k) => row.set(i.add(f.get('kBase'), i.mul(i.add(f.get('j'), i.const(k)), f.get('kStride'))))),
+      destination.set(i.add(f.get('ktScratch'), i.shl(i.mul(f.get('j'), i.const(D)), 2))),
+      f.for(f.v('d'), i.const(0), i.const(D * 4), LANES * 4, [
+        ...loaded.map((value, k) => value.set(v.load(i.add(rows[k].get(), f.get('d'))))),
+        ...transposeFour(0, 0),
+        ...transposeFour(4, LANES),
+        destination.set(i.add(destination.get(), i.const(LANES * TILE * 4))),
+      ]),
     ];
   }
 
@@ -105,28 +174,33 @@ class FlashKernel {
       f.v(`row${r}`).set(i.min(i.add(f.get('i0'), i.const(r)), i.sub(f.get('Sq'), i.const(1)))),
       ...rowRange(f, this.config, `row${r}`, `lo${r}`, `hi${r}`),
       ...this.loadScaledQuery(r),
-      this.runningMax[r].set(f.f32.const(-Infinity)),
-      this.runningSum[r].set(f.f32.const(0)),
     ]);
     return [
       ...setup,
+      ...initialiseRowState(f, this.softmax),
       f.memory.fill(f.get('oScratch'), i.const(0), i.const(FLASH_ROWS * this.config.valueHeadSize * 4)),
-      f.v('jStart').set(i.and(los().reduce((a, b) => i.min(a, b)), i.const(~(FLASH_BLOCK - 1)))),
+      f.v('jStart').set(i.and(los().reduce((a, b) => i.min(a, b)), i.const(~(TILE - 1)))),
       f.v('jEnd').set(i.add(his().reduce((a, b) => i.max(a, b)), i.const(1))),
       f.v('maxLo').set(los().reduce((a, b) => i.max(a, b))),
       f.v('minHi').set(his().reduce((a, b) => i.min(a, b))),
-      f.for(f.v('j0'), f.get('jStart'), f.get('jEnd'), FLASH_BLOCK, [
-        f.v('blockKeys').set(i.min(i.const(FLASH_BLOCK), i.sub(f.get('jEnd'), f.get('j0')))),
+      f.for(f.v('j0'), f.get('jStart'), f.get('jEnd'), this.block, [
+        f.v('blockKeys').set(i.min(i.const(this.block), i.sub(f.get('jEnd'), f.get('j0')))),
         f.v('tiles').set(i.shrS(i.add(f.get('blockKeys'), i.const(TILE - 1)), 3)),
-        ...this.scoreBlock(),
-        ...range(FLASH_ROWS).flatMap((r) => this.softmaxRow(r)),
+        f.for(f.v('jt'), i.const(0), f.get('tiles'), 1, [
+          f.v('j').set(i.add(f.get('j0'), i.shl(f.get('jt'), 3))),
+          ...this.scoreTile(),
+          ...this.softcap(),
+          ...this.rangeMask(),
+          ...this.maskValues(),
+          ...softmaxTile(f, this.softmax, (r) => this.sAddress(r)),
+        ]),
         ...this.valueBlock(),
       ]),
       ...range(FLASH_ROWS).map((r) => this.storeRow(r)),
     ];
   }
 
-  /** qScratch[r][d] = Q[b, h, row_r, d] · scale. */
+  /** qScratch[r][d] = Q[b, h, row_r, d] · scale · log2 e (scores in base 2: exp(s) = 2^(s·log2 e)). */
   private loadScaledQuery(r: number): Expr[] {
     const { f } = this;
     const i = f.i32;
@@ -134,26 +208,7 @@ class FlashKernel {
     return [
       f.v('pointer').set(elementAddress(f, 'q', ['b', 'qsb'], ['h', 'qsh'], [`row${r}`, 'qss'])),
       f.for(f.v('d'), i.const(0), i.const(D), 1, [
-        f.f32.store(i.add(f.get('qScratch'), i.shl(i.add(f.get('d'), i.const(r * D)), 2)), f.f32.mul(f.f32.load(i.add(f.get('pointer'), i.shl(f.get('d'), 2))), f.f32.const(this.config.scale))),
-      ]),
-    ];
-  }
-
-  /** S[r][8t..8t+7] for every tile t of the block: scores, softcap, key ranges, mask tensor. */
-  private scoreBlock(): Expr[] {
-    const { f } = this;
-    const i = f.i32;
-    const v = f.f32x4;
-    return [
-      ...this.blockMax.map((max) => max.set(v.const(-Infinity))),
-      f.for(f.v('jt'), i.const(0), f.get('tiles'), 1, [
-        f.v('j').set(i.add(f.get('j0'), i.shl(f.get('jt'), 3))),
-        ...this.scoreTile(),
-        ...this.softcap(),
-        ...this.rangeMask(),
-        ...this.maskValues(),
-        ...this.acc.flatMap((row, r) => row.map((acc, c) => v.store(this.sAddress(r), acc.get(), c * 16))),
-        ...this.acc.map((row, r) => this.blockMax[r].set(v.max(this.blockMax[r].get(), v.max(row[0].get(), row[1].get())))),
+        f.f32.store(i.add(f.get('qScratch'), i.shl(i.add(f.get('d'), i.const(r * D)), 2)), f.f32.mul(f.f32.load(i.add(f.get('pointer'), i.shl(f.get('d'), 2))), f.f32.const(this.config.scale * Math.LOG2E))),
       ]),
     ];
   }
@@ -161,7 +216,7 @@ class FlashKernel {
   /** Byte address of S[r][8·jt]. */
   private sAddress(r: number): Expr {
     const i = this.f.i32;
-    return i.add(this.f.get('sScratch'), i.add(i.shl(this.f.get('jt'), 5), i.const(r * FLASH_BLOCK * 4)));
+    return i.add(this.f.get('sScratch'), i.add(i.shl(this.f.get('jt'), 5), i.const(r * this.block * 4)));
   }
 
   /** acc[r][c] = Σ_d q[r][d] · Kᵀ[d][j + 4c .. +3], the d loop unrolled. */
@@ -194,7 +249,9 @@ class FlashKernel {
     if (cap <= 0) return [];
     const v = this.f.f32x4;
     const t = this.f.temp('v128');
-    return this.acc.flat().flatMap((acc) => [...vtanhInto(this.f, t, v.mul(acc.get(), v.const(1 / cap))), acc.set(v.mul(t.get(), v.const(cap)))]);
+    // Scores are in base 2 (s·log2 e): softcap(s)·log2 e = tanh(s'/(cap·log2 e))·cap·log2 e.
+    const baseTwoCap = cap * Math.LOG2E;
+    return this.acc.flat().flatMap((acc) => [...vtanhInto(this.f, t, v.mul(acc.get(), v.const(1 / baseTwoCap))), acc.set(v.mul(t.get(), v.const(baseTwoCap)))]);
   }
 
   /** Keys outside [lo_r, hi_r] become -inf; skipped when the tile is inside every row's range. */
@@ -213,7 +270,7 @@ class FlashKernel {
     return [f.if(i.eqz(inside), masking)];
   }
 
-  /** The mask tensor (bool: False -> -inf; float: added): vectorised when the tile lies inside the mask width. */
+  /** The mask tensor (bool: False -> -inf; float: added, times log2 e): vectorised when the tile lies inside the mask width. */
   private maskValues(): Expr[] {
     const { f, config } = this;
     if (config.mask === 'none') return [];
@@ -223,7 +280,7 @@ class FlashKernel {
     const vectorised = range(FLASH_ROWS).flatMap((r) => [
       maskRow.set(maskRowAddress(f, config, f.get('h'), f.get(`row${r}`))),
       ...this.acc[r].map((acc, c) => {
-        if (config.mask === 'float') return acc.set(v.add(acc.get(), v.load(i.add(maskRow.get(), i.shl(f.get('j'), 2)), c * 16)));
+        if (config.mask === 'float') return acc.set(v.fma(v.load(i.add(maskRow.get(), i.shl(f.get('j'), 2)), c * 16), v.const(Math.LOG2E), acc.get()));
         const dropped = v.eq(v.loadBytesAsI32x4(i.add(maskRow.get(), f.get('j')), c * LANES), v.i32x4Splat(i.const(0)));
         return acc.set(v.select(dropped, v.const(-Infinity), acc.get()));
       }),
@@ -245,7 +302,7 @@ class FlashKernel {
       ...range(TILE).map((c) => {
         const apply = config.mask === 'bool'
           ? f.if(i.eqz(i.load8(i.add(maskRow.get(), key.get()))), [x.store(slot(r, c), x.const(-Infinity))])
-          : x.store(slot(r, c), x.add(x.load(slot(r, c)), x.load(i.add(maskRow.get(), i.shl(key.get(), 2)))));
+          : x.store(slot(r, c), x.add(x.load(slot(r, c)), x.mul(x.load(i.add(maskRow.get(), i.shl(key.get(), 2))), x.const(Math.LOG2E))));
         return f.block([key.set(i.add(f.get('j'), i.const(c))), f.if(i.lt(key.get(), f.get('maskWidth')), [apply])]);
       }),
     ];
@@ -256,43 +313,7 @@ class FlashKernel {
     ];
   }
 
-  /** Row r: new running max (the block max came with the scores), P = exp(S - m) in place (0 where S = -inf), l and alpha. */
-  private softmaxRow(r: number): Expr[] {
-    const { f } = this;
-    const i = f.i32;
-    const x = f.f32;
-    const v = f.f32x4;
-    const rowStart = (): Expr => i.add(f.get('sScratch'), i.const(r * FLASH_BLOCK * 4));
-    const at = (): Expr => i.add(rowStart(), i.shl(f.get('c'), 2));
-    const newMax = f.temp('f32');
-    const scores = f.temp('v128');
-    const p = f.temp('v128');
-    const sum = f.temp('v128');
-    const expAlpha = f.temp('v128');
-    return [
-      newMax.set(x.max(this.runningMax[r].get(), v.maxLanes(this.blockMax[r]))),
-      f.if(
-        x.ne(newMax.get(), x.const(-Infinity)), // NaN takes this path too, so it propagates like the reference
-        [
-          sum.set(v.zero()),
-          f.for(f.v('c'), i.const(0), i.shl(f.get('tiles'), 3), LANES, [
-            scores.set(v.load(at())),
-            ...vexpNonPositiveInto(f, p, v.sub(scores.get(), v.splat(newMax.get()))),
-            p.set(v.and(p.get(), v.gt(scores.get(), v.const(-Infinity)))),
-            v.store(at(), p.get()),
-            sum.set(v.add(sum.get(), p.get())),
-          ]),
-          ...vexpNonPositiveInto(f, expAlpha, v.splat(x.sub(this.runningMax[r].get(), newMax.get()))),
-          this.alpha[r].set(v.extract(expAlpha.get(), 0)),
-          this.runningSum[r].set(x.add(x.mul(this.runningSum[r].get(), this.alpha[r].get()), v.sum(sum))),
-          this.runningMax[r].set(newMax.get()),
-        ],
-        [this.alpha[r].set(x.const(1)), f.for(f.v('c'), i.const(0), i.shl(f.get('tiles'), 3), LANES, [v.store(at(), v.zero())])],
-      ),
-    ];
-  }
-
-  /** O[r] = O[r]·alpha_r + Σ_c P[r][c]·V[j0 + c], in chunks of 8 (then 4, then 1) value dims. */
+  /** O[r] += Σ_c P[r][c]·V[j0 + c], in chunks of 8 (then 4, then 1) value dims. */
   private valueBlock(): Expr[] {
     const Dv = this.config.valueHeadSize;
     const eights = Math.floor(Dv / 8) * 8;
@@ -313,14 +334,14 @@ class FlashKernel {
     const values = range(vectors).map(() => f.temp('v128'));
     const splat = f.temp('v128');
     const oAt = (r: number): Expr => i.add(f.get('oScratch'), i.add(f.get('chunk'), i.const(r * Dv * 4)));
-    const pAt = (r: number): Expr => i.add(f.get('sScratch'), i.add(i.shl(f.get('c'), 2), i.const(r * FLASH_BLOCK * 4)));
+    const pAt = (r: number): Expr => i.add(f.get('sScratch'), i.add(i.shl(f.get('c'), 2), i.const(r * this.block * 4)));
     const keyStep = [
       ...values.map((value, k) => value.set(v.load(f.get('vPointer'), k * 16))),
       ...range(FLASH_ROWS).flatMap((r) => [splat.set(v.loadSplat(pAt(r))), ...values.map((value, k) => this.acc[r][k].set(v.fma(splat.get(), value.get(), this.acc[r][k].get())))]),
       f.v('vPointer').set(i.add(f.get('vPointer'), i.shl(f.get('vss'), 2))),
     ];
     return f.for(f.v('chunk'), i.const(from * 4), i.const(to * 4), vectors * 16, [
-      ...range(FLASH_ROWS).flatMap((r) => range(vectors).map((k) => this.acc[r][k].set(v.mul(v.load(oAt(r), k * 16), v.splat(this.alpha[r].get()))))),
+      ...range(FLASH_ROWS).flatMap((r) => range(vectors).map((k) => this.acc[r][k].set(v.load(oAt(r), k * 16)))),
       f.v('vPointer').set(i.add(elementAddressOf(f, [['b', 'vsb'], ['hk', 'vsh'], ['j0', 'vss']]), f.get('chunk'))),
       f.for(f.v('c'), i.const(0), f.get('blockKeys'), 1, keyStep),
       ...range(FLASH_ROWS).flatMap((r) => range(vectors).map((k) => v.store(oAt(r), this.acc[r][k].get(), k * 16))),
@@ -334,10 +355,9 @@ class FlashKernel {
     const x = f.f32;
     const Dv = this.config.valueHeadSize;
     const oAt = (r: number): Expr => i.add(f.get('oScratch'), i.add(f.get('chunk'), i.const(r * Dv * 4)));
-    const pAt = (r: number): Expr => i.add(f.get('sScratch'), i.add(i.shl(f.get('c'), 2), i.const(r * FLASH_BLOCK * 4)));
+    const pAt = (r: number): Expr => i.add(f.get('sScratch'), i.add(i.shl(f.get('c'), 2), i.const(r * this.block * 4)));
     const value = f.temp('f32');
     return f.for(f.v('chunk'), i.const(from * 4), i.const(to * 4), 4, [
-      ...range(FLASH_ROWS).map((r) => x.store(oAt(r), x.mul(x.load(oAt(r)), this.alpha[r].get()))),
       f.v('vPointer').set(i.add(elementAddressOf(f, [['b', 'vsb'], ['hk', 'vsh'], ['j0', 'vss']]), f.get('chunk'))),
       f.for(f.v('c'), i.const(0), f.get('blockKeys'), 1, [
         value.set(x.load(f.get('vPointer'))),
@@ -353,9 +373,11 @@ class FlashKernel {
     const i = f.i32;
     const x = f.f32;
     const Dv = this.config.valueHeadSize;
+    const sum = f.temp('f32');
     const inverse = f.temp('f32');
     return f.if(i.lt(i.add(f.get('i0'), i.const(r)), f.get('Sq')), [
-      inverse.set(x.select(x.gt(this.runningSum[r].get(), x.const(0)), x.div(x.const(1), this.runningSum[r].get()), x.const(0))),
+      ...rowSumInto(f, this.softmax, r, sum),
+      inverse.set(x.select(x.gt(sum.get(), x.const(0)), x.div(x.const(1), sum.get()), x.const(0))),
       f.v('pointer').set(elementAddress(f, 'out', ['b', 'osb'], ['h', 'osh'], [`row${r}`, 'oss'])),
       f.for(f.v('d'), i.const(0), i.const(Dv), 1, [
         x.store(i.add(f.get('pointer'), i.shl(f.get('d'), 2)), x.mul(x.load(i.add(f.get('oScratch'), i.shl(i.add(f.get('d'), i.const(r * Dv)), 2))), inverse.get())),

@@ -19,6 +19,7 @@
  */
 import type { Expr, FunctionBuilder, Local } from '../binaryen-module.js';
 import type { KernelSpec } from '../kernel-set.js';
+import { PART_PARAMS, rowShare } from './parts.js';
 import { declareTileLocals, gemmTile, intExpr, PANEL_ROW_BYTES, PANEL_WIDTH, TILE_ROWS, type IntValue, type TileLocals, type TileShape } from './gemm-tile.js';
 
 /**
@@ -205,16 +206,25 @@ function packABlock(f: FunctionBuilder, plan: GemmMacroPlan, operands: GemmOpera
  * Linear with a constant weight packed at compile time: `y = x · W + bias`,
  * K and N baked in. A is read in place: with a static K its rows are static
  * offsets from one pointer, and packing A measured no faster (and slower
- * for small M).
+ * for small M). A split kernel: part p of `parts` computes its block of
+ * rows (whole 4-row tiles), nothing shared is written.
  */
 export function linearPackedKernel(k: number, n: number, hasBias: boolean): KernelSpec {
   return {
     name: `linear_packed_k${k}_n${n}${hasBias ? '_bias' : ''}`,
-    params: ['x', 'packed', 'y', 'rows'],
+    params: ['x', 'packed', 'y', 'rows', ...PART_PARAMS],
     build(f) {
+      const i = f.i32;
       const packedPanels = f.local('packedPanels', 'i32');
+      const firstRow = f.local('firstRow', 'i32');
       const operands: GemmOperands = { a: f.v('x'), packed: packedPanels, bias: f.v('packed'), y: f.v('y'), rows: f.v('rows') };
-      return [packedPanels.set(f.i32.add(f.get('packed'), f.i32.const(packedBiasBytes(n, hasBias)))), ...gemmMacro(f, { k, n, hasBias, packA: false }, operands)];
+      return [
+        ...rowShare(f, f.v('rows'), firstRow, TILE_ROWS),
+        f.v('x').set(i.add(f.get('x'), i.mul(firstRow.get(), i.const(4 * k)))),
+        f.v('y').set(i.add(f.get('y'), i.mul(firstRow.get(), i.const(4 * n)))),
+        packedPanels.set(i.add(f.get('packed'), i.const(packedBiasBytes(n, hasBias)))),
+        ...gemmMacro(f, { k, n, hasBias, packA: false }, operands),
+      ];
     },
   };
 }

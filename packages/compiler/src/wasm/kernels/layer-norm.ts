@@ -6,11 +6,13 @@
  * values or one value broadcast; epsilon is baked in. The optional Mean and
  * InvStdDev outputs get one f32 per row.
  *
- * Parameters: x, scale, bias, y, mean, invStd, rows, size (unused pointers are 0).
+ * Parameters: x, scale, bias, y, mean, invStd, rows, size (unused pointers
+ * are 0), part, parts: a split kernel, part p normalises its block of rows.
  */
 import type { Expr, FunctionBuilder, Local } from '../binaryen-module.js';
 import { numberTag } from '@ladon/ir';
 import type { KernelSpec } from '../kernel-set.js';
+import { PART_PARAMS, rowShare } from './parts.js';
 
 /** How a LayerNorm parameter (Scale or B) covers the normalised row. */
 export type ParameterKind = 'row' | 'scalar' | 'none';
@@ -29,7 +31,7 @@ export function layerNormKernel(config: LayerNormConfig): KernelSpec {
   const outputs = `${config.writeMean ? '_mean' : ''}${config.writeInvStd ? '_invstd' : ''}`;
   return {
     name: `layer_norm_eps${numberTag(config.epsilon)}_s${config.scale}_b${config.bias}${outputs}`,
-    params: ['x', 'scale', 'bias', 'y', 'mean', 'invStd', 'rows', 'size'],
+    params: ['x', 'scale', 'bias', 'y', 'mean', 'invStd', 'rows', 'size', ...PART_PARAMS],
     build: (f) => buildLayerNorm(f, config),
   };
 }
@@ -61,7 +63,14 @@ function buildLayerNorm(f: FunctionBuilder, config: LayerNormConfig): Expr[] {
   const statistics: Expr[] = [];
   if (config.writeMean) statistics.push(f.f32.store(i.add(f.get('mean'), i.shl(locals.row.get(), 2)), locals.mean.get()));
   if (config.writeInvStd) statistics.push(f.f32.store(i.add(f.get('invStd'), i.shl(locals.row.get(), 2)), locals.invStd.get()));
+  const firstRow = f.local('firstRow', 'i32');
+  const skipRows = (pointer: string, rowBytes: Expr): Expr => f.v(pointer).set(i.add(f.get(pointer), i.mul(firstRow.get(), rowBytes)));
   return [
+    ...rowShare(f, f.v('rows'), firstRow, 1),
+    skipRows('x', i.shl(f.get('size'), 2)),
+    skipRows('y', i.shl(f.get('size'), 2)),
+    ...(config.writeMean ? [skipRows('mean', i.const(4))] : []),
+    ...(config.writeInvStd ? [skipRows('invStd', i.const(4))] : []),
     locals.x.set(f.get('x')),
     locals.y.set(f.get('y')),
     f.for(locals.row, i.const(0), f.get('rows'), 1, [

@@ -12,7 +12,8 @@
 import { addDims, mulDims, productOfDims, type Dim, type StepArg } from '@ladon/ir';
 import type { AttentionOperand, AttentionPlan, HeadStrides, PresentTensor } from '../../lower/plans/attention.js';
 import type { AttentionConfig } from '../kernels/attention-config.js';
-import { attentionFlashKernel, FLASH_BLOCK, FLASH_ROWS } from '../kernels/attention-flash.js';
+import { attentionFlashKernel, flashScratchShapes } from '../kernels/attention-flash.js';
+import { attentionSplit } from '../../lower/split.js';
 import { attentionRowKernel } from '../kernels/attention-rows.js';
 import { f16ToF32, f32ToF16 } from '../kernels/convert-f16.js';
 import type { WasmLowering } from '../lowering.js';
@@ -111,12 +112,13 @@ function emitAttentionF32(lowering: WasmLowering, plan: AttentionPlan, copies: F
     lowering.call(attentionRowKernel(config, plan.scores.mode), node, { ...args, qkOut, rowScratch: { buffer: rowScratch } });
     return;
   }
-  const scratch = (name: string, dims: readonly Dim[]): StepArg => ({ buffer: lowering.program.scratch(name, 'f32', dims) });
-  lowering.call(attentionFlashKernel(config), node, {
-    ...args,
-    ktScratch: scratch('attention_kt', [plan.headSize, addDims(plan.totalSeq, FLASH_BLOCK)]),
-    qScratch: scratch('attention_q', [FLASH_ROWS * plan.headSize]),
-    sScratch: scratch('attention_s', [FLASH_ROWS * FLASH_BLOCK]),
-    oScratch: scratch('attention_o', [FLASH_ROWS * plan.vHeadSize]),
-  });
+  // One copy of each scratch buffer per thread: the kernel is split over query tiles (lower/split.ts).
+  const [kt, qRows, sRows, oRows] = flashScratchShapes(config, plan.totalSeq);
+  const scratch = (name: string, dims: readonly Dim[]): StepArg => ({ buffer: lowering.program.scratch(name, 'f32', dims, true) });
+  lowering.call(
+    attentionFlashKernel(config),
+    node,
+    { ...args, ktScratch: scratch('attention_kt', kt), qScratch: scratch('attention_q', qRows), sScratch: scratch('attention_s', sRows), oScratch: scratch('attention_o', oRows) },
+    attentionSplit(plan),
+  );
 }

@@ -11,6 +11,7 @@
 import { addDims, mulDims, productOfDims, toFloat32, type StepArg } from '@ladon/ir';
 import type { MatMulPlan } from '../../lower/plans/matmul.js';
 import { aBlockFloats, linearPackedKernel } from '../kernels/gemm.js';
+import { gemmRowSplit } from '../../lower/split.js';
 import { generalGemmKernel } from '../kernels/gemm-general.js';
 import { packWeight } from '../kernels/gemm-pack.js';
 import { bufferArg, unsupported, type WasmLowering } from '../lowering.js';
@@ -41,7 +42,7 @@ function emitPackedLinear(lowering: WasmLowering, plan: MatMulPlan): boolean {
     packed: { buffer: packedBuffer },
     y: bufferArg(lowering, plan.y),
     rows: { dim: plan.m },
-  });
+  }, gemmRowSplit(plan));
   return true;
 }
 

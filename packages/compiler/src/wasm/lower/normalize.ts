@@ -2,9 +2,11 @@
  * Emitting LayerNormalization and Softmax plans on f32. The LayerNorm
  * kernel bakes in epsilon and whether Scale and B are whole rows or one
  * value (a trailing part of a row repeated is not supported here); Softmax
- * runs row-wise when inner is 1, else on [outer, length, inner].
+ * runs row-wise when inner is 1, else on [outer, length, inner]. LayerNorm
+ * splits over blocks of rows (lower/split.ts).
  */
 import type { LayerNormPlan, NormParameter, SoftmaxPlan } from '../../lower/plans/normalize.js';
+import { normalizationSplit } from '../../lower/split.js';
 import { layerNormKernel } from '../kernels/layer-norm.js';
 import { softmaxColumnsKernel, softmaxRowsKernel } from '../kernels/softmax.js';
 import { bufferArg, unsupported, type WasmLowering } from '../lowering.js';
@@ -34,7 +36,7 @@ export function emitLayerNorm(lowering: WasmLowering, plan: LayerNormPlan): void
     invStd: pointer(plan.invStdDev),
     rows: { dim: plan.rows },
     size: { dim: plan.size },
-  });
+  }, normalizationSplit(plan));
 }
 
 /** Emits Softmax along any axis. */
