@@ -72,7 +72,7 @@ describe('numThreads', () => {
 
   it('gives the wasm session that thread count (its own cache entry) and the same result as one thread', async () => {
     const create = vi.spyOn(Session, 'create');
-    const [q, k, v] = [0, 1, 2].map(() => randomTensor(next, [1, 4, 200, 32]));
+    const [q, k, v] = [0, 1, 2].map(() => randomTensor(next, 'f32', [1, 4, 200, 32]));
     const one = await attention(q, k, v, { backend: 'wasm', numThreads: 1 });
     const two = await attention(q, k, v, { backend: 'wasm', numThreads: 2 });
     expect(create.mock.calls.map((call) => call[1]?.numThreads)).toEqual([1, 2]);

@@ -1,12 +1,14 @@
 /**
  * Test support: a tiny wasm module written byte by byte (so the thread
- * pool's tests need no compiler), importing `env.memory` (1..16 pages, not
- * shared: the tests share it with withSharedMemoryImport). Its kernels take
+ * pool's tests need no compiler), importing `env.memory` (1 to 65536 pages,
+ * as programs do; not shared: the tests share it with withSharedMemoryImport). Its kernels take
  * `part, parts` last, like every split kernel:
  *   fill(ptr, count, value, part, parts)  i32 element i = value + i, for i ≡ part (mod parts)
  *   trap(part, parts)                     traps in the last part
  *   spin(iterations, part, parts)         counts to `iterations` (a long part)
  */
+
+import { PROGRAM_VERSION, SPLIT_PARAMS, type BufferSpec, type Program } from '@ladon/ir';
 
 const I32 = 0x7f;
 const op = {
@@ -63,9 +65,27 @@ export function testKernelModule(): Uint8Array {
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vector([functionType(5), functionType(2), functionType(3)])),
-    ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x01, ...leb(1), ...leb(16)]])),
+    ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x01, ...leb(1), ...leb(65536)]])),
     ...section(3, vector(kernels.map((kernel) => leb(kernel.type)))),
     ...section(7, vector(kernels.map((kernel, index) => [...name(kernel.name), 0x00, ...leb(index)]))),
     ...section(10, vector(kernels.map((kernel) => kernel.code))),
   ]);
+}
+
+/** A wasm Program of one split step: `fill` writes i32 y[i] = value + i for i < count (a hand-made program, no compiler). */
+export function fillProgram(count: number, value: number): Program {
+  const buffer: BufferSpec = { id: 0, name: 'y', dtype: 'i32', shape: [count], kind: 'output', firstStep: 0, lastStep: 0 };
+  return {
+    format: 'ladon-program',
+    version: PROGRAM_VERSION,
+    name: 'fill',
+    target: 'wasm',
+    inputs: [],
+    outputs: [{ name: 'y', buffer: 0 }],
+    buffers: [buffer],
+    steps: [{ kernel: 'fill', op: 'Fill', node: '%y', args: [{ buffer: 0 }, { int: count }, { int: value }], split: { units: count, unitCost: 64 } }],
+    weights: new Uint8Array(0),
+    wasm: { simd: testKernelModule(), reservedBytes: 1024, kernels: [{ name: 'fill', params: ['ptr', 'count', 'value', ...SPLIT_PARAMS] }] },
+    passes: [],
+  };
 }
