@@ -9,7 +9,7 @@
  * The wasm kernels read operands at byte offsets, so Q/K/V slices of a
  * packed projection are read in place (the plan's packed-slice layout).
  */
-import { addDims, mulDims, productOfDims, type Dim, type StepArg } from '@ladon/ir';
+import { mulDims, productOfDims, type Dim, type StepArg } from '@ladon/ir';
 import type { AttentionOperand, AttentionPlan, HeadStrides, PresentTensor } from '../../lower/plans/attention.js';
 import type { AttentionConfig } from '../kernels/attention-config.js';
 import { attentionFlashKernel, flashScratchShapes } from '../kernels/attention-flash.js';
