@@ -43,8 +43,8 @@
       (f32x4.nearest
        (f32x4.mul
         (local.tee $9
-         (f32x4.max
-          (f32x4.min
+         (f32x4.pmax
+          (f32x4.pmin
            (f32x4.mul
             (f32x4.min
              (local.tee $8
@@ -262,8 +262,8 @@
       (f32x4.nearest
        (f32x4.mul
         (local.tee $9
-         (f32x4.max
-          (f32x4.min
+         (f32x4.pmax
+          (f32x4.pmin
            (f32x4.mul
             (f32x4.min
              (local.tee $8
@@ -498,8 +498,8 @@
       (f32x4.nearest
        (f32x4.mul
         (local.tee $9
-         (f32x4.max
-          (f32x4.min
+         (f32x4.pmax
+          (f32x4.pmin
            (f32x4.mul
             (f32x4.min
              (local.tee $8
@@ -691,8 +691,8 @@
       (f32x4.nearest
        (f32x4.mul
         (local.tee $9
-         (f32x4.max
-          (f32x4.min
+         (f32x4.pmax
+          (f32x4.pmin
            (f32x4.mul
             (f32x4.min
              (local.tee $8
@@ -991,8 +991,8 @@
       (f32x4.nearest
        (f32x4.mul
         (local.tee $3
-         (f32x4.max
-          (f32x4.min
+         (f32x4.pmax
+          (f32x4.pmin
            (local.tee $6
             (v128.load align=4
              (i32.add
@@ -1128,8 +1128,8 @@
       (f32x4.nearest
        (f32x4.mul
         (local.tee $3
-         (f32x4.max
-          (f32x4.min
+         (f32x4.pmax
+          (f32x4.pmin
            (local.tee $6
             (v128.load32_splat
              (i32.add
@@ -1679,8 +1679,8 @@
       (f32x4.nearest
        (f32x4.mul
         (local.tee $4
-         (f32x4.max
-          (f32x4.min
+         (f32x4.pmax
+          (f32x4.pmin
            (local.tee $6
             (f32x4.mul
              (local.tee $7
@@ -2063,8 +2063,8 @@
       (f32x4.nearest
        (f32x4.mul
         (local.tee $4
-         (f32x4.max
-          (f32x4.min
+         (f32x4.pmax
+          (f32x4.pmin
            (local.tee $6
             (f32x4.mul
              (local.tee $7

@@ -5,7 +5,7 @@
  (type $0 (func (param i32 i32 i32 i32)))
  (type $1 (func (param i32 i32 i32 i32 i32)))
  (type $2 (func (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32)))
- (type $3 (func (param i32 i32 i32 i32 i32 i32 i32 i32)))
+ (type $3 (func (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32)))
  (import "env" "memory" (memory $0 1 65536))
  (export "reduce_sum_rows" (func $reduce_sum_rows))
  (export "reduce_sum_columns" (func $reduce_sum_columns))
@@ -708,27 +708,90 @@
    )
   )
  )
- (func $layer_norm_eps0p000009999999747378752_srow_brow (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 i32) (param $6 i32) (param $7 i32)
-  (local $8 v128)
-  (local $9 f32)
-  (local $10 f32)
-  (local $11 i32)
+ (func $layer_norm_eps0p000009999999747378752_srow_brow (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 i32) (param $6 i32) (param $7 i32) (param $8 i32) (param $9 i32)
+  (local $10 v128)
+  (local $11 f32)
   (local $12 i32)
-  (local $13 i32)
+  (local $13 f32)
   (local.set $4
-   (local.get $0)
+   (i32.add
+    (local.get $0)
+    (i32.mul
+     (local.tee $5
+      (i32.shl
+       (local.get $7)
+       (i32.const 2)
+      )
+     )
+     (local.tee $8
+      (select
+       (local.tee $4
+        (i32.mul
+         (local.tee $12
+          (i32.div_s
+           (i32.add
+            (local.get $6)
+            (i32.sub
+             (local.get $9)
+             (i32.const 1)
+            )
+           )
+           (local.get $9)
+          )
+         )
+         (local.get $8)
+        )
+       )
+       (local.get $6)
+       (i32.lt_s
+        (local.get $4)
+        (local.get $6)
+       )
+      )
+     )
+    )
+   )
+  )
+  (local.set $5
+   (i32.add
+    (local.get $3)
+    (i32.mul
+     (local.get $5)
+     (local.get $8)
+    )
+   )
+  )
+  (local.set $9
+   (i32.const 0)
   )
   (if
    (i32.gt_s
-    (local.get $6)
+    (local.tee $6
+     (i32.sub
+      (select
+       (local.tee $0
+        (i32.add
+         (local.get $8)
+         (local.get $12)
+        )
+       )
+       (local.get $6)
+       (i32.lt_s
+        (local.get $0)
+        (local.get $6)
+       )
+      )
+      (local.get $8)
+     )
+    )
     (i32.const 0)
    )
    (then
     (loop $L6
-     (local.set $8
+     (local.set $10
       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
      )
-     (local.set $5
+     (local.set $3
       (i32.const 0)
      )
      (if
@@ -743,14 +806,14 @@
       )
       (then
        (loop $L0
-        (local.set $8
+        (local.set $10
          (f32x4.add
-          (local.get $8)
+          (local.get $10)
           (v128.load align=4
            (i32.add
             (local.get $4)
             (i32.shl
-             (local.get $5)
+             (local.get $3)
              (i32.const 2)
             )
            )
@@ -760,9 +823,9 @@
         (br_if $L0
          (i32.gt_s
           (local.get $0)
-          (local.tee $5
+          (local.tee $3
            (i32.add
-            (local.get $5)
+            (local.get $3)
             (i32.const 4)
            )
           )
@@ -771,41 +834,41 @@
        )
       )
      )
-     (local.set $9
+     (local.set $11
       (f32.add
        (f32.add
         (f32x4.extract_lane 0
-         (local.get $8)
+         (local.get $10)
         )
         (f32x4.extract_lane 1
-         (local.get $8)
+         (local.get $10)
         )
        )
        (f32.add
         (f32x4.extract_lane 2
-         (local.get $8)
+         (local.get $10)
         )
         (f32x4.extract_lane 3
-         (local.get $8)
+         (local.get $10)
         )
        )
       )
      )
      (if
       (i32.lt_s
-       (local.get $5)
+       (local.get $3)
        (local.get $7)
       )
       (then
        (loop $L1
-        (local.set $9
+        (local.set $11
          (f32.add
-          (local.get $9)
+          (local.get $11)
           (f32.load
            (i32.add
             (local.get $4)
             (i32.shl
-             (local.get $5)
+             (local.get $3)
              (i32.const 2)
             )
            )
@@ -815,9 +878,9 @@
         (br_if $L1
          (i32.gt_s
           (local.get $7)
-          (local.tee $5
+          (local.tee $3
            (i32.add
-            (local.get $5)
+            (local.get $3)
             (i32.const 1)
            )
           )
@@ -826,18 +889,18 @@
        )
       )
      )
-     (local.set $10
+     (local.set $13
       (f32.div
-       (local.get $9)
+       (local.get $11)
        (f32.convert_i32_s
         (local.get $7)
        )
       )
      )
-     (local.set $8
+     (local.set $10
       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
      )
-     (local.set $5
+     (local.set $3
       (i32.const 0)
      )
      (if
@@ -852,36 +915,36 @@
       )
       (then
        (loop $L2
-        (local.set $8
+        (local.set $10
          (f32x4.add
-          (local.get $8)
+          (local.get $10)
           (f32x4.mul
-           (local.tee $8
+           (local.tee $10
             (f32x4.sub
              (v128.load align=4
               (i32.add
                (local.get $4)
                (i32.shl
-                (local.get $5)
+                (local.get $3)
                 (i32.const 2)
                )
               )
              )
              (f32x4.splat
-              (local.get $10)
+              (local.get $13)
              )
             )
            )
-           (local.get $8)
+           (local.get $10)
           )
          )
         )
         (br_if $L2
          (i32.gt_s
           (local.get $0)
-          (local.tee $5
+          (local.tee $3
            (i32.add
-            (local.get $5)
+            (local.get $3)
             (i32.const 4)
            )
           )
@@ -890,63 +953,63 @@
        )
       )
      )
-     (local.set $9
+     (local.set $11
       (f32.add
        (f32.add
         (f32x4.extract_lane 0
-         (local.get $8)
+         (local.get $10)
         )
         (f32x4.extract_lane 1
-         (local.get $8)
+         (local.get $10)
         )
        )
        (f32.add
         (f32x4.extract_lane 2
-         (local.get $8)
+         (local.get $10)
         )
         (f32x4.extract_lane 3
-         (local.get $8)
+         (local.get $10)
         )
        )
       )
      )
      (if
       (i32.lt_s
-       (local.get $5)
+       (local.get $3)
        (local.tee $0
         (local.get $7)
        )
       )
       (then
        (loop $L3
-        (local.set $9
+        (local.set $11
          (f32.add
-          (local.get $9)
+          (local.get $11)
           (f32.mul
-           (local.tee $9
+           (local.tee $11
             (f32.sub
              (f32.load
               (i32.add
                (local.get $4)
                (i32.shl
-                (local.get $5)
+                (local.get $3)
                 (i32.const 2)
                )
               )
              )
-             (local.get $10)
+             (local.get $13)
             )
            )
-           (local.get $9)
+           (local.get $11)
           )
          )
         )
         (br_if $L3
          (i32.gt_s
           (local.get $0)
-          (local.tee $5
+          (local.tee $3
            (i32.add
-            (local.get $5)
+            (local.get $3)
             (i32.const 1)
            )
           )
@@ -955,13 +1018,13 @@
        )
       )
      )
-     (local.set $9
+     (local.set $11
       (f32.div
        (f32.const 1)
        (f32.sqrt
         (f32.add
          (f32.div
-          (local.get $9)
+          (local.get $11)
           (f32.convert_i32_s
            (local.get $0)
           )
@@ -971,12 +1034,12 @@
        )
       )
      )
-     (local.set $5
+     (local.set $3
       (i32.const 0)
      )
      (if
       (i32.gt_s
-       (local.tee $13
+       (local.tee $8
         (i32.sub
          (local.get $0)
          (i32.const 3)
@@ -988,10 +1051,10 @@
        (loop $L4
         (v128.store align=4
          (i32.add
-          (local.get $3)
-          (local.tee $11
+          (local.get $5)
+          (local.tee $12
            (i32.shl
-            (local.get $5)
+            (local.get $3)
             (i32.const 2)
            )
           )
@@ -1003,38 +1066,38 @@
              (v128.load align=4
               (i32.add
                (local.get $4)
-               (local.get $11)
+               (local.get $12)
               )
              )
              (f32x4.splat
-              (local.get $10)
+              (local.get $13)
              )
             )
             (f32x4.splat
-             (local.get $9)
+             (local.get $11)
             )
            )
            (v128.load align=4
             (i32.add
              (local.get $1)
-             (local.get $11)
+             (local.get $12)
             )
            )
           )
           (v128.load align=4
            (i32.add
             (local.get $2)
-            (local.get $11)
+            (local.get $12)
            )
           )
          )
         )
         (br_if $L4
          (i32.gt_s
-          (local.get $13)
-          (local.tee $5
+          (local.get $8)
+          (local.tee $3
            (i32.add
-            (local.get $5)
+            (local.get $3)
             (i32.const 4)
            )
           )
@@ -1046,16 +1109,16 @@
      (if
       (i32.gt_s
        (local.get $0)
-       (local.get $5)
+       (local.get $3)
       )
       (then
        (loop $L5
         (f32.store
          (i32.add
-          (local.get $3)
+          (local.get $5)
           (local.tee $0
            (i32.shl
-            (local.get $5)
+            (local.get $3)
             (i32.const 2)
            )
           )
@@ -1070,9 +1133,9 @@
                (local.get $4)
               )
              )
-             (local.get $10)
+             (local.get $13)
             )
-            (local.get $9)
+            (local.get $11)
            )
            (f32.load
             (i32.add
@@ -1092,9 +1155,9 @@
         (br_if $L5
          (i32.gt_s
           (local.get $7)
-          (local.tee $5
+          (local.tee $3
            (i32.add
-            (local.get $5)
+            (local.get $3)
             (i32.const 1)
            )
           )
@@ -1114,18 +1177,18 @@
        )
       )
      )
-     (local.set $3
+     (local.set $5
       (i32.add
        (local.get $0)
-       (local.get $3)
+       (local.get $5)
       )
      )
      (br_if $L6
       (i32.gt_s
        (local.get $6)
-       (local.tee $12
+       (local.tee $9
         (i32.add
-         (local.get $12)
+         (local.get $9)
          (i32.const 1)
         )
        )
@@ -1308,7 +1371,7 @@
                            (f32x4.add
                             (f32x4.mul
                              (local.tee $6
-                              (f32x4.max
+                              (f32x4.pmax
                                (f32x4.sub
                                 (v128.load align=4
                                  (i32.add
@@ -1450,7 +1513,7 @@
                             (f32x4.add
                              (f32x4.mul
                               (local.tee $5
-                               (f32x4.max
+                               (f32x4.pmax
                                 (f32x4.splat
                                  (f32.sub
                                   (f32.load
@@ -1804,7 +1867,7 @@
                               (f32x4.add
                                (f32x4.mul
                                 (local.tee $6
-                                 (f32x4.max
+                                 (f32x4.pmax
                                   (f32x4.sub
                                    (v128.load align=4
                                     (i32.add
@@ -2057,7 +2120,7 @@
                                (f32x4.add
                                 (f32x4.mul
                                  (local.tee $6
-                                  (f32x4.max
+                                  (f32x4.pmax
                                    (f32x4.sub
                                     (v128.load32_splat
                                      (i32.add
