@@ -86,18 +86,18 @@ describe('ThreadPool', () => {
     await expect(pool.run('fill', [[64, 8, 0, 0, 1]], (local) => exports.fill(...local))).rejects.toThrow(ThreadError);
   });
 
-  it('leaves no worker behind after 200 start/run/dispose cycles, and memory flat', async () => {
+  it('leaves no worker behind after 60 start/run/dispose cycles (the session test runs 200)', async () => {
     const before = { started: tracker.started.length, exited: tracker.exited };
     let rssAfterWarmup = 0;
-    for (let cycle = 0; cycle < 200; cycle++) {
+    for (let cycle = 0; cycle < 60; cycle++) {
       const { pool, exports } = await setup(1);
       expect(await pool.run('fill', [[64, 64, cycle, 0, 2], [64, 64, cycle, 1, 2]], (local) => exports.fill(...local))).toBeUndefined();
       await pool.dispose();
       if (cycle === 19) rssAfterWarmup = process.memoryUsage().rss;
     }
     await vi.waitFor(() => expect(tracker.exited - before.exited).toBe(tracker.started.length - before.started), { timeout: 10_000 });
-    expect(tracker.started.length - before.started).toBe(200);
+    expect(tracker.started.length - before.started).toBe(60);
     const growth = process.memoryUsage().rss - rssAfterWarmup;
-    expect(growth, `RSS grew by ${(growth / 2 ** 20).toFixed(1)} MiB over 180 cycles`).toBeLessThan(96 * 2 ** 20);
+    expect(growth, `RSS grew by ${(growth / 2 ** 20).toFixed(1)} MiB over 40 cycles`).toBeLessThan(64 * 2 ** 20);
   }, 120_000);
 });
