@@ -17,7 +17,7 @@ import { SPEED_HEADINGS } from './report-tables.js';
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const LADON = ['Ladon (wasm)', 'Ladon (wasm, plain SIMD)'];
 
-const TIMEOUT_SECONDS = 240;
+const TIMEOUT_SECONDS = 480;
 
 let outDirectory: string;
 let run: { status: number | null; stdout: string; stderr: string };
