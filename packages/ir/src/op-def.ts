@@ -73,9 +73,12 @@ export type ElementwiseKind = 'unary' | 'binary' | 'comparison' | 'logical' | 's
 
 /** What an element-wise expression is built from. */
 export interface ElementwiseContext {
-  /** The inputs as expression leaves (input i has the compute type of its dtype). */
+  /** The inputs as expression leaves (input i has the compute type of its dtype; an omitted optional input's leaf must not be read). */
   readonly inputs: readonly ScalarExpr[];
+  /** The inputs' dtypes (an omitted optional input has the output's). */
   readonly dtypes: readonly DType[];
+  /** True when input `index` is present (optional inputs may be omitted). */
+  has(index: number): boolean;
   /** The output's dtype. */
   readonly output: DType;
   /** The node's attributes (with the op's defaults). */

@@ -32,7 +32,7 @@ describe('op traits', () => {
 
   it('knows the views and the commutative ops', () => {
     expect(listOps().filter((op) => getOpDef(op).view)).toEqual(['Identity', 'Reshape', 'Squeeze', 'Unsqueeze']);
-    expect(listOps().filter((op) => getOpDef(op).commutative)).toEqual(['Add', 'Equal', 'Mul']);
+    expect(listOps().filter((op) => getOpDef(op).commutative)).toEqual(['Add', 'And', 'Equal', 'Max', 'Mean', 'Min', 'Mul', 'Or', 'Sum', 'Xor']);
   });
 
   it('repeats a variadic last port for every later slot', () => {

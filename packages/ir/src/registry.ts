@@ -2,14 +2,17 @@
  * The op set: every op the IR knows, grouped by phase. One screen. Compiler
  * developers add an op by writing its file under `ops/` (schema, inference,
  * reference semantics, tests) and listing it here — an element-wise op by
- * one entry in its family's table (ops/unary-math.ts, binary-arithmetic.ts,
- * comparison.ts) — or, outside this package, with {@link registerOp}.
+ * one entry in its family's table (ops/unary-math.ts, activations.ts,
+ * binary-arithmetic.ts, variadic-arithmetic.ts, comparison.ts, logical.ts)
+ * — or, outside this package, with {@link registerOp}.
  */
 import { UnknownOpError, UnsupportedError, type ErrorLocation } from './errors.js';
 import type { OpDef } from './op-def.js';
+import { ACTIVATION_OPS } from './ops/activations.js';
 import { Attention } from './ops/attention.js';
 import { BINARY_ARITHMETIC_OPS } from './ops/binary-arithmetic.js';
-import { Cast } from './ops/cast.js';
+import { Cast, CastLike } from './ops/cast.js';
+import { Clip } from './ops/clip.js';
 import { COMPARISON_OPS } from './ops/comparison.js';
 import { Concat } from './ops/concat.js';
 import { ConstantOfShape } from './ops/constant-of-shape.js';
@@ -21,6 +24,7 @@ import { Gather } from './ops/gather.js';
 import { Gemm } from './ops/gemm.js';
 import { Identity } from './ops/identity.js';
 import { LayerNormalization } from './ops/layer-normalization.js';
+import { LOGICAL_OPS } from './ops/logical.js';
 import { Linear } from './ops/linear.js';
 import { MatMul } from './ops/matmul.js';
 import { Range } from './ops/range.js';
@@ -36,15 +40,16 @@ import { Transpose } from './ops/transpose.js';
 import { Trilu } from './ops/trilu.js';
 import { UNARY_MATH_OPS } from './ops/unary-math.js';
 import { Unsqueeze } from './ops/unsqueeze.js';
+import { VARIADIC_ARITHMETIC_OPS } from './ops/variadic-arithmetic.js';
 import { Where } from './ops/where.js';
 
 const BUILTIN_OPS: readonly OpDef[] = [
   // linear algebra
   MatMul, Gemm, Einsum,
   // element-wise arithmetic and math (each family one table: adding an op is one entry there)
-  ...BINARY_ARITHMETIC_OPS, ...UNARY_MATH_OPS,
-  // comparison, selection, conversion
-  ...COMPARISON_OPS, Where, Cast,
+  ...BINARY_ARITHMETIC_OPS, ...VARIADIC_ARITHMETIC_OPS, ...UNARY_MATH_OPS, ...ACTIVATION_OPS,
+  // comparison, logic, selection, conversion
+  ...COMPARISON_OPS, ...LOGICAL_OPS, Where, Clip, Cast, CastLike,
   // reductions and normalization
   Softmax, ReduceMean, ReduceSum, LayerNormalization,
   // shape and data movement

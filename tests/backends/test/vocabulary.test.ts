@@ -22,7 +22,8 @@ interface VocabularyCase {
 }
 
 const s = scalar;
-const FLOAT_UNARY = ['neg', 'abs', 'sqrt', 'exp', 'erf', 'tanh', 'floor', 'round'] as const;
+const FLOAT_UNARY = ['neg', 'abs', 'sqrt', 'exp', 'log', 'erf', 'tanh', 'floor', 'trunc', 'round'] as const;
+const INTEGER_UNARY = ['neg', 'abs', 'floor', 'trunc', 'round'] as const;
 const BINARY = ['add', 'sub', 'mul', 'div', 'max', 'min'] as const;
 const COMPARE = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const;
 const TYPES = ['f32', 'i32', 'i64', 'bool'] as const;
@@ -31,12 +32,15 @@ const TWICE: scalar.ScalarFunction = { name: 'halfsquare', reference: (x) => (x 
 
 const CASES: readonly VocabularyCase[] = [
   ...FLOAT_UNARY.map((op) => ({ name: `${op}_f32`, inputs: ['f32'] as DType[], expression: ([x]: readonly ScalarExpr[]) => s[op](x) })),
-  ...(['i32', 'i64'] as const).map((type) => ({ name: `neg_${type}`, inputs: [type], expression: ([x]: readonly ScalarExpr[]) => s.neg(x) })),
+  ...(['i32', 'i64'] as const).flatMap((type) => INTEGER_UNARY.map((op) => ({ name: `${op}_${type}`, inputs: [type], expression: ([x]: readonly ScalarExpr[]) => s[op](x) }))),
+  { name: 'isnan_f32', inputs: ['f32'], output: 'bool', expression: ([x]) => s.isNaN(s.log(x)) },
+  { name: 'math_beside_i64', inputs: ['i64', 'f32'], output: 'f32', expression: ([a, b]) => s.add(s.exp(s.convert(a, 'f32')), s.pow(s.abs(b), s.tanh(b))) },
   ...(['f32', 'i32', 'i64'] as const).flatMap((type) => BINARY.map((op) => ({ name: `${op}_${type}`, inputs: [type, type], expression: ([a, b]: readonly ScalarExpr[]) => s[op](a, b) }))),
   { name: 'pow_f32', inputs: ['f32', 'f32'], expression: ([a, b]) => s.pow(a, b) },
   ...(['f32', 'i32', 'i64', 'bool'] as const).flatMap((type) => COMPARE.map((op) => ({ name: `${op}_${type}`, inputs: [type, type], output: 'bool' as DType, expression: ([a, b]: readonly ScalarExpr[]) => s[op](a, b) }))),
   { name: 'and_or_not', inputs: ['bool', 'bool'], output: 'bool', expression: ([a, b]) => s.or(s.and(a, s.not(b)), s.not(a)) },
   ...TYPES.map((type) => ({ name: `select_${type}`, inputs: ['bool', type, type] as DType[], output: type, expression: ([c, a, b]: readonly ScalarExpr[]) => s.select(c, a, b) })),
+  ...(['f32', 'i32', 'i64'] as const).map((type) => ({ name: `max_nan_${type}`, inputs: [type, type], expression: ([a, b]: readonly ScalarExpr[]) => s.max(type === 'f32' ? s.sqrt(a) : a, b) })),
   ...TYPES.flatMap((from) => TYPES.filter((to) => to !== from).map((to) => ({ name: `convert_${from}_${to}`, inputs: [from], output: to, expression: ([x]: readonly ScalarExpr[]) => s.convert(x, to) }))),
   { name: 'muladd_f32', inputs: ['f32', 'f32', 'f32'], expression: ([a, b, c]) => s.muladd(a, b, c) },
   { name: 'shared_and_call_f32', inputs: ['f32'], expression: ([x]) => s.add(s.call(TWICE, s.sub(x, s.constant(1))), s.mul(x, x)) },

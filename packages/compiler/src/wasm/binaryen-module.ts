@@ -184,6 +184,11 @@ export class FunctionBuilder {
     return this.m.block(null, [...statements]);
   }
 
+  /** A block of statements ending in a value: the block's value. */
+  valueBlock(statements: readonly Expr[], value: Expr): Expr {
+    return this.m.block(null, [...statements, value], this.b.auto);
+  }
+
   /** `for (counter = start; counter < end; counter += step) body` (skipped when start >= end); `step` is a constant or a local. */
   for(counter: Local, start: Expr, end: Expr, step: number | Local, body: readonly Expr[]): Expr {
     const label = `L${this.labels++}`;
@@ -280,6 +285,7 @@ export class FunctionBuilder {
       abs: (a: Expr) => m.f32.abs(a),
       neg: (a: Expr) => m.f32.neg(a),
       floor: (a: Expr) => m.f32.floor(a),
+      trunc: (a: Expr) => m.f32.trunc(a),
       /** Rounds to the nearest integer, ties to even. */
       nearest: (a: Expr) => m.f32.nearest(a),
       eq: (a: Expr, b: Expr) => m.f32.eq(a, b),
@@ -457,6 +463,7 @@ export class FunctionBuilder {
       i32Mul: (a: Expr, b: Expr) => m.i32x4.mul(a, b),
       i32Eq: (a: Expr, b: Expr) => m.i32x4.eq(a, b),
       i32Ne: (a: Expr, b: Expr) => m.i32x4.ne(a, b),
+      i32Abs: (a: Expr) => m.i32x4.abs(a),
       i32Max: (a: Expr, b: Expr) => m.i32x4.max_s(a, b),
       i32Min: (a: Expr, b: Expr) => m.i32x4.min_s(a, b),
       i32ShrS: (a: Expr, bits: number) => m.i32x4.shr_s(a, m.i32.const(bits)),

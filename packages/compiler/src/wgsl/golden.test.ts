@@ -32,6 +32,17 @@ function programKernels(): WgslKernel[] {
   elementwise.output(elementwise.op('Cast', [condition], { to: 1 }), 'cast');
   elementwise.output(elementwise.op('Div', [n, elementwise.op('Relu', [n])]), 'quotient');
 
+  const coverage = new GraphBuilder('golden_wgsl_elementwise_coverage');
+  const c = coverage.input('x', 'f32', ['rows', 8]);
+  const row = coverage.input('y', 'f32', [8]);
+  coverage.output(coverage.op('Mish', [c]), 'mish');
+  coverage.output(coverage.op('Log', [c]), 'log');
+  coverage.output(coverage.op('Or', [coverage.op('IsNaN', [c]), coverage.op('IsInf', [c])]), 'special');
+  coverage.output(coverage.op('Mod', [c, row], { fmod: 1 }), 'fmod');
+  coverage.output(coverage.op('Mod', [coverage.input('n', 'i32', ['rows', 8]), coverage.constant(tensor('i32', [], [3]))]), 'mod');
+  coverage.output(coverage.op('Max', [c, row, coverage.input('scalar', 'f32', [])]), 'max');
+  coverage.output(coverage.op('Clip', [c, coverage.input('low', 'f32', []), coverage.input('high', 'f32', [])]), 'clipped');
+
   const movement = new GraphBuilder('golden_wgsl_data_movement');
   const data = movement.input('x', 'f32', [2, 'seq', 8]);
   movement.output(movement.op('Transpose', [data], { perm: [1, 0, 2] }), 'transposed');
@@ -45,7 +56,7 @@ function programKernels(): WgslKernel[] {
   rows.output(rows.op('ReduceMean', [r, rows.ints([0, 2])]), 'mean');
   rows.output(rows.op('LayerNormalization', [r, rows.constant(tensor('f32', [8], new Float32Array(8).fill(1))), rows.constant(tensor('f32', [8]))]), 'normalized');
   rows.output(rows.op('Softmax', [r], { axis: 1 }), 'softmax');
-  return [elementwise.build(), movement.build(), rows.build()].flatMap((graph) => lowerToWgsl(graph, []).wgsl!.kernels);
+  return [elementwise.build(), coverage.build(), movement.build(), rows.build()].flatMap((graph) => lowerToWgsl(graph, []).wgsl!.kernels);
 }
 
 const KERNELS: readonly KernelDecl[] = [

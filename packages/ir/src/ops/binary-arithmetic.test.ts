@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { DTypeError, ShapeError } from '../errors.js';
+import { AttributeError, DTypeError, ShapeError } from '../errors.js';
 import { evaluateOp, inferOp } from '../testing/op-harness.js';
 import { tensor, toNumbers } from '../tensor.js';
-import { Pow } from './binary-arithmetic.js';
+import { Mod, Pow } from './binary-arithmetic.js';
 
 describe('Pow', () => {
   it('broadcasts symbolically and keeps the base dtype when the exponent dtype differs', () => {
@@ -35,5 +35,31 @@ describe('Pow', () => {
     expect(() => inferOp(Pow, [{ dtype: 'f32', shape: [2] }, { dtype: 'bool', shape: [2] }])).toThrow(DTypeError);
     expect(() => inferOp(Pow, [{ dtype: 'f32', shape: [2] }, { dtype: 'bool', shape: [2] }])).toThrow(/Y %in1 must be/);
     expect(() => inferOp(Pow, [{ dtype: 'f32', shape: [2, 3] }, { dtype: 'f32', shape: [4] }])).toThrow(ShapeError);
+  });
+});
+
+describe('Mod', () => {
+  const a = [-4, 7, 5, 4, -7, 8];
+  const b = [2, -3, 8, -2, 3, 5];
+
+  it('takes the divisor sign by default (Python %)', () => {
+    expect(toNumbers(evaluateOp(Mod, [tensor('i32', [6], a), tensor('i32', [6], b)])[0]!)).toEqual([0, -2, 5, 0, 2, 3]);
+    const big = evaluateOp(Mod, [tensor('i64', [2], [-(2n ** 60n) - 1n, 2n ** 60n + 1n]), tensor('i64', [], [4n])])[0]!;
+    expect(Array.from(big.data as BigInt64Array)).toEqual([3n, 1n]);
+  });
+
+  it('takes the dividend sign with fmod = 1 (C fmod), for integers and floats', () => {
+    expect(toNumbers(evaluateOp(Mod, [tensor('i64', [6], a), tensor('i64', [6], b)], { fmod: 1 })[0]!)).toEqual([0, 1, 5, 0, -1, 3]);
+    const floats = toNumbers(evaluateOp(Mod, [tensor('f32', [4], [-4.3, 7.2, 5.0, -0.5]), tensor('f32', [4], [2.1, -3.4, 8.0, 0.2])], { fmod: 1 })[0]!);
+    [-0.1, 0.4, 5, -0.1].forEach((expected, index) => expect(floats[index]).toBeCloseTo(expected, 5));
+  });
+
+  it('gives the dividend for an integer divisor of 0', () => {
+    expect(toNumbers(evaluateOp(Mod, [tensor('i32', [2], [5, -5]), tensor('i32', [], [0])])[0]!)).toEqual([5, -5]);
+  });
+
+  it('refuses floats without fmod = 1, and fmod values other than 0 and 1', () => {
+    expect(() => inferOp(Mod, [{ dtype: 'f32', shape: [2] }, { dtype: 'f32', shape: [2] }])).toThrow(/needs fmod = 1/);
+    expect(() => inferOp(Mod, [{ dtype: 'i32', shape: [2] }, { dtype: 'i32', shape: [2] }], { fmod: 2 })).toThrow(AttributeError);
   });
 });

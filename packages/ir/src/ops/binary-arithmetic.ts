@@ -1,15 +1,19 @@
 /**
  * The broadcasting arithmetic ops (ONNX Add-14, Sub-14, Mul-14, Div-14,
- * Pow-15), each one scalar expression. One dtype for both operands (Pow's
+ * Pow-15, Mod-13), each one scalar expression. One dtype for both operands (Pow's
  * exponent may have another numeric dtype; its output has the base's);
  * integer division truncates towards zero (0 for a zero divisor); integer
  * Pow is computed in floating point and truncated; float Pow follows C
- * `pow` (`1^y = 1`, `(-1)^±inf = 1`). For shape tensors whose contents are
- * known symbolically, Add/Sub/Mul/Div compute them symbolically too.
+ * `pow` (`1^y = 1`, `(-1)^±inf = 1`). Mod's remainder takes the divisor's
+ * sign (Python's `%`), or with `fmod = 1` the dividend's (C `fmod`, the
+ * only form ONNX allows for floats); an integer remainder by 0 is the
+ * dividend. For shape tensors whose contents are known symbolically,
+ * Add/Sub/Mul/Div compute them symbolically too.
  */
 import { addDims, divDimsExact, mulDims, subDims, UNKNOWN_DIM, type Dim } from '../dim.js';
+import { isFloatDType } from '../dtype.js';
 import type { ElementwiseContext, InferContext, OpDef } from '../op-def.js';
-import { add, constant, convert, div, mul, pow, sqrt, sub, type ScalarExpr } from '../scalar/expr.js';
+import { add, and, constant, constantLike, convert, div, lt, mul, ne, pow, select, sqrt, sub, trunc, type ScalarExpr } from '../scalar/expr.js';
 import { defineElementwise, numberTag } from './elementwise.js';
 import { integerDivide, NUMERIC_TYPES } from './kernel-utils.js';
 
@@ -100,5 +104,38 @@ export const Pow = defineElementwise({
   },
 });
 
+/** The remainder of a / b with the dividend's sign: a - b·trunc(a/b) (integer division truncates already). */
+function truncatedRemainder(a: ScalarExpr, b: ScalarExpr): ScalarExpr {
+  const quotient = div(a, b);
+  return sub(a, mul(b, a.type === 'f32' ? trunc(quotient) : quotient));
+}
+
+/** The remainder with the divisor's sign: the truncated one, plus b when it is non-zero and its sign differs from b's. */
+function flooredRemainder(a: ScalarExpr, b: ScalarExpr): ScalarExpr {
+  const remainder = truncatedRemainder(a, b);
+  const zero = constantLike(a, 0);
+  return select(and(ne(remainder, zero), ne(lt(remainder, zero), lt(b, zero))), add(remainder, b), remainder);
+}
+
+/** Mod: the remainder of A / B, broadcasting: the divisor's sign, or the dividend's with `fmod = 1` (required for floats). */
+export const Mod = defineElementwise({
+  name: 'Mod',
+  summary: 'remainder of A / B, broadcasting (the sign of B, or of A when fmod = 1)',
+  kind: 'binary',
+  inputs: [
+    { name: 'A', types: NUMERIC_TYPES },
+    { name: 'B', types: NUMERIC_TYPES, sameAs: 0 },
+  ],
+  outputName: 'C',
+  attributes: { fmod: { type: 'int', default: 0 } },
+  check(ctx) {
+    const fmod = ctx.int('fmod');
+    if (fmod !== 0 && fmod !== 1) ctx.failAttr(`attribute 'fmod' must be 0 or 1, got ${fmod}`);
+    if (fmod === 0 && isFloatDType(ctx.type(0).dtype)) ctx.failAttr(`Mod of floats needs fmod = 1 (ONNX defines only the C fmod for floats), got fmod = 0 for ${ctx.inputRef(0)}`);
+  },
+  expression: ({ inputs: [a, b], attrs }) => (attrs.int('fmod') === 1 ? truncatedRemainder(a, b) : flooredRemainder(a, b)),
+  variant: ({ attrs }) => (attrs.int('fmod') === 1 ? '_fmod' : ''),
+});
+
 /** Every op of this file, for the op set. */
-export const BINARY_ARITHMETIC_OPS: readonly OpDef[] = [Add, Sub, Mul, Div, Pow];
+export const BINARY_ARITHMETIC_OPS: readonly OpDef[] = [Add, Sub, Mul, Div, Pow, Mod];

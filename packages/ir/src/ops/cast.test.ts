@@ -3,7 +3,7 @@ import { AttributeError, UnsupportedError } from '../errors.js';
 import { InferContext } from '../op-def.js';
 import { evaluateOp, inferOp } from '../testing/op-harness.js';
 import { tensor, toNumbers } from '../tensor.js';
-import { Cast } from './cast.js';
+import { Cast, CastLike } from './cast.js';
 
 const FLOAT = 1;
 const INT32 = 6;
@@ -65,5 +65,14 @@ describe('Cast', () => {
     expect(() => inferOp(Cast, x, { to: DOUBLE })).toThrow(/Cast to DOUBLE \(11\) is not supported/);
     expect(() => inferOp(Cast, x, { to: 99 })).toThrow(AttributeError);
     expect(() => inferOp(Cast, x, {})).toThrow(/missing required attribute 'to'/);
+  });
+});
+
+describe('CastLike', () => {
+  it('converts to the dtype of target_type, whose shape and values do not matter', () => {
+    expect(inferOp(CastLike, [{ dtype: 'f32', shape: ['n', 4] }, { dtype: 'f16', shape: [0] }])).toEqual([{ dtype: 'f16', shape: ['n', 4] }]);
+    const [y] = evaluateOp(CastLike, [tensor('f32', [3], [2.7, -2.7, NaN]), tensor('i64', [0], [])]);
+    expect(y!.dtype).toBe('i64');
+    expect(Array.from(y!.data as BigInt64Array)).toEqual([2n, -2n, 0n]);
   });
 });

@@ -1,7 +1,8 @@
 /**
- * Cast (ONNX Cast-21): converts to the dtype given by `to`, an ONNX
+ * Cast (ONNX Cast-25) and CastLike (ONNX CastLike-25): converts to the dtype given by `to`, an ONNX
  * `TensorProto.DataType` code (1 FLOAT, 10 FLOAT16, 6 INT32, 7 INT64,
- * 9 BOOL; other valid ONNX codes are rejected as unsupported).
+ * 9 BOOL; other valid ONNX codes are rejected as unsupported); CastLike
+ * converts to the dtype of its second input, whose contents it ignores.
  *
  * Conversions: float -> int truncates towards zero; NaN -> int gives 0 and
  * out-of-range values (including ±inf) saturate to the integer range (ONNX
@@ -57,4 +58,18 @@ export const Cast = defineElementwise({
     if (!known) return undefined;
     return passesThrough(known, castTarget(ctx)) ? known : undefined;
   },
+});
+
+/** CastLike: element-wise dtype conversion to the dtype of `target_type` (whose values are not read). */
+export const CastLike = defineElementwise({
+  name: 'CastLike',
+  summary: 'converts the elements of input to the dtype of target_type',
+  kind: 'conversion',
+  inputs: [
+    { name: 'input', types: ALL_TYPES },
+    { name: 'target_type', types: ALL_TYPES, dtypeOnly: true },
+  ],
+  attributes: { saturate: { type: 'int', default: 1 } },
+  output: 1,
+  expression: (ctx) => convert(ctx.inputs[0], scalarTypeOf(ctx.output)),
 });

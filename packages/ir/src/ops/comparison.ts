@@ -1,27 +1,42 @@
 /**
- * Comparisons, one scalar expression each (ONNX Equal-19): both operands
- * of one dtype (any IR dtype), broadcast together, producing bool. NaN
- * equals nothing; i64 values compare exactly.
+ * Comparisons, one scalar expression each (ONNX Equal-19, Less-13,
+ * LessOrEqual-16, Greater-13, GreaterOrEqual-16): both operands of one
+ * dtype, broadcast together, producing bool. Equal takes any IR dtype, the
+ * ordered comparisons numeric ones. NaN equals nothing and orders against
+ * nothing; integers (i64 too) compare exactly.
  */
+import type { DType } from '../dtype.js';
 import type { OpDef } from '../op-def.js';
-import { eq } from '../scalar/expr.js';
+import { eq, ge, gt, le, lt, type ScalarExpr } from '../scalar/expr.js';
 import { defineElementwise } from './elementwise.js';
-import { ALL_TYPES } from './kernel-utils.js';
+import { ALL_TYPES, NUMERIC_TYPES } from './kernel-utils.js';
+
+function comparison(name: string, summary: string, expression: (a: ScalarExpr, b: ScalarExpr) => ScalarExpr, types: readonly DType[], commutative = false): OpDef {
+  return defineElementwise({
+    name,
+    summary,
+    kind: 'comparison',
+    inputs: [
+      { name: 'A', types },
+      { name: 'B', types, sameAs: 0 },
+    ],
+    outputName: 'C',
+    output: 'bool',
+    commutative,
+    expression: ({ inputs: [a, b] }) => expression(a, b),
+  });
+}
 
 /** Equal: `A == B` element-wise with broadcasting, producing bool. */
-export const Equal = defineElementwise({
-  name: 'Equal',
-  summary: 'A == B element-wise, broadcasting, producing bool',
-  kind: 'comparison',
-  inputs: [
-    { name: 'A', types: ALL_TYPES },
-    { name: 'B', types: ALL_TYPES, sameAs: 0 },
-  ],
-  outputName: 'C',
-  output: 'bool',
-  commutative: true,
-  expression: ({ inputs: [a, b] }) => eq(a, b),
-});
+export const Equal = comparison('Equal', 'A == B element-wise, broadcasting, producing bool', eq, ALL_TYPES, true);
+/** Less: `A < B` element-wise with broadcasting, producing bool. */
+export const Less = comparison('Less', 'A < B element-wise, broadcasting, producing bool', lt, NUMERIC_TYPES);
+/** LessOrEqual: `A <= B` element-wise with broadcasting, producing bool. */
+export const LessOrEqual = comparison('LessOrEqual', 'A <= B element-wise, broadcasting, producing bool', le, NUMERIC_TYPES);
+/** Greater: `A > B` element-wise with broadcasting, producing bool. */
+export const Greater = comparison('Greater', 'A > B element-wise, broadcasting, producing bool', gt, NUMERIC_TYPES);
+/** GreaterOrEqual: `A >= B` element-wise with broadcasting, producing bool. */
+export const GreaterOrEqual = comparison('GreaterOrEqual', 'A >= B element-wise, broadcasting, producing bool', ge, NUMERIC_TYPES);
 
 /** Every op of this file, for the op set. */
-export const COMPARISON_OPS: readonly OpDef[] = [Equal];
+export const COMPARISON_OPS: readonly OpDef[] = [Equal, Less, LessOrEqual, Greater, GreaterOrEqual];

@@ -69,6 +69,8 @@ export const FLOAT_TYPES: readonly DType[] = ['f32', 'f16'];
 export const NUMERIC_TYPES: readonly DType[] = ['f32', 'f16', 'i32', 'i64'];
 /** Integer dtypes. */
 export const INT_TYPES: readonly DType[] = ['i32', 'i64'];
+/** The signed integer dtypes. */
+export const SIGNED_INT_TYPES: readonly DType[] = ['i32', 'i64'];
 /** Every dtype. */
 export const ALL_TYPES: readonly DType[] = ['f32', 'f16', 'i32', 'i64', 'bool'];
 

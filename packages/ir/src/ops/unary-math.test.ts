@@ -8,7 +8,7 @@ import { call, inlineCalls, input } from '../scalar/expr.js';
 import { COS_FUNCTION, SIN_FUNCTION } from '../scalar/trigonometry.js';
 import { evaluateOp, inferOp } from '../testing/op-harness.js';
 import { tensor, toNumbers } from '../tensor.js';
-import { Cos, Erf, Exp, Gelu, Neg, Relu, Sigmoid, Sin, Sqrt, Tanh } from './unary-math.js';
+import { Abs, Ceil, Cos, Erf, Exp, Floor, Gelu, Log, Neg, Reciprocal, Relu, Round, Sigmoid, Sign, Sin, Sqrt, Tanh } from './unary-math.js';
 
 describe('Sqrt', () => {
   it('keeps dtype and symbolic shape', () => {
@@ -246,5 +246,34 @@ describe('Sin and Cos', () => {
       expect(worst, fn.name).toBeLessThan(2e-7);
       expect(Number.isNaN(body([Infinity]) as number)).toBe(true);
     }
+  });
+});
+
+describe('Abs, Reciprocal, Log, Floor, Ceil, Round and Sign', () => {
+  const x = tensor('f32', [6], [-2.5, -0.5, 0, 0.5, 1.5, 2.5]);
+  const run = (def: Parameters<typeof evaluateOp>[0], input = x) => toNumbers(evaluateOp(def, [input])[0]!);
+
+  it('round in every direction, ties to even for Round', () => {
+    expect(run(Floor)).toEqual([-3, -1, 0, 0, 1, 2]);
+    expect(run(Ceil)).toEqual([-2, -0, 0, 1, 2, 3]);
+    expect(run(Round)).toEqual([-2, -0, 0, 0, 2, 2]);
+  });
+
+  it('Abs and Sign take integers too; Sign keeps NaN', () => {
+    expect(run(Abs)).toEqual([2.5, 0.5, 0, 0.5, 1.5, 2.5]);
+    expect(toNumbers(evaluateOp(Abs, [tensor('i32', [3], [-7, 0, 2 ** 31 - 1])])[0]!)).toEqual([7, 0, 2 ** 31 - 1]);
+    expect(run(Sign, tensor('f32', [4], [-0.1, 0, 3, NaN]))).toEqual([-1, 0, 1, NaN]);
+    expect(Array.from(evaluateOp(Sign, [tensor('i64', [2], [-(2n ** 40n), 9n])])[0]!.data as BigInt64Array)).toEqual([-1n, 1n]);
+  });
+
+  it('Reciprocal and Log follow IEEE at 0', () => {
+    expect(run(Reciprocal, tensor('f32', [3], [4, -0.5, 0]))).toEqual([0.25, -2, Infinity]);
+    expect(run(Log, tensor('f32', [3], [1, 0, -1]))).toEqual([0, -Infinity, NaN]);
+    expect(run(Log, tensor('f32', [1], [Math.E]))[0]).toBeCloseTo(1, 6);
+  });
+
+  it('take floats only where ONNX does', () => {
+    expect(() => inferOp(Floor, [{ dtype: 'i32', shape: [2] }])).toThrow(DTypeError);
+    expect(() => inferOp(Log, [{ dtype: 'i64', shape: [2] }])).toThrow(DTypeError);
   });
 });

@@ -44,6 +44,14 @@ describe('scalar evaluation', () => {
     expect([0.5, 1.5, 2.5, -0.5, -1.5].map((value) => compileScalarExpr(s.round(x))([value]))).toEqual([0, 2, 2, -0, -2]);
   });
 
+  it('takes logarithms with IEEE edges, truncates towards zero and tests for NaN', () => {
+    expect([1, Math.E, 0, -1, Infinity].map((value) => compileScalarExpr(s.log(x))([value]))).toEqual([0, 1, -Infinity, NaN, Infinity]);
+    expect([2.7, -2.7, -0.2].map((value) => compileScalarExpr(s.trunc(x))([value]))).toEqual([2, -2, -0]);
+    expect(compileScalarExpr(s.trunc(n))([-7])).toBe(-7);
+    expect([NaN, Infinity, 0].map((value) => compileScalarExpr(s.isNaN(x))([value]))).toEqual([1, 0, 0]);
+    expect(() => s.isNaN(n)).toThrow(/isNaN tests f32 values/);
+  });
+
   it('selects, compares and combines bools', () => {
     const positive = s.gt(x, s.constant(0));
     expect(compileScalarExpr(s.select(positive, x, s.neg(x)))([-3])).toBe(3);

@@ -38,9 +38,11 @@ const FLOAT_UNARY: Record<UnaryOp, (x: number) => number> = {
   abs: Math.abs,
   sqrt: Math.sqrt,
   exp: Math.exp,
+  log: Math.log,
   erf: erfReference,
   tanh: Math.tanh,
   floor: Math.floor,
+  trunc: Math.trunc,
   round: roundHalfEven,
   not: (x) => (x ? 0 : 1),
 };
@@ -123,7 +125,7 @@ function unaryOf(type: ScalarType, op: UnaryOp): (x: ScalarValue) => ScalarValue
   if (op === 'neg' && type === 'i64') return (x) => wrap64(-(x as bigint));
   if (op === 'abs' && type === 'i32') return (x) => Math.abs(x as number) | 0;
   if (op === 'abs' && type === 'i64') return (x) => wrap64((x as bigint) < 0n ? -(x as bigint) : (x as bigint));
-  if ((type === 'i32' || type === 'i64') && (op === 'floor' || op === 'round')) return (x) => x;
+  if ((type === 'i32' || type === 'i64') && (op === 'floor' || op === 'trunc' || op === 'round')) return (x) => x;
   return FLOAT_UNARY[op] as (x: ScalarValue) => ScalarValue;
 }
 
@@ -161,6 +163,9 @@ export function compileScalarExpr(root: ScalarExpr): CompiledScalar {
         fn = (inputs) => (op(a(inputs), b(inputs)) ? 1 : 0);
         break;
       }
+      case 'isnan':
+        fn = (inputs) => (Number.isNaN(a(inputs)) ? 1 : 0);
+        break;
       case 'select':
         fn = (inputs) => (a(inputs) ? b(inputs) : c(inputs));
         break;

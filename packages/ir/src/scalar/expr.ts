@@ -12,7 +12,8 @@
  * shared by every renderer: f32 follows IEEE (the reference computes in
  * f64 and rounds once); integers wrap; integer division truncates towards
  * zero and gives 0 for a zero divisor; `pow` follows C `pow` (integer
- * results truncated); comparisons give bool; `convert` truncates floats
+ * results truncated); comparisons give bool (NaN compares unequal to
+ * everything; `isNaN` tests for it); `convert` truncates floats
  * towards zero and saturates (NaN gives 0), anything -> bool is `x != 0`,
  * i64 -> i32 wraps. A node used twice is computed once (the DAG shares it).
  */
@@ -23,7 +24,7 @@ import { LadonError } from '../errors.js';
 export type ScalarType = 'f32' | 'i32' | 'i64' | 'bool';
 
 /** Primitives of one operand, each rendered natively by every backend. */
-export type UnaryOp = 'neg' | 'abs' | 'sqrt' | 'exp' | 'erf' | 'tanh' | 'floor' | 'round' | 'not';
+export type UnaryOp = 'neg' | 'abs' | 'sqrt' | 'exp' | 'log' | 'erf' | 'tanh' | 'floor' | 'trunc' | 'round' | 'not';
 
 /** Primitives of two operands of one type. */
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'max' | 'min' | 'and' | 'or';
@@ -51,6 +52,7 @@ export type ScalarExpr =
   | { readonly kind: 'unary'; readonly type: ScalarType; readonly op: UnaryOp; readonly x: ScalarExpr }
   | { readonly kind: 'binary'; readonly type: ScalarType; readonly op: BinaryOp; readonly a: ScalarExpr; readonly b: ScalarExpr }
   | { readonly kind: 'compare'; readonly type: 'bool'; readonly op: CompareOp; readonly a: ScalarExpr; readonly b: ScalarExpr }
+  | { readonly kind: 'isnan'; readonly type: 'bool'; readonly x: ScalarExpr }
   | { readonly kind: 'select'; readonly type: ScalarType; readonly condition: ScalarExpr; readonly then: ScalarExpr; readonly otherwise: ScalarExpr }
   | { readonly kind: 'convert'; readonly type: ScalarType; readonly x: ScalarExpr }
   | { readonly kind: 'muladd'; readonly type: 'f32'; readonly a: ScalarExpr; readonly b: ScalarExpr; readonly c: ScalarExpr }
@@ -105,12 +107,16 @@ export const abs = (x: ScalarExpr): ScalarExpr => unary('abs', x);
 export const sqrt = (x: ScalarExpr): ScalarExpr => unary('sqrt', x);
 /** eˣ. */
 export const exp = (x: ScalarExpr): ScalarExpr => unary('exp', x);
+/** The natural logarithm (NaN below 0, -inf at 0). */
+export const log = (x: ScalarExpr): ScalarExpr => unary('log', x);
 /** The Gauss error function. */
 export const erf = (x: ScalarExpr): ScalarExpr => unary('erf', x);
 /** tanh x. */
 export const tanh = (x: ScalarExpr): ScalarExpr => unary('tanh', x);
 /** ⌊x⌋. */
 export const floor = (x: ScalarExpr): ScalarExpr => unary('floor', x);
+/** x rounded towards zero. */
+export const trunc = (x: ScalarExpr): ScalarExpr => unary('trunc', x);
 /** x rounded to the nearest integer, ties to even. */
 export const round = (x: ScalarExpr): ScalarExpr => unary('round', x);
 /** Logical not of a bool. */
@@ -146,6 +152,12 @@ export const gt = (a: ScalarExpr, b: ScalarExpr): ScalarExpr => compare('gt', a,
 /** a >= b. */
 export const ge = (a: ScalarExpr, b: ScalarExpr): ScalarExpr => compare('ge', a, b);
 
+/** True when the f32 x is NaN (backends test the bits: a NaN-free fast path may not fold it away). */
+export function isNaN(x: ScalarExpr): ScalarExpr {
+  if (x.type !== 'f32') fail(`isNaN tests f32 values, got ${x.type}`);
+  return { kind: 'isnan', type: 'bool', x };
+}
+
 /** a · b + c (fused where the backend can; f32). */
 export function muladd(a: ScalarExpr, b: ScalarExpr, c: ScalarExpr): ScalarExpr {
   if (a.type !== 'f32' || b.type !== 'f32' || c.type !== 'f32') fail('muladd computes on f32');
@@ -177,6 +189,7 @@ export function operandsOf(node: ScalarExpr): readonly ScalarExpr[] {
       return [];
     case 'unary':
     case 'convert':
+    case 'isnan':
       return [node.x];
     case 'binary':
     case 'compare':
@@ -209,6 +222,7 @@ export function withOperands(node: ScalarExpr, operands: readonly ScalarExpr[]):
   switch (node.kind) {
     case 'unary':
     case 'convert':
+    case 'isnan':
       return { ...node, x: operands[0] };
     case 'binary':
     case 'compare':

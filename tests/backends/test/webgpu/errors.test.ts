@@ -30,7 +30,7 @@ describeGpu('WebGPU backend errors and lifecycle', () => {
   it('reports a kernel that does not compile by name, with the WGSL message', async () => {
     const program = await compileProgram(reluGraph(), { target: 'wgsl' });
     const [kernel] = program.wgsl!.kernels;
-    const broken: Program = { ...program, wgsl: { kernels: [{ ...kernel, source: kernel.source.replace('max(x0, 0.0)', 'maximum(x0, 0.0)') }] } };
+    const broken: Program = { ...program, wgsl: { kernels: [{ ...kernel, source: kernel.source.replace('max_nan(x0, 0.0)', 'maximum(x0, 0.0)') }] } };
     const error = await Session.create(broken, { backend: 'webgpu' }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ShaderCompileError);
     expect((error as ShaderCompileError).kernel).toBe(kernel.name);

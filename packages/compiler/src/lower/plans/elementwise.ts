@@ -53,11 +53,11 @@ export function compactInputs(root: ScalarExpr): { expression: ScalarExpr; used:
 export function planElementwise(ctx: PlanContext): ElementwisePlan | ViewPlan {
   const { node } = ctx;
   const trait = getOpDef(node.op).elementwise!;
-  const dtypes = node.inputs.map((value) => ctx.dtype(value));
+  const dtypes = node.inputs.map((value) => (value ? ctx.dtype(value) : undefined));
   const output = node.outputs[0];
   const outputType = ctx.dtype(output);
   const constantScalar = (index: number): number | undefined => {
-    const value = ctx.constant(node.inputs[index]);
+    const value = node.inputs[index] ? ctx.constant(node.inputs[index]) : undefined;
     if (!value || value.data.length === 0) return undefined;
     const values = toFloat32(value);
     return values.every((item) => item === values[0]) ? values[0] : undefined;
@@ -73,7 +73,7 @@ export function planElementwise(ctx: PlanContext): ElementwisePlan | ViewPlan {
     name: `${node.op.toLowerCase()}${trait.variant?.(context) ?? ''}`,
     expression,
     inputs,
-    inputTypes: used.map((index) => dtypes[index]),
+    inputTypes: used.map((index) => context.dtypes[index]),
     output,
     outputType,
     layout: broadcastLayout(inputs.map((value) => ctx.shape(value)), ctx.shape(output)),

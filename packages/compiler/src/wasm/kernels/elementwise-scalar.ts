@@ -5,11 +5,14 @@
  * nodes live in a local, except i64 ones, which are recomputed (the
  * function builder has no i64 locals). Integer division gives 0 for a zero
  * divisor and negates for -1 (no traps), as the vocabulary says. The float
- * math primitives (exp, erf, tanh, pow, ...) have no scalar form here: an
- * expression using them runs the vector form on splatted lanes instead.
+ * math primitives wasm has no instruction for (exp, log, erf, tanh, pow)
+ * run the vector form's functions on splatted lanes, keeping lane 0, so
+ * every expression has a scalar form (i64 values and f32 math may meet in
+ * one expression, as in Pow of an i64 by an f32).
  */
 import { scalar, type ScalarExpr } from '@ladon/ir';
 import type { Expr, FunctionBuilder, Local } from '../binaryen-module.js';
+import { mathOnLane0 } from './elementwise-vector.js';
 
 /** The scalar form of an element-wise op: one result from thunks that load each input afresh. */
 export type ScalarForm = (f: FunctionBuilder, inputs: readonly (() => Expr)[]) => Expr;
@@ -58,8 +61,12 @@ const FLOAT_UNARY: Partial<Record<scalar.UnaryOp, Float1>> = {
   abs: (f, x) => f.f32.abs(x),
   sqrt: (f, x) => f.f32.sqrt(x),
   floor: (f, x) => f.f32.floor(x),
+  trunc: (f, x) => f.f32.trunc(x),
   round: (f, x) => f.f32.nearest(x),
 };
+
+/** Integer unary primitives (floor, trunc and round leave integers as they are). */
+const INTEGER_UNARY: readonly scalar.UnaryOp[] = ['neg', 'abs', 'floor', 'trunc', 'round'];
 
 const FLOAT_BINARY: Partial<Record<scalar.BinaryOp, Float2>> = {
   add: (f, a, b) => f.f32.add(a, b),
@@ -72,15 +79,15 @@ const FLOAT_BINARY: Partial<Record<scalar.BinaryOp, Float2>> = {
 
 const INTEGER_BINARY: readonly scalar.BinaryOp[] = ['add', 'sub', 'mul', 'max', 'min', 'div'];
 
-/** True when the node has a scalar form (its operands aside). */
+/** True when the node has a scalar form (its operands aside); f32 math runs on lane 0 of the vector form. */
 function hasScalarNode(node: ScalarExpr): boolean {
   switch (node.kind) {
     case 'unary':
       if (node.type === 'bool') return node.op === 'not';
-      return node.type === 'f32' ? FLOAT_UNARY[node.op] !== undefined : ['neg', 'floor', 'round'].includes(node.op);
+      return node.type === 'f32' || INTEGER_UNARY.includes(node.op);
     case 'binary':
       if (node.type === 'bool') return node.op === 'and' || node.op === 'or';
-      return node.type === 'f32' ? FLOAT_BINARY[node.op] !== undefined : INTEGER_BINARY.includes(node.op);
+      return node.type === 'f32' ? FLOAT_BINARY[node.op] !== undefined || node.op === 'pow' : INTEGER_BINARY.includes(node.op);
     default:
       return node.kind !== 'call';
   }
@@ -125,13 +132,17 @@ class ScalarRenderer {
         return node.type === 'f32' ? f.f32.const(node.value) : this.integerOps(node.type).const(node.value);
       case 'unary':
         if (node.type === 'bool') return f.i32.eqz(this.value(node.x));
-        if (node.type === 'f32') return FLOAT_UNARY[node.op]!(f, this.value(node.x));
-        if (node.op === 'floor' || node.op === 'round') return this.value(node.x);
-        return this.integerOps(node.type).sub(this.integerOps(node.type).const(0), this.value(node.x));
+        if (node.type === 'f32') return FLOAT_UNARY[node.op] ? FLOAT_UNARY[node.op]!(f, this.value(node.x)) : this.onLane0(node);
+        return this.integerUnary(node.op, node.type, thunk(node.x));
       case 'binary':
         if (node.type === 'bool') return (node.op === 'and' ? f.i32.and : f.i32.or)(this.value(node.a), this.value(node.b));
-        if (node.type === 'f32') return FLOAT_BINARY[node.op]!(f, this.value(node.a), this.value(node.b));
+        if (node.type === 'f32') return FLOAT_BINARY[node.op] ? FLOAT_BINARY[node.op]!(f, this.value(node.a), this.value(node.b)) : this.onLane0(node);
         return integerBinary(this.integerOps(node.type), node.op, thunk(node.a), thunk(node.b));
+      case 'isnan': {
+        const x = this.f.temp('f32');
+        this.statements.push(x.set(this.value(node.x)));
+        return f.f32.ne(x.get(), x.get());
+      }
       case 'compare': {
         const ops = node.a.type === 'f32' ? f.f32 : this.integerOps(node.a.type);
         return ops[node.op](this.value(node.a), this.value(node.b));
@@ -145,6 +156,21 @@ class ScalarRenderer {
       case 'call':
         throw new Error('calls are inlined before rendering');
     }
+  }
+
+  /** A float math primitive on lane 0 of its vector form. */
+  private onLane0(node: ScalarExpr): Expr {
+    const { statements, value } = mathOnLane0(this.f, node, scalar.operandsOf(node).map((operand) => this.value(operand)));
+    this.statements.push(...statements);
+    return value;
+  }
+
+  /** neg and abs (no traps: the most negative value stays itself); floor, trunc and round leave integers as they are. */
+  private integerUnary(op: scalar.UnaryOp, type: scalar.ScalarType, x: Thunk): Expr {
+    const ops = this.integerOps(type);
+    if (op === 'neg') return ops.sub(ops.const(0), x());
+    if (op === 'abs') return ops.select(ops.lt(x(), ops.const(0)), ops.sub(ops.const(0), x()), x());
+    return x();
   }
 
   private convert(from: scalar.ScalarType, to: scalar.ScalarType, x: Thunk): Expr {
@@ -166,7 +192,7 @@ export function scalarForm(root: ScalarExpr): ScalarForm | undefined {
   const render = (f: FunctionBuilder, inputs: readonly Thunk[]): Expr => {
     const renderer = new ScalarRenderer(f, expression, inputs);
     const result = renderer.value(expression);
-    return renderer.statements.length === 0 ? result : f.block([...renderer.statements, result]);
+    return renderer.statements.length === 0 ? result : f.valueBlock(renderer.statements, result);
   };
   return [...scalar.useCounts(expression).keys()].every(hasScalarNode) ? render : undefined;
 }

@@ -3,14 +3,15 @@
  * form of an element-wise kernel: four lanes of every node at once — f32
  * lanes, i32 lanes (bools as 0/1), or all-ones masks for comparisons. A
  * node used more than once is computed once into a local; the math
- * primitives (exp, erf, tanh, pow) are the vectorised functions of math.ts.
+ * primitives (exp, log, erf, tanh, pow) are the vectorised functions of
+ * math.ts (the scalar form borrows them through {@link mathOnLane0}).
  * An expression with a node the tables below lack (i64 values, integer
  * division, ...) has no vector form: the kernel runs its scalar form.
  */
 import { scalar, type ScalarExpr } from '@ladon/ir';
 import type { Expr, FunctionBuilder, Local } from '../binaryen-module.js';
 import { powLanes } from './elementwise-pow.js';
-import { verfInto, vexpExactInto, vtanhInto } from './math.js';
+import { verfInto, vexpExactInto, vlogExactInto, vtanhInto } from './math.js';
 
 /** The vector form of an element-wise op: statements setting `out` from four lanes of each input. */
 export type VectorForm = (f: FunctionBuilder, out: Local, inputs: readonly Expr[]) => Expr[];
@@ -27,12 +28,14 @@ const UNARY: Partial<Record<scalar.ScalarType, Partial<Record<scalar.UnaryOp, La
     abs: (r, x) => r.f.f32x4.abs(x),
     sqrt: (r, x) => r.f.f32x4.sqrt(x),
     floor: (r, x) => r.f.f32x4.floor(x),
+    trunc: (r, x) => r.f.lanes.f32Trunc(x),
     round: (r, x) => r.f.f32x4.nearest(x),
     exp: into(vexpExactInto),
+    log: into(vlogExactInto),
     erf: into(verfInto),
     tanh: into(vtanhInto),
   },
-  i32: { neg: (r, x) => r.f.lanes.i32Sub(r.f.f32x4.zero(), x), floor: (_r, x) => x, round: (_r, x) => x },
+  i32: { neg: (r, x) => r.f.lanes.i32Sub(r.f.f32x4.zero(), x), abs: (r, x) => r.f.lanes.i32Abs(x), floor: (_r, x) => x, trunc: (_r, x) => x, round: (_r, x) => x },
 };
 
 const BINARY: Partial<Record<scalar.ScalarType, Partial<Record<scalar.BinaryOp, Lanes2>>>> = {
@@ -84,6 +87,8 @@ function vectorizes(node: ScalarExpr): boolean {
       return BINARY[node.type]?.[node.op] !== undefined;
     case 'compare':
       return node.a.type !== 'i64';
+    case 'isnan':
+      return true;
     case 'convert':
       return node.type !== 'i64' && node.x.type !== 'i64';
     case 'const':
@@ -159,6 +164,11 @@ class VectorRenderer {
         return { expr: BINARY[node.type]![node.op]!(this, this.value(node.a), this.value(node.b)), mask: false };
       case 'compare':
         return { expr: COMPARE[node.a.type === 'f32' ? 'f32' : 'i32'][node.op](this, this.value(node.a), this.value(node.b)), mask: true };
+      case 'isnan': {
+        const x = this.f.temp('v128');
+        this.statements.push(x.set(this.value(node.x)));
+        return { expr: this.f.lanes.f32Ne(x.get(), x.get()), mask: true };
+      }
       case 'select':
         return { expr: v.select(this.mask(node.condition), this.value(node.then), this.value(node.otherwise)), mask: false };
       case 'convert':
@@ -192,4 +202,18 @@ export function vectorForm(root: ScalarExpr): VectorForm | undefined {
     const result = renderer.value(expression);
     return [...renderer.statements, out.set(result)];
   };
+}
+
+/**
+ * A float math primitive the scalar form lacks (exp, log, erf, tanh, pow)
+ * on scalar operands: computed on splatted lanes by the vector form, lane 0
+ * kept. Returns the statements to run first and the f32 result.
+ */
+export function mathOnLane0(f: FunctionBuilder, node: ScalarExpr, operands: readonly Expr[]): { statements: Expr[]; value: Expr } {
+  const leaves = operands.map((_, index) => scalar.input(index, 'f32'));
+  const single = scalar.withOperands(node, leaves);
+  const out = f.temp('v128');
+  const renderer = new VectorRenderer(f, single, operands.map((operand) => f.f32x4.splat(operand)));
+  const result = renderer.value(single);
+  return { statements: [...renderer.statements, out.set(result)], value: f.f32x4.extract(out.get(), 0) };
 }

@@ -107,3 +107,26 @@ export function vlogInto(f: FunctionBuilder, out: Local, x: Expr): Expr[] {
     out.set(v.add(v.add(mantissa.get(), out.get()), v.mul(exponent.get(), v.const(0.693359375)))),
   ];
 }
+
+/** The smallest normal f32 (2^-126): below it the bits-based log needs rescaling. */
+const SMALLEST_NORMAL = 2 ** -126;
+
+/**
+ * Statements that set `out` to ln(x) lane-wise with IEEE edges: subnormal
+ * x are scaled by 2^23 first (and 23·ln 2 taken off), ln(±0) = -inf,
+ * ln(+inf) = +inf, and NaN below 0 or for NaN.
+ */
+export function vlogExactInto(f: FunctionBuilder, out: Local, x: Expr): Expr[] {
+  const v = f.f32x4;
+  const value = f.temp('v128');
+  const subnormal = f.temp('v128');
+  return [
+    value.set(x),
+    subnormal.set(v.lt(v.abs(value.get()), v.const(SMALLEST_NORMAL))),
+    ...vlogInto(f, out, v.select(subnormal.get(), v.mul(value.get(), v.const(2 ** 23)), value.get())),
+    out.set(v.sub(out.get(), v.and(subnormal.get(), v.const(23 * Math.LN2)))),
+    out.set(v.select(v.eq(value.get(), v.zero()), v.const(-Infinity), out.get())),
+    out.set(v.select(v.eq(value.get(), v.const(Infinity)), v.const(Infinity), out.get())),
+    out.set(v.select(v.or(v.lt(value.get(), v.zero()), f.lanes.f32Ne(value.get(), value.get())), v.const(NaN), out.get())),
+  ];
+}

@@ -60,6 +60,25 @@ function elementwiseGraph(): Graph {
   return g.build();
 }
 
+/** The element-wise ops of ONNX coverage: full-range log, NaN/inf tests, Mod, variadic Max, Clip, Pow of i64 by f32 (f32 math on lane 0 of the scalar form), an f16 Max through f32 copies. */
+function coverageGraph(): Graph {
+  const g = new GraphBuilder('golden_elementwise_coverage');
+  const x = g.input('x', 'f32', ['rows', 8]);
+  const y = g.input('y', 'f32', [8]);
+  const n = g.input('n', 'i64', ['rows', 8]);
+  const half = g.input('half', 'f16', ['rows', 8]);
+  g.output(g.op('Mish', [x]), 'mish');
+  g.output(g.op('Log', [x]), 'log');
+  g.output(g.op('Or', [g.op('IsNaN', [x]), g.op('IsInf', [x])]), 'special');
+  g.output(g.op('Mod', [x, y], { fmod: 1 }), 'fmod');
+  g.output(g.op('Mod', [n, g.constant(tensor('i64', [], [3]))]), 'mod');
+  g.output(g.op('Max', [x, y, g.input('scalar', 'f32', [])]), 'max');
+  g.output(g.op('Clip', [x, g.input('low', 'f32', []), g.input('high', 'f32', [])]), 'clipped');
+  g.output(g.op('Pow', [n, y]), 'power');
+  g.output(g.op('Max', [half, half]), 'half_max');
+  return g.build();
+}
+
 /** Data movement: Transpose, Slice (negative step), Concat, Split, Expand, Gather, Range, Trilu, ConstantOfShape. */
 function dataMovementGraph(): Graph {
   const g = new GraphBuilder('golden_data_movement');
@@ -104,6 +123,7 @@ const GOLDEN = [
   { file: 'linear-packed.relaxed.wat', description: 'Linear x[rows, 8] · W[8, 12] + b, relaxed-SIMD module', graph: linearGraph, relaxed: true },
   { file: 'add-bias-row.wat', description: 'Add x[batch, seq, 16] + bias[16], plain SIMD module', graph: biasAddGraph, relaxed: false },
   { file: 'elementwise.wat', description: 'element-wise kernels (vector math, Pow, Where, Equal, Cast, integer Div), plain SIMD module', graph: elementwiseGraph, relaxed: false },
+  { file: 'elementwise-coverage.wat', description: 'element-wise kernels of ONNX coverage (log, IsNaN/IsInf, Mod, variadic Max, Clip, Pow i64^f32 on lane 0, f16 through f32 copies), plain SIMD module', graph: coverageGraph, relaxed: false },
   { file: 'data-movement.wat', description: 'strided copies, Gather, Range, Trilu, ConstantOfShape, plain SIMD module', graph: dataMovementGraph, relaxed: false },
   { file: 'reductions.wat', description: 'ReduceSum/ReduceMean, LayerNormalization, Softmax, plain SIMD module', graph: reductionGraph, relaxed: false },
   { file: 'matmul-general.wat', description: 'MatMul a[batch, rows, 16] · b[16, 12] on the general GEMM kernel, plain SIMD module', graph: matmulGraph, relaxed: false },

@@ -4,9 +4,11 @@
  * expression rendered as a vector form (four lanes) and a scalar form (one
  * element). A kernel with an f32 output runs its last 1-3 elements through
  * the vector form on splatted lanes (so they round as the others do); any
- * other runs them through its scalar form when it has one. f16 tensors are
- * only cast to and from f32 here (with the conversion kernels, rounding to
- * nearest even).
+ * other runs them through its scalar form when it has one. The kernels
+ * compute f16 tensors in f32: f16 inputs are converted into f32 copies
+ * first and an f16 result is rounded back once at the end (nearest even),
+ * the reference interpreter's contract; a plain cast between f16 and f32
+ * is just the conversion kernel.
  */
 import { productOfDims, scalar, type DType, type StepArg } from '@ladon/ir';
 import type { ElementwisePlan } from '../../lower/plans/elementwise.js';
@@ -20,7 +22,7 @@ import { bufferArg, unsupported, type WasmLowering } from '../lowering.js';
 const MAX_RANK = 6;
 
 /** The dtypes the element-wise kernels compute. */
-const KERNEL_DTYPES: readonly DType[] = ['f32', 'i32', 'i64', 'bool'];
+const KERNEL_DTYPES: readonly DType[] = ['f32', 'f16', 'i32', 'i64', 'bool'];
 
 /** The kernel's op: the plan's expression rendered both ways. */
 function renderedOp(plan: ElementwisePlan): ElementwiseOp {
@@ -46,6 +48,14 @@ function emitHalfCast(lowering: WasmLowering, plan: ElementwisePlan): boolean {
   return true;
 }
 
+/** The buffer an f16 value's f32 copy lives in, converting an input into it now. */
+function f32Copy(lowering: WasmLowering, plan: ElementwisePlan, value: string, convertNow: boolean): number {
+  const shape = lowering.graph.typeOf(value).shape;
+  const copy = lowering.program.scratch(`${value}_f32`, 'f32', shape);
+  if (convertNow) lowering.call(f16ToF32, plan.node, { src: bufferArg(lowering, value), dst: { buffer: copy }, count: { dim: productOfDims(shape) } });
+  return copy;
+}
+
 /** Emits one element-wise node. */
 export function emitElementwise(lowering: WasmLowering, plan: ElementwisePlan): void {
   if (emitHalfCast(lowering, plan)) return;
@@ -54,8 +64,18 @@ export function emitElementwise(lowering: WasmLowering, plan: ElementwisePlan): 
   const { layout } = plan;
   if (layout.dims.length > MAX_RANK) throw unsupported(plan.node, `broadcasting over ${layout.dims.length} independent axes (at most ${MAX_RANK})`);
   const args: Record<string, StepArg> = {};
-  plan.inputs.forEach((value, index) => (args[`in${index}`] = bufferArg(lowering, value)));
-  args.out = bufferArg(lowering, plan.output);
+  plan.inputs.forEach((value, index) => (args[`in${index}`] = plan.inputTypes[index] === 'f16' ? { buffer: f32Copy(lowering, plan, value, true) } : bufferArg(lowering, value)));
+  const halfOutput = plan.outputType === 'f16' ? f32Copy(lowering, plan, plan.output, false) : undefined;
+  args.out = halfOutput === undefined ? bufferArg(lowering, plan.output) : { buffer: halfOutput };
   layout.dims.forEach((dim, axis) => (args[`d${axis}`] = { dim }));
-  lowering.call(elementwiseKernel(renderedOp(plan), layout), plan.node, args);
+  const computed: ElementwisePlan = { ...plan, inputTypes: plan.inputTypes.map(inF32), outputType: inF32(plan.outputType) };
+  lowering.call(elementwiseKernel(renderedOp(computed), layout), plan.node, args);
+  if (halfOutput !== undefined) {
+    lowering.call(f32ToF16, plan.node, { src: { buffer: halfOutput }, dst: bufferArg(lowering, plan.output), count: { dim: productOfDims(lowering.graph.typeOf(plan.output).shape) } });
+  }
+}
+
+/** The dtype a kernel computes a tensor of `dtype` in (f16 in f32 copies). */
+function inF32(dtype: DType): DType {
+  return dtype === 'f16' ? 'f32' : dtype;
 }

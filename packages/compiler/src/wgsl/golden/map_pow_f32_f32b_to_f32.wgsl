@@ -26,8 +26,10 @@ struct Uniforms {
 }
 @group(0) @binding(3) var<uniform> u: Uniforms;
 
-// Not a const: a constant NaN does not exist in WGSL.
+// Not consts: WGSL has no constant NaN or infinity, so these are private variables read at run time.
 var<private> nan_bits: u32 = 0x7fc00000u;
+var<private> inf_bits: u32 = 0x7f800000u;
+var<private> neg_inf_bits: u32 = 0xff800000u;
 
 fn pow_onnx(base: f32, exponent: f32) -> f32 {
   if (exponent == 0.0) { return 1.0; }

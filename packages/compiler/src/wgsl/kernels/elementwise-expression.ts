@@ -6,7 +6,9 @@
  * GPU), bools as WGSL bools. A node used more than once becomes a `let`.
  * The primitives WGSL lacks or gets wrong are helper functions: erf, a
  * tanh safe from overflow, C `pow`, integer division giving 0 for a zero
- * divisor. Bools are ordered as u32 (false < true).
+ * divisor, a NaN test on the bits (WGSL may assume no NaNs, so `x != x`
+ * can fold away), f32 max/min that propagate NaN (WGSL's return the
+ * other operand) and a log with IEEE edges (WGSL leaves x <= 0 undefined). Bools are ordered as u32 (false < true).
  */
 import { scalar, type ScalarExpr } from '@ladon/ir';
 import { f32Literal } from '../elements.js';
@@ -31,10 +33,11 @@ const HELPERS: Readonly<Record<string, string>> = {
   tanh_safe: `fn tanh_safe(x: f32) -> f32 {
   return tanh(clamp(x, -15.0, 15.0));
 }`,
-  pow_onnx: `// Not a const: a constant NaN does not exist in WGSL.
+  special_bits: `// Not consts: WGSL has no constant NaN or infinity, so these are private variables read at run time.
 var<private> nan_bits: u32 = 0x7fc00000u;
-
-fn pow_onnx(base: f32, exponent: f32) -> f32 {
+var<private> inf_bits: u32 = 0x7f800000u;
+var<private> neg_inf_bits: u32 = 0xff800000u;`,
+  pow_onnx: `fn pow_onnx(base: f32, exponent: f32) -> f32 {
   if (exponent == 0.0) { return 1.0; }
   let magnitude = pow(abs(base), exponent);
   if (base < 0.0 && exponent == floor(exponent) && fract(exponent * 0.5) != 0.0) { return -magnitude; }
@@ -45,16 +48,38 @@ fn pow_onnx(base: f32, exponent: f32) -> f32 {
   if (b == 0) { return 0; }
   return a / b;
 }`,
+  is_nan: `fn is_nan(x: f32) -> bool {
+  return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u;
+}`,
+  log_ieee: `fn log_ieee(x: f32) -> f32 {
+  if (is_nan(x) || x < 0.0) { return bitcast<f32>(nan_bits); }
+  if (x == 0.0) { return bitcast<f32>(neg_inf_bits); }
+  if (x == bitcast<f32>(inf_bits)) { return x; }
+  return log(x);
+}`,
+  max_nan: `fn max_nan(a: f32, b: f32) -> f32 {
+  if (is_nan(a) || is_nan(b)) { return a + b; }
+  return max(a, b);
+}`,
+  min_nan: `fn min_nan(a: f32, b: f32) -> f32 {
+  if (is_nan(a) || is_nan(b)) { return a + b; }
+  return min(a, b);
+}`,
 };
+
+/** Helpers a helper calls. */
+const HELPER_NEEDS: Readonly<Record<string, readonly string[]>> = { max_nan: ['is_nan'], min_nan: ['is_nan'], pow_onnx: ['special_bits'], log_ieee: ['is_nan', 'special_bits'] };
 
 const UNARY_CALLS: Readonly<Record<scalar.UnaryOp, string>> = {
   neg: '-',
   abs: 'abs',
   sqrt: 'sqrt',
   exp: 'exp',
+  log: 'log_ieee',
   erf: 'erf_approx',
   tanh: 'tanh_safe',
   floor: 'floor',
+  trunc: 'trunc',
   round: 'round',
   not: '!',
 };
@@ -63,12 +88,12 @@ const INFIX: Readonly<Partial<Record<scalar.BinaryOp | scalar.CompareOp, string>
   add: '+', sub: '-', mul: '*', div: '/', and: '&&', or: '||', eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=',
 };
 
-/** A constant in WGSL: an f32 literal (bits for non-finite values), an i32 or a bool. */
+/** A constant in WGSL: an f32 literal, an i32 or a bool; non-finite floats are read from the private variables of `special_bits`. */
 function literal(node: Extract<ScalarExpr, { kind: 'const' }>): string {
   if (node.type === 'bool') return node.value ? 'true' : 'false';
   if (node.type !== 'f32') return `${node.value}i`;
   if (Number.isFinite(node.value)) return f32Literal(node.value);
-  return `bitcast<f32>(${new Uint32Array(new Float32Array([node.value]).buffer)[0]}u)`;
+  return `bitcast<f32>(${Number.isNaN(node.value) ? 'nan_bits' : node.value > 0 ? 'inf_bits' : 'neg_inf_bits'})`;
 }
 
 /** A rendered node: its text, and whether it may stand as an operator's operand without parentheses. */
@@ -111,7 +136,7 @@ class WgslRenderer {
 
   /** A call of a builtin or helper function. */
   private call(name: string, ...args: ScalarExpr[]): Rendered {
-    if (HELPERS[name]) this.helpers.add(name);
+    for (const helper of [...(HELPER_NEEDS[name] ?? []), name]) if (HELPERS[helper]) this.helpers.add(helper);
     return { text: `${name}(${args.map((arg) => this.value(arg)).join(', ')})`, atomic: true };
   }
 
@@ -125,15 +150,16 @@ class WgslRenderer {
         return node.type === 'bool' ? { text: `x${node.index} != 0u`, atomic: false } : { text: `x${node.index}`, atomic: true };
       case 'const': {
         const text = literal(node);
+        if (!Number.isFinite(node.value)) this.helpers.add('special_bits');
         return { text, atomic: !text.startsWith('-') };
       }
       case 'unary':
-        if ((node.type === 'i32' || node.type === 'i64') && (node.op === 'floor' || node.op === 'round')) return this.rendered(node.x);
+        if ((node.type === 'i32' || node.type === 'i64') && (node.op === 'floor' || node.op === 'trunc' || node.op === 'round')) return this.rendered(node.x);
         if (node.op === 'neg' || node.op === 'not') return { text: `${UNARY_CALLS[node.op]}${this.operand(node.x)}`, atomic: false };
         return this.call(UNARY_CALLS[node.op], node.x);
       case 'binary':
         if (node.op === 'pow') return this.call('pow_onnx', node.a, node.b);
-        if (node.op === 'max' || node.op === 'min') return this.call(node.op, node.a, node.b);
+        if (node.op === 'max' || node.op === 'min') return this.call(node.type === 'f32' ? `${node.op}_nan` : node.op, node.a, node.b);
         if (node.op === 'div' && node.type !== 'f32') return this.call('div_int', node.a, node.b);
         return this.infix(node.a, INFIX[node.op]!, node.b);
       case 'compare':
@@ -141,6 +167,8 @@ class WgslRenderer {
           return { text: `u32(${this.value(node.a)}) ${INFIX[node.op]} u32(${this.value(node.b)})`, atomic: false };
         }
         return this.infix(node.a, INFIX[node.op]!, node.b);
+      case 'isnan':
+        return this.call('is_nan', node.x);
       case 'select':
         return { text: `select(${this.value(node.otherwise)}, ${this.value(node.then)}, ${this.value(node.condition)})`, atomic: true };
       case 'convert':
@@ -165,6 +193,6 @@ export function wgslExpression(root: ScalarExpr): WgslExpression {
   const expression = scalar.inlineCalls(root);
   const renderer = new WgslRenderer(expression);
   const value = renderer.value(expression);
-  const helpers = [...renderer.helpers].map((name) => HELPERS[name]);
+  const helpers = Object.keys(HELPERS).filter((name) => renderer.helpers.has(name)).map((name) => HELPERS[name]);
   return { lines: renderer.lines, value, helpers: helpers.length > 0 ? helpers.join('\n\n') : undefined };
 }
