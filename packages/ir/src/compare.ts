@@ -22,6 +22,8 @@ export const DEFAULT_TOLERANCES: Readonly<Record<DType, Tolerance>> = {
   f16: { rtol: 1e-2, atol: 2e-3 },
   i32: { rtol: 0, atol: 0 },
   i64: { rtol: 0, atol: 0 },
+  i8: { rtol: 0, atol: 0 },
+  u8: { rtol: 0, atol: 0 },
   bool: { rtol: 0, atol: 0 },
 };
 

@@ -1,16 +1,17 @@
 /**
  * Element types. Storage: f32 in Float32Array, f16 as raw IEEE half bits in
  * Uint16Array (computed in f32), i32 in Int32Array, i64 in BigInt64Array,
- * bool as 0/1 in Uint8Array.
+ * i8 in Int8Array and u8 in Uint8Array (both computed in i32 and wrapped
+ * to 8 bits when stored), bool as 0/1 in Uint8Array.
  */
 
 import { DTypeError } from './errors.js';
 
 /** The element types of the IR. */
-export type DType = 'f32' | 'f16' | 'i32' | 'i64' | 'bool';
+export type DType = 'f32' | 'f16' | 'i32' | 'i64' | 'i8' | 'u8' | 'bool';
 
 /** Every dtype, in a stable order. */
-export const DTYPES: readonly DType[] = ['f32', 'f16', 'i32', 'i64', 'bool'];
+export const DTYPES: readonly DType[] = ['f32', 'f16', 'i32', 'i64', 'i8', 'u8', 'bool'];
 
 /** Maps each dtype to the typed array that stores it. */
 export interface TypedArrayOf {
@@ -18,6 +19,8 @@ export interface TypedArrayOf {
   f16: Uint16Array;
   i32: Int32Array;
   i64: BigInt64Array;
+  i8: Int8Array;
+  u8: Uint8Array;
   bool: Uint8Array;
 }
 
@@ -34,9 +37,9 @@ export function isFloatDType(dtype: DType): boolean {
   return dtype === 'f32' || dtype === 'f16';
 }
 
-/** True for the integer dtypes (i32, i64). */
+/** True for the integer dtypes (i32, i64, i8, u8). */
 export function isIntDType(dtype: DType): boolean {
-  return dtype === 'i32' || dtype === 'i64';
+  return dtype === 'i32' || dtype === 'i64' || dtype === 'i8' || dtype === 'u8';
 }
 
 /** Bytes per element. */
@@ -49,6 +52,8 @@ export function dtypeSize(dtype: DType): number {
       return 2;
     case 'i64':
       return 8;
+    case 'i8':
+    case 'u8':
     case 'bool':
       return 1;
   }
@@ -65,6 +70,9 @@ export function allocData<D extends DType>(dtype: D, length: number): TypedArray
       return new Int32Array(length) as TypedArrayOf[D];
     case 'i64':
       return new BigInt64Array(length) as TypedArrayOf[D];
+    case 'i8':
+      return new Int8Array(length) as TypedArrayOf[D];
+    case 'u8':
     case 'bool':
       return new Uint8Array(length) as TypedArrayOf[D];
   }
@@ -82,6 +90,9 @@ export function dataMatchesDType(dtype: DType, data: unknown): boolean {
       return data instanceof Int32Array;
     case 'i64':
       return data instanceof BigInt64Array;
+    case 'i8':
+      return data instanceof Int8Array;
+    case 'u8':
     case 'bool':
       return data instanceof Uint8Array;
   }
@@ -98,6 +109,9 @@ export function storageName(dtype: DType): string {
       return 'Int32Array';
     case 'i64':
       return 'BigInt64Array';
+    case 'i8':
+      return 'Int8Array';
+    case 'u8':
     case 'bool':
       return 'Uint8Array';
   }

@@ -33,16 +33,16 @@ export const ONNX_TYPE_NAMES: Readonly<Record<number, string>> = {
   24: 'FLOAT8E8M0',
 };
 
-const TO_DTYPE: Readonly<Record<number, DType>> = { 1: 'f32', 10: 'f16', 6: 'i32', 7: 'i64', 9: 'bool' };
+const TO_DTYPE: Readonly<Record<number, DType>> = { 1: 'f32', 10: 'f16', 6: 'i32', 7: 'i64', 3: 'i8', 2: 'u8', 9: 'bool' };
 
-const TO_ONNX: Readonly<Record<DType, number>> = { f32: 1, f16: 10, i32: 6, i64: 7, bool: 9 };
+const TO_ONNX: Readonly<Record<DType, number>> = { f32: 1, f16: 10, i32: 6, i64: 7, i8: 3, u8: 2, bool: 9 };
 
 /** The IR dtype of an ONNX data type code, or undefined when the IR has no such dtype. */
 export function onnxTypeToDType(code: number): DType | undefined {
   return Object.prototype.hasOwnProperty.call(TO_DTYPE, code) ? TO_DTYPE[code] : undefined;
 }
 
-/** The ONNX data type code of an IR dtype (`f32` -> 1, `f16` -> 10, `i32` -> 6, `i64` -> 7, `bool` -> 9). */
+/** The ONNX data type code of an IR dtype (`f32` -> 1, `f16` -> 10, `i32` -> 6, `i64` -> 7, `i8` -> 3, `u8` -> 2, `bool` -> 9). */
 export function dtypeToOnnxType(dtype: DType): number {
   return TO_ONNX[dtype];
 }

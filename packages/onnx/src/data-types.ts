@@ -6,4 +6,4 @@
 export { onnxTypeToDType as dtypeOfOnnxType, dtypeToOnnxType as onnxTypeOfDType, onnxTypeName as onnxTypeLabel } from '@ladon/ir';
 
 /** The supported element types, for messages. */
-export const SUPPORTED_ONNX_TYPES = 'FLOAT, FLOAT16, INT32, INT64, BOOL';
+export const SUPPORTED_ONNX_TYPES = 'FLOAT, FLOAT16, INT32, INT64, INT8, UINT8, BOOL';

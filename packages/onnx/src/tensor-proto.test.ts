@@ -17,6 +17,8 @@ describe('encodeTensor / decodeTensor', () => {
       tensor('i32', [2], [-(2 ** 31), 2 ** 31 - 1]),
       tensor('i64', [3], BigInt64Array.of(-(2n ** 63n), 2n ** 62n + 1n, 0n)),
       tensor('bool', [4], [1, 0, 0, 1]),
+      tensor('i8', [3], [-128, 0, 127]),
+      tensor('u8', [2], [0, 255]),
       tensor('f32', [], [3.25]),
       tensor('f32', [0, 5]),
     ];
@@ -28,7 +30,7 @@ describe('encodeTensor / decodeTensor', () => {
     }
   });
 
-  it('reads the typed fields: float_data, int32_data (int32, f16 bits, bool) and int64_data', () => {
+  it('reads the typed fields: float_data, int32_data (int32, int8, uint8, f16 bits, bool) and int64_data', () => {
     const floats = decodeTensor(encodeTensorFields({ name: 'f', dims: [2], data_type: ElemType.FLOAT, float_data: [1.5, -2] }));
     expect(Array.from(floats.tensor.data as Float32Array)).toEqual([1.5, -2]);
     const halves = decodeTensor(encodeTensorFields({ dims: [2], data_type: ElemType.FLOAT16, int32_data: [f32ToF16Bits(1), f32ToF16Bits(-0.5)] }));
@@ -41,6 +43,10 @@ describe('encodeTensor / decodeTensor', () => {
     const longs = decodeTensor(encodeTensorFields({ dims: [2], data_type: ElemType.INT64, int64_data: ['9223372036854775807', -5] }));
     expect(Array.from(longs.tensor.data as BigInt64Array)).toEqual([2n ** 63n - 1n, -5n]);
     expect(longs.name).toBe('');
+    const signed = decodeTensor(encodeTensorFields({ dims: [2], data_type: ElemType.INT8, int32_data: [-128, 127] }));
+    expect(signed.tensor.data).toEqual(Int8Array.of(-128, 127));
+    const unsigned = decodeTensor(encodeTensorFields({ dims: [2], data_type: ElemType.UINT8, int32_data: [0, 255] }));
+    expect(unsigned.tensor.data).toEqual(Uint8Array.of(0, 255));
   });
 });
 

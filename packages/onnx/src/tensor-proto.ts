@@ -81,6 +81,10 @@ function fromTypedField(values: readonly unknown[], dtype: DType): TensorData {
       return Int32Array.from(values as number[]);
     case 'i64':
       return BigInt64Array.from(values as Parameters<typeof int64ToBigInt>[0][], int64ToBigInt);
+    case 'i8':
+      return Int8Array.from(values as number[]);
+    case 'u8':
+      return Uint8Array.from(values as number[]);
     case 'bool':
       return Uint8Array.from(values as number[], (value) => (value ? 1 : 0));
   }
@@ -106,6 +110,10 @@ function fromLittleEndian(raw: Uint8Array, dtype: DType, count: number): TensorD
       return new Int32Array(bytes.buffer, 0, count);
     case 'i64':
       return new BigInt64Array(bytes.buffer, 0, count);
+    case 'i8':
+      return new Int8Array(bytes.buffer, 0, count);
+    case 'u8':
+      return new Uint8Array(bytes.buffer, 0, count);
     case 'bool':
       return bytes.map((value) => (value ? 1 : 0));
   }

@@ -15,8 +15,8 @@ import { Session, WasmSession } from '@ladon/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeGpu } from '../src/gpu.js';
 
-/** Operand kinds: `t` transposed (non-contiguous), `b` a broadcast row, `s` a scalar, `h` a positive scalar, `p` positive, `c` bool condition. */
-type Operand = 't' | 'b' | 's' | 'h' | 'p' | 'c';
+/** Operand kinds: `t` transposed (non-contiguous), `b` a broadcast row, `s` a scalar, `h` a positive scalar, `p` positive, `w` wide (±300), `c` bool condition. */
+type Operand = 't' | 'b' | 's' | 'h' | 'p' | 'w' | 'c';
 
 interface OpCase {
   readonly op: string;
@@ -29,8 +29,8 @@ interface OpCase {
 }
 
 const FLOATS: readonly DType[] = ['f32', 'f16'];
-const NUMBERS: readonly DType[] = ['f32', 'i32', 'i64'];
-const SIGNED: readonly DType[] = ['f32', 'i32', 'i64'];
+const NUMBERS: readonly DType[] = ['f32', 'i32', 'i64', 'i8', 'u8'];
+const SIGNED: readonly DType[] = ['f32', 'i32', 'i64', 'i8'];
 
 const CASES: readonly OpCase[] = [
   ...['Sqrt', 'Log'].map((op) => ({ op, dtypes: FLOATS, operands: ['p'] as Operand[] })),
@@ -44,7 +44,7 @@ const CASES: readonly OpCase[] = [
   ...['Add', 'Sub', 'Mul', 'Div'].map((op) => ({ op, dtypes: [...NUMBERS, 'f16'] as DType[], operands: ['t', 'b'] as Operand[] })),
   { op: 'Pow', dtypes: ['f32'], operands: ['p', 'b'] },
   { op: 'Pow', dtypes: ['i32', 'i64'], operands: ['p', 'p'], tag: 'integer' },
-  { op: 'Mod', dtypes: ['i32', 'i64'], operands: ['t', 'b'] },
+  { op: 'Mod', dtypes: ['i32', 'i64', 'i8', 'u8'], operands: ['t', 'b'] },
   { op: 'Mod', dtypes: FLOATS, operands: ['t', 'b'], attrs: { fmod: 1 }, tag: 'fmod' },
   ...['Max', 'Min'].map((op) => ({ op, dtypes: [...NUMBERS, 'f16'] as DType[], operands: ['t', 'b', 's'] as Operand[] })),
   ...['Sum', 'Mean'].map((op) => ({ op, dtypes: FLOATS, operands: ['t', 'b', 's'] as Operand[] })),
@@ -57,10 +57,12 @@ const CASES: readonly OpCase[] = [
   { op: 'Where', dtypes: [...NUMBERS, 'bool'], operands: ['c', 't', 'b'] },
   ...['IsNaN', 'IsInf'].map((op) => ({ op, dtypes: FLOATS })),
   { op: 'Cast', dtypes: NUMBERS, attrs: { to: 10 } },
+  { op: 'Cast', dtypes: ['f32', 'i32', 'u8'], operands: ['w'], attrs: { to: 3 }, tag: 'i8' },
+  { op: 'Cast', dtypes: ['f32', 'i64', 'i8'], operands: ['w'], attrs: { to: 2 }, tag: 'u8' },
   { op: 'CastLike', dtypes: ['f32', 'i64'], operands: ['t', 'c'] },
 ];
 
-const DTYPES: readonly DType[] = ['f32', 'f16', 'i32', 'i64', 'bool'];
+const DTYPES: readonly DType[] = ['f32', 'f16', 'i32', 'i64', 'i8', 'u8', 'bool'];
 const SIZES = [{ batch: 2, seq: 7 }, { batch: 1, seq: 1 }, { batch: 3, seq: 0 }];
 
 /** The graph inputs behind each operand kind of a dtype (the transposed one is a Transpose of `raw_<dtype>`). */
@@ -72,6 +74,7 @@ function operandsOf(g: GraphBuilder, dtype: DType): Record<Operand, ValueRef> {
     s: g.input(`scalar_${dtype}`, dtype, []),
     h: g.input(`positive_scalar_${dtype}`, dtype, []),
     p: g.input(`positive_${dtype}`, dtype, ['batch', 'seq', 5]),
+    w: g.input(`wide_${dtype}`, dtype, ['batch', 'seq', 5]),
     c: g.input(`condition_${dtype}`, 'bool', ['batch', 1, 5]),
   };
 }
@@ -96,7 +99,9 @@ function randomGraph(): Graph {
 function fillOf(name: string, dtype: DType): FillSpec {
   if (dtype === 'bool') return { trueChance: 0.5 };
   if (name.startsWith('positive_')) return { low: 0.5, high: 3 };
-  return dtype === 'f32' || dtype === 'f16' ? { low: -3, high: 3 } : { low: -9, high: 9 };
+  if (name.startsWith('wide_')) return { low: -300, high: 300 };
+  if (dtype === 'f32' || dtype === 'f16') return { low: -3, high: 3 };
+  return dtype === 'i8' || dtype === 'u8' ? { low: -128, high: 127 } : { low: -9, high: 9 };
 }
 
 const GRAPH = randomGraph();
@@ -108,9 +113,14 @@ const RUNS = SIZES.map((sizes) => {
   return { sizes, feeds, expected: interpret(GRAPH, feeds) };
 });
 
+/** f32 within 1e-4 relative; f16 results may round one f16 ulp (~1e-3 relative) the other way. */
+const F32_TOLERANCE = { rtol: 1e-4, atol: 1e-5 };
+const F16_TOLERANCE = { rtol: 1e-3, atol: 1e-4 };
+
 function expectCase(name: string, actual: readonly Record<string, Tensor>[]): void {
   RUNS.forEach((run, index) => {
-    const problem = compareTensors(actual[index][`y_${name}`], run.expected[`y_${name}`], { rtol: 1e-4, atol: 1e-5 }).problem;
+    const expected = run.expected[`y_${name}`];
+    const problem = compareTensors(actual[index][`y_${name}`], expected, expected.dtype === 'f16' ? F16_TOLERANCE : F32_TOLERANCE).problem;
     expect(problem ?? 'ok', `${name} at ${JSON.stringify(run.sizes)}`).toBe('ok');
   });
 }

@@ -250,6 +250,8 @@ export class FunctionBuilder {
       select: (condition: Expr, ifTrue: Expr, ifFalse: Expr) => m.select(condition, ifTrue, ifFalse),
       load: (pointer: Expr, offset = 0) => m.i32.load(offset, 4, pointer),
       load8: (pointer: Expr, offset = 0) => m.i32.load8_u(offset, 1, pointer),
+      /** Loads a byte sign-extended. */
+      load8S: (pointer: Expr, offset = 0) => m.i32.load8_s(offset, 1, pointer),
       load16: (pointer: Expr, offset = 0) => m.i32.load16_u(offset, 2, pointer),
       store16: (pointer: Expr, value: Expr, offset = 0) => m.i32.store16(offset, 2, pointer, value),
       shrU: (a: Expr, bits: number) => m.i32.shr_u(a, m.i32.const(bits)),

@@ -1,8 +1,10 @@
 /**
  * How tensors look on the GPU, and WGSL snippets to read and write them.
  * f32 stays f32; f16 is `half_t` (see kernel.ts); i32 and i64 are i32 (the
- * runtime narrows i64 at upload: WGSL has no 64-bit integers); bool is u32
- * (0 or 1). Float kernels compute in f32.
+ * runtime narrows i64 at upload: WGSL has no 64-bit integers); i8 and u8
+ * are i32 too (widened at upload; a kernel storing them wraps to 8 bits,
+ * see {@link wrapToDtype}); bool is u32 (0 or 1). Float kernels compute in
+ * f32.
  */
 import { LadonError, type DType } from '@ladon/ir';
 import type { WgslElement } from './kernel.js';
@@ -16,10 +18,19 @@ export function deviceElement(dtype: DType): WgslElement {
       return 'half_t';
     case 'i32':
     case 'i64':
+    case 'i8':
+    case 'u8':
       return 'i32';
     case 'bool':
       return 'u32';
   }
+}
+
+/** An i32 expression wrapped to the range of an 8-bit dtype (two's complement, like C), or unchanged for other dtypes. */
+export function wrapToDtype(expression: string, dtype: DType): string {
+  if (dtype === 'i8') return `((${expression}) << 24u) >> 24u`;
+  if (dtype === 'u8') return `(${expression}) & 255i`;
+  return expression;
 }
 
 /** The element a bit-for-bit copy moves: any 32-bit element is copied as u32. */

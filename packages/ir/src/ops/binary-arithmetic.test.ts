@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { AttributeError, DTypeError, ShapeError } from '../errors.js';
 import { evaluateOp, inferOp } from '../testing/op-harness.js';
 import { tensor, toNumbers } from '../tensor.js';
-import { Mod, Pow } from './binary-arithmetic.js';
+import { Add, Div, Mod, Pow, Sub } from './binary-arithmetic.js';
 
 describe('Pow', () => {
   it('broadcasts symbolically and keeps the base dtype when the exponent dtype differs', () => {
@@ -61,5 +61,16 @@ describe('Mod', () => {
   it('refuses floats without fmod = 1, and fmod values other than 0 and 1', () => {
     expect(() => inferOp(Mod, [{ dtype: 'f32', shape: [2] }, { dtype: 'f32', shape: [2] }])).toThrow(/needs fmod = 1/);
     expect(() => inferOp(Mod, [{ dtype: 'i32', shape: [2] }, { dtype: 'i32', shape: [2] }], { fmod: 2 })).toThrow(AttributeError);
+  });
+});
+
+describe('8-bit integers', () => {
+  it('compute in i32 and wrap when stored, like C', () => {
+    const [sum] = evaluateOp(Add, [tensor('i8', [3], [100, -100, 5]), tensor('i8', [3], [100, -100, -7])]);
+    expect(sum!.dtype).toBe('i8');
+    expect(toNumbers(sum!)).toEqual([-56, 56, -2]);
+    expect(toNumbers(evaluateOp(Sub, [tensor('u8', [2], [3, 200]), tensor('u8', [2], [5, 100])])[0]!)).toEqual([254, 100]);
+    expect(toNumbers(evaluateOp(Div, [tensor('u8', [2], [250, 7]), tensor('u8', [2], [3, 2])])[0]!)).toEqual([83, 3]);
+    expect(toNumbers(evaluateOp(Mod, [tensor('i8', [2], [-7, 7]), tensor('i8', [2], [3, -3])])[0]!)).toEqual([2, -2]);
   });
 });

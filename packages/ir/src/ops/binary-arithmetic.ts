@@ -15,7 +15,7 @@ import { isFloatDType } from '../dtype.js';
 import type { ElementwiseContext, InferContext, OpDef } from '../op-def.js';
 import { add, and, constant, constantLike, convert, div, lt, mul, ne, pow, select, sqrt, sub, trunc, type ScalarExpr } from '../scalar/expr.js';
 import { defineElementwise, numberTag } from './elementwise.js';
-import { integerDivide, NUMERIC_TYPES } from './kernel-utils.js';
+import { ELEMENTWISE_NUMERIC_TYPES, integerDivide, NUMERIC_TYPES } from './kernel-utils.js';
 
 type DimArithmetic = (a: Dim, b: Dim) => Dim | undefined;
 
@@ -36,8 +36,8 @@ function binaryArithmetic(name: string, summary: string, expression: (a: ScalarE
     summary,
     kind: 'binary',
     inputs: [
-      { name: 'A', types: NUMERIC_TYPES },
-      { name: 'B', types: NUMERIC_TYPES, sameAs: 0 },
+      { name: 'A', types: ELEMENTWISE_NUMERIC_TYPES },
+      { name: 'B', types: ELEMENTWISE_NUMERIC_TYPES, sameAs: 0 },
     ],
     outputName: 'C',
     commutative,
@@ -88,7 +88,7 @@ export const Pow = defineElementwise({
   kind: 'binary',
   inputs: [
     { name: 'X', types: NUMERIC_TYPES },
-    { name: 'Y', types: NUMERIC_TYPES },
+    { name: 'Y', types: ELEMENTWISE_NUMERIC_TYPES },
   ],
   outputName: 'Z',
   expression(ctx) {
@@ -123,8 +123,8 @@ export const Mod = defineElementwise({
   summary: 'remainder of A / B, broadcasting (the sign of B, or of A when fmod = 1)',
   kind: 'binary',
   inputs: [
-    { name: 'A', types: NUMERIC_TYPES },
-    { name: 'B', types: NUMERIC_TYPES, sameAs: 0 },
+    { name: 'A', types: ELEMENTWISE_NUMERIC_TYPES },
+    { name: 'B', types: ELEMENTWISE_NUMERIC_TYPES, sameAs: 0 },
   ],
   outputName: 'C',
   attributes: { fmod: { type: 'int', default: 0 } },

@@ -7,7 +7,7 @@
  */
 import { max, min } from '../scalar/expr.js';
 import { defineElementwise } from './elementwise.js';
-import { NUMERIC_TYPES } from './kernel-utils.js';
+import { ELEMENTWISE_NUMERIC_TYPES } from './kernel-utils.js';
 
 /** Clip: X limited to the optional bounds `min` and `max`. */
 export const Clip = defineElementwise({
@@ -15,9 +15,9 @@ export const Clip = defineElementwise({
   summary: 'X limited to [min, max] (optional scalar bounds)',
   kind: 'select',
   inputs: [
-    { name: 'input', types: NUMERIC_TYPES },
-    { name: 'min', types: NUMERIC_TYPES, sameAs: 0, optional: true },
-    { name: 'max', types: NUMERIC_TYPES, sameAs: 0, optional: true },
+    { name: 'input', types: ELEMENTWISE_NUMERIC_TYPES },
+    { name: 'min', types: ELEMENTWISE_NUMERIC_TYPES, sameAs: 0, optional: true },
+    { name: 'max', types: ELEMENTWISE_NUMERIC_TYPES, sameAs: 0, optional: true },
   ],
   check(ctx) {
     for (const index of [1, 2]) {

@@ -9,7 +9,7 @@ import type { DType } from '../dtype.js';
 import type { OpDef } from '../op-def.js';
 import { eq, ge, gt, le, lt, type ScalarExpr } from '../scalar/expr.js';
 import { defineElementwise } from './elementwise.js';
-import { ALL_TYPES, NUMERIC_TYPES } from './kernel-utils.js';
+import { ELEMENTWISE_NUMERIC_TYPES, ELEMENTWISE_TYPES } from './kernel-utils.js';
 
 function comparison(name: string, summary: string, expression: (a: ScalarExpr, b: ScalarExpr) => ScalarExpr, types: readonly DType[], commutative = false): OpDef {
   return defineElementwise({
@@ -28,15 +28,15 @@ function comparison(name: string, summary: string, expression: (a: ScalarExpr, b
 }
 
 /** Equal: `A == B` element-wise with broadcasting, producing bool. */
-export const Equal = comparison('Equal', 'A == B element-wise, broadcasting, producing bool', eq, ALL_TYPES, true);
+export const Equal = comparison('Equal', 'A == B element-wise, broadcasting, producing bool', eq, ELEMENTWISE_TYPES, true);
 /** Less: `A < B` element-wise with broadcasting, producing bool. */
-export const Less = comparison('Less', 'A < B element-wise, broadcasting, producing bool', lt, NUMERIC_TYPES);
+export const Less = comparison('Less', 'A < B element-wise, broadcasting, producing bool', lt, ELEMENTWISE_NUMERIC_TYPES);
 /** LessOrEqual: `A <= B` element-wise with broadcasting, producing bool. */
-export const LessOrEqual = comparison('LessOrEqual', 'A <= B element-wise, broadcasting, producing bool', le, NUMERIC_TYPES);
+export const LessOrEqual = comparison('LessOrEqual', 'A <= B element-wise, broadcasting, producing bool', le, ELEMENTWISE_NUMERIC_TYPES);
 /** Greater: `A > B` element-wise with broadcasting, producing bool. */
-export const Greater = comparison('Greater', 'A > B element-wise, broadcasting, producing bool', gt, NUMERIC_TYPES);
+export const Greater = comparison('Greater', 'A > B element-wise, broadcasting, producing bool', gt, ELEMENTWISE_NUMERIC_TYPES);
 /** GreaterOrEqual: `A >= B` element-wise with broadcasting, producing bool. */
-export const GreaterOrEqual = comparison('GreaterOrEqual', 'A >= B element-wise, broadcasting, producing bool', ge, NUMERIC_TYPES);
+export const GreaterOrEqual = comparison('GreaterOrEqual', 'A >= B element-wise, broadcasting, producing bool', ge, ELEMENTWISE_NUMERIC_TYPES);
 
 /** Every op of this file, for the op set. */
 export const COMPARISON_OPS: readonly OpDef[] = [Equal, Less, LessOrEqual, Greater, GreaterOrEqual];

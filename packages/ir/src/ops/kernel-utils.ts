@@ -69,10 +69,16 @@ export const FLOAT_TYPES: readonly DType[] = ['f32', 'f16'];
 export const NUMERIC_TYPES: readonly DType[] = ['f32', 'f16', 'i32', 'i64'];
 /** Integer dtypes. */
 export const INT_TYPES: readonly DType[] = ['i32', 'i64'];
-/** The signed integer dtypes. */
-export const SIGNED_INT_TYPES: readonly DType[] = ['i32', 'i64'];
-/** Every dtype. */
+/** Every dtype but the 8-bit integers. */
 export const ALL_TYPES: readonly DType[] = ['f32', 'f16', 'i32', 'i64', 'bool'];
+/** The 8-bit integer dtypes: the element-wise ops take them, computing in i32 and wrapping to 8 bits when they store. */
+export const BYTE_TYPES: readonly DType[] = ['i8', 'u8'];
+/** Every numeric dtype, 8-bit integers included (the element-wise ops). */
+export const ELEMENTWISE_NUMERIC_TYPES: readonly DType[] = [...NUMERIC_TYPES, ...BYTE_TYPES];
+/** Every dtype, 8-bit integers included (the element-wise ops). */
+export const ELEMENTWISE_TYPES: readonly DType[] = [...ALL_TYPES, ...BYTE_TYPES];
+/** The signed integer dtypes. */
+export const SIGNED_INT_TYPES: readonly DType[] = ['i32', 'i64', 'i8'];
 
 /** Rounds towards zero like C integer division when the dtype is an integer. */
 export function integerDivide(a: number, b: number): number {

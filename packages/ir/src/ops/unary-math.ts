@@ -13,7 +13,7 @@ import type { OpContext, OpDef } from '../op-def.js';
 import { abs, add, call, constant, constantLike, div, erf, exp, floor, gt, log, lt, max, mul, muladd, neg, round, select, sqrt, tanh, type ScalarExpr } from '../scalar/expr.js';
 import { COS_FUNCTION, SIN_FUNCTION } from '../scalar/trigonometry.js';
 import { defineElementwise } from './elementwise.js';
-import { FLOAT_TYPES, NUMERIC_TYPES, SIGNED_INT_TYPES } from './kernel-utils.js';
+import { ELEMENTWISE_NUMERIC_TYPES, FLOAT_TYPES, SIGNED_INT_TYPES } from './kernel-utils.js';
 
 function unary(name: string, summary: string, expression: (x: ScalarExpr) => ScalarExpr, types: readonly DType[] = FLOAT_TYPES): OpDef {
   return defineElementwise({ name, summary, kind: 'unary', inputs: [{ name: 'X', types }], outputName: 'Y', expression: ({ inputs: [x] }) => expression(x) });
@@ -32,7 +32,7 @@ export const Log = unary('Log', 'ln(X), element-wise', log);
 /** Neg: `-X`, float and signed integer dtypes (integers wrap). */
 export const Neg = unary('Neg', '-X, element-wise', neg, [...FLOAT_TYPES, ...SIGNED_INT_TYPES]);
 /** Abs: `|X|`, any numeric dtype (the most negative integer stays itself). */
-export const Abs = unary('Abs', '|X|, element-wise', abs, NUMERIC_TYPES);
+export const Abs = unary('Abs', '|X|, element-wise', abs, ELEMENTWISE_NUMERIC_TYPES);
 /** Reciprocal: `1 / X`. */
 export const Reciprocal = unary('Reciprocal', '1 / X, element-wise', (x) => div(constant(1), x));
 /** Floor: the largest integer not above X. */
@@ -46,7 +46,7 @@ export const Sign = unary(
   'Sign',
   'sign(X): -1, 0 or 1, element-wise',
   (x) => select(gt(x, constantLike(x, 0)), constantLike(x, 1), select(lt(x, constantLike(x, 0)), constantLike(x, -1), x)),
-  NUMERIC_TYPES,
+  ELEMENTWISE_NUMERIC_TYPES,
 );
 /** Sigmoid: `1 / (1 + e^-X)`. */
 export const Sigmoid = unary('Sigmoid', '1 / (1 + exp(-X)), element-wise', (x) => div(constant(1), add(constant(1), exp(neg(x)))));

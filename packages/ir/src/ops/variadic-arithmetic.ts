@@ -9,7 +9,7 @@ import type { DType } from '../dtype.js';
 import type { OpDef } from '../op-def.js';
 import { add, constant, div, max, min, type ScalarExpr } from '../scalar/expr.js';
 import { defineElementwise } from './elementwise.js';
-import { FLOAT_TYPES, NUMERIC_TYPES } from './kernel-utils.js';
+import { ELEMENTWISE_NUMERIC_TYPES, FLOAT_TYPES } from './kernel-utils.js';
 
 function variadic(name: string, summary: string, types: readonly DType[], fold: (inputs: readonly ScalarExpr[]) => ScalarExpr): OpDef {
   return defineElementwise({
@@ -26,9 +26,9 @@ function variadic(name: string, summary: string, types: readonly DType[], fold: 
 const reduce = (combine: (a: ScalarExpr, b: ScalarExpr) => ScalarExpr) => (inputs: readonly ScalarExpr[]): ScalarExpr => inputs.reduce((a, b) => combine(a, b));
 
 /** Max: the element-wise largest of the inputs (NaN if any is). */
-export const Max = variadic('Max', 'element-wise maximum of one or more inputs, broadcasting', NUMERIC_TYPES, reduce(max));
+export const Max = variadic('Max', 'element-wise maximum of one or more inputs, broadcasting', ELEMENTWISE_NUMERIC_TYPES, reduce(max));
 /** Min: the element-wise smallest of the inputs (NaN if any is). */
-export const Min = variadic('Min', 'element-wise minimum of one or more inputs, broadcasting', NUMERIC_TYPES, reduce(min));
+export const Min = variadic('Min', 'element-wise minimum of one or more inputs, broadcasting', ELEMENTWISE_NUMERIC_TYPES, reduce(min));
 /** Sum: the element-wise sum of the inputs. */
 export const Sum = variadic('Sum', 'element-wise sum of one or more inputs, broadcasting', FLOAT_TYPES, reduce(add));
 /** Mean: the element-wise mean of the inputs. */

@@ -5,7 +5,7 @@
  */
 import { select } from '../scalar/expr.js';
 import { defineElementwise } from './elementwise.js';
-import { ALL_TYPES } from './kernel-utils.js';
+import { ELEMENTWISE_TYPES } from './kernel-utils.js';
 
 /** Where: element-wise select between X and Y by a bool condition, broadcasting all three. */
 export const Where = defineElementwise({
@@ -14,8 +14,8 @@ export const Where = defineElementwise({
   kind: 'select',
   inputs: [
     { name: 'condition', types: ['bool'] },
-    { name: 'X', types: ALL_TYPES },
-    { name: 'Y', types: ALL_TYPES, sameAs: 1 },
+    { name: 'X', types: ELEMENTWISE_TYPES },
+    { name: 'Y', types: ELEMENTWISE_TYPES, sameAs: 1 },
   ],
   output: 1,
   expression: ({ inputs: [condition, x, y] }) => select(condition, x, y),

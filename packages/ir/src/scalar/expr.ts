@@ -58,9 +58,10 @@ export type ScalarExpr =
   | { readonly kind: 'muladd'; readonly type: 'f32'; readonly a: ScalarExpr; readonly b: ScalarExpr; readonly c: ScalarExpr }
   | { readonly kind: 'call'; readonly type: ScalarType; readonly fn: ScalarFunction; readonly args: readonly ScalarExpr[] };
 
-/** The type an expression computes a tensor of `dtype` in (f16 in f32). */
+/** The type an expression computes a tensor of `dtype` in (f16 in f32, i8 and u8 in i32, wrapped to 8 bits when stored). */
 export function scalarTypeOf(dtype: DType): ScalarType {
-  return dtype === 'f16' ? 'f32' : dtype;
+  if (dtype === 'f16') return 'f32';
+  return dtype === 'i8' || dtype === 'u8' ? 'i32' : dtype;
 }
 
 function fail(message: string): never {

@@ -4,7 +4,7 @@
  * every run and machine sees the same inputs.
  */
 import { evaluateDim } from '../dim.js';
-import type { DType } from '../dtype.js';
+import { isIntDType, type DType } from '../dtype.js';
 import type { Graph } from '../graph.js';
 import { tensor, type Tensor } from '../tensor.js';
 
@@ -25,7 +25,7 @@ export function randomTensor<D extends DType>(next: () => number, dtype: D, shap
   if (dtype === 'bool') return tensor(dtype, shape, Array.from({ length: size }, () => next() < (fill.trueChance ?? 0.5)));
   const low = fill.low ?? -1;
   const high = fill.high ?? 1;
-  const integers = fill.integers ?? (dtype === 'i32' || dtype === 'i64');
+  const integers = fill.integers ?? isIntDType(dtype);
   return tensor(dtype, shape, Array.from({ length: size }, () => (integers ? Math.floor(low + next() * (high - low + 1)) : low + next() * (high - low))));
 }
 

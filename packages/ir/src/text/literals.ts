@@ -3,7 +3,7 @@
  * decimal that reads back to the same f32 (or f16) bits; i64 as integers;
  * bool as `true` / `false`.
  */
-import type { DType } from '../dtype.js';
+import { isIntDType, type DType } from '../dtype.js';
 import { f16BitsToF32, f32ToF16Bits } from '../f16.js';
 import { tensor, type Tensor } from '../tensor.js';
 
@@ -82,7 +82,7 @@ export function tensorFromLiterals(dtype: DType, shape: readonly number[], items
     if (parsed === undefined) return `'${item}' is not a number`;
     if (dtype === 'bool' && typeof parsed !== 'boolean') return `'${item}' is not true or false`;
     if (dtype !== 'bool' && typeof parsed === 'boolean') return `'${item}' is not a number`;
-    if (dtype === 'i32' && !Number.isInteger(parsed)) return `'${item}' is not an integer`;
+    if (isIntDType(dtype) && !Number.isInteger(parsed)) return `'${item}' is not an integer`;
     values.push(Number(parsed));
   }
   return tensor(dtype, shape, values);

@@ -11,7 +11,7 @@ import { tensorMessageFields } from '../tensor-proto.js';
 export type Fields = Record<string, unknown>;
 
 /** ONNX element type codes used in tests. */
-export const ElemType = { FLOAT: 1, INT32: 6, INT64: 7, BOOL: 9, FLOAT16: 10, DOUBLE: 11 } as const;
+export const ElemType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, BOOL: 9, FLOAT16: 10, DOUBLE: 11 } as const;
 
 /** TensorProto fields holding `values` as raw_data. */
 export function tensorFields(name: string, dtype: DType, dims: readonly number[], values: TensorInit): Fields {

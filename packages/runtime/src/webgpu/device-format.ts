@@ -1,8 +1,9 @@
 /**
  * Tensors on the GPU: f32 as f32; f16 as f16 with `shader-f16` storage,
  * else widened to f32 at upload and rounded back at readback; i32 as i32;
- * i64 narrowed to i32 (WGSL has no 64-bit integers; values saturate);
- * bool as one u32 (0 or 1) per element.
+ * i64 narrowed to i32 (WGSL has no 64-bit integers; values saturate); i8
+ * and u8 widened to one i32 per element (kernels wrap what they store to
+ * 8 bits); bool as one u32 (0 or 1) per element.
  */
 import { allocData, f16ArrayToF32, f32ArrayToF16, type DType, type Tensor, type TensorData } from '@ladon/ir';
 
@@ -25,6 +26,9 @@ export function toDeviceBytes(dtype: DType, data: TensorData, f16Storage: boolea
       return f16Storage ? asBytes(data) : asBytes(f16ArrayToF32(data as Uint16Array));
     case 'i64':
       return asBytes(Int32Array.from(data as BigInt64Array, (value) => Number(value < -2147483648n ? -2147483648n : value > 2147483647n ? 2147483647n : value)));
+    case 'i8':
+    case 'u8':
+      return asBytes(Int32Array.from(data as Int8Array | Uint8Array));
     case 'bool':
       return asBytes(Uint32Array.from(data as Uint8Array));
   }
@@ -53,6 +57,11 @@ export function fromDeviceBytes(dtype: DType, shape: readonly number[], bytes: U
       break;
     case 'i64':
       (data as BigInt64Array).set(Array.from(new Int32Array(aligned.buffer), (value) => BigInt(value)));
+      break;
+    case 'i8':
+    case 'u8':
+      // Assigning into Int8Array / Uint8Array wraps to 8 bits.
+      (data as Int8Array | Uint8Array).set(new Int32Array(aligned.buffer));
       break;
     case 'bool':
       (data as Uint8Array).set(Array.from(new Uint32Array(aligned.buffer), (value) => (value ? 1 : 0)));

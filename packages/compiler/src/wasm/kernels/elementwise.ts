@@ -10,6 +10,9 @@
  * form on a splat (lane 0 is kept) when the op has no scalar form. An input
  * broadcast along the innermost axis is loaded once per row.
  *
+ * i8 and u8 elements load sign- or zero-extended to i32 and store their
+ * low byte (so results wrap to 8 bits); they run the scalar form.
+ *
  * Parameters: one pointer per input, the output pointer, then the dims.
  */
 import { dtypeSize, type DType } from '@ladon/ir';
@@ -31,7 +34,7 @@ export interface ElementwiseOp {
    */
   readonly vector?: VectorForm;
   /**
-   * One result from scalar inputs (f32 as f32, i32 and bool as i32, i64 as
+   * One result from scalar inputs (f32 as f32, i32, i8, u8 and bool as i32, i64 as
    * i64). Each input is a thunk that loads it afresh, so an input may be used
    * more than once (i64 values cannot live in locals).
    */
@@ -163,7 +166,7 @@ function vectorLoad(f: FunctionBuilder, dtype: DType, pointer: Expr): Expr {
 }
 
 function splatLoad(f: FunctionBuilder, dtype: DType, pointer: Expr): Expr {
-  return dtype === 'bool' ? f.f32x4.i32x4Splat(f.i32.load8(pointer)) : f.f32x4.loadSplat(pointer);
+  return dtypeSize(dtype) === 1 ? f.f32x4.i32x4Splat(loadScalar(f, dtype, pointer)) : f.f32x4.loadSplat(pointer);
 }
 
 function loadScalar(f: FunctionBuilder, dtype: DType, pointer: Expr): Expr {
@@ -171,6 +174,7 @@ function loadScalar(f: FunctionBuilder, dtype: DType, pointer: Expr): Expr {
     case 'f32': return f.f32.load(pointer);
     case 'i32': return f.i32.load(pointer);
     case 'i64': return f.i64.load(pointer);
+    case 'i8': return f.i32.load8S(pointer);
     default: return f.i32.load8(pointer);
   }
 }

@@ -3,9 +3,8 @@
  * sequence), ConstantOfShape (one value repeated) and Trilu (keep a
  * triangle of each trailing matrix, zero the rest).
  */
-import type { DType } from '@ladon/ir';
+import { dtypeSize, numberTag, type DType } from '@ladon/ir';
 import type { Expr } from '../binaryen-module.js';
-import { numberTag } from '@ladon/ir';
 import type { KernelSpec } from '../kernel-set.js';
 
 /**
@@ -46,7 +45,7 @@ export function rangeFloatKernel(start: number, delta: number): KernelSpec {
  * (given as little-endian 32-bit words). Params out, count.
  */
 export function constantFillKernel(dtype: DType, words: readonly number[]): KernelSpec {
-  const bytes = dtype === 'i64' ? 8 : dtype === 'bool' ? 1 : dtype === 'f16' ? 2 : 4;
+  const bytes = dtypeSize(dtype);
   const allZero = words.every((word) => word === 0);
   return {
     name: `fill_e${bytes}_${allZero ? 'zero' : words.map((word) => (word >>> 0).toString(16)).join('_')}`,

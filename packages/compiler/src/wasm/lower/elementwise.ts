@@ -22,7 +22,7 @@ import { bufferArg, unsupported, type WasmLowering } from '../lowering.js';
 const MAX_RANK = 6;
 
 /** The dtypes the element-wise kernels compute. */
-const KERNEL_DTYPES: readonly DType[] = ['f32', 'f16', 'i32', 'i64', 'bool'];
+const KERNEL_DTYPES: readonly DType[] = ['f32', 'f16', 'i32', 'i64', 'i8', 'u8', 'bool'];
 
 /** The kernel's op: the plan's expression rendered both ways. */
 function renderedOp(plan: ElementwisePlan): ElementwiseOp {

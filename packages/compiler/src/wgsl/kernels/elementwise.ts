@@ -5,7 +5,7 @@
  * broadcast axes). The expression is compiled in (a bool result is stored
  * as u32 0/1); shapes are uniforms.
  */
-import { computeType, elementTag, load, store } from '../elements.js';
+import { computeType, elementTag, load, store, wrapToDtype } from '../elements.js';
 import type { KernelDecl, StorageDecl, UniformDecl, WgslElement } from '../kernel.js';
 import type { WgslExpression } from './elementwise-expression.js';
 import { decomposeIndex, FLAT_PARAMS, FLAT_WORKGROUP, flatLoop, rankFields } from './flat.js';
@@ -25,6 +25,8 @@ export interface MapSpec {
   readonly output: WgslElement;
   /** The element's value: `let` lines, then an expression over `x0`, `x1`, ... (each in its compute type; see elementwise-expression.ts). */
   readonly expression: WgslExpression;
+  /** The output's dtype when it is 8-bit: the value is wrapped to it before it is stored. */
+  readonly narrow?: 'i8' | 'u8';
 }
 
 /** The storage binding name of operand i. */
@@ -40,7 +42,7 @@ export function operandStrides(index: number): string {
 /** The kernel name of a map spec: op, operand elements (`b` = broadcast), output element. */
 export function mapKernelName(spec: MapSpec): string {
   const operands = spec.operands.map((operand) => elementTag(operand.element) + (operand.broadcast ? 'b' : '')).join('_');
-  return `map_${spec.op}_${operands}_to_${elementTag(spec.output)}`;
+  return `map_${spec.op}_${operands}_to_${spec.narrow ?? elementTag(spec.output)}`;
 }
 
 /** The declared kernel of a map spec. */
@@ -81,7 +83,7 @@ function mapBody(spec: MapSpec, broadcasting: boolean): string {
     const index = operand.broadcast ? `at${i}` : 'e';
     lines.push(`    let x${i}: ${computeType(operand.element)} = ${load(operandBinding(i), index, operand.element)};`);
   });
-  const value = spec.output === 'u32' ? `select(0u, 1u, ${spec.expression.value})` : spec.expression.value;
+  const value = spec.output === 'u32' ? `select(0u, 1u, ${spec.expression.value})` : spec.narrow ? wrapToDtype(spec.expression.value, spec.narrow) : spec.expression.value;
   lines.push(...spec.expression.lines, `    y[e] = ${store(value, spec.output)};`, '  }');
   return lines.join('\n');
 }

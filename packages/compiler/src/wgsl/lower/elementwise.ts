@@ -21,6 +21,7 @@ export function emitElementwise(lowering: WgslLowering, plan: ElementwisePlan): 
     operands: plan.inputTypes.map((dtype, index) => ({ element: deviceElement(dtype), broadcast: broadcast[index] })),
     output: deviceElement(plan.outputType),
     expression: wgslExpression(plan.expression),
+    ...(plan.outputType === 'i8' || plan.outputType === 'u8' ? { narrow: plan.outputType } : {}),
   };
   const what = `${node.op} ${plan.output}`;
   const count = productOfDims(lowering.graph.typeOf(plan.output).shape);
