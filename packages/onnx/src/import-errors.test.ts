@@ -42,13 +42,16 @@ describe('importOnnxModel errors', () => {
     expect(importError(new TextEncoder().encode('this is not a protobuf at all')).code).toBe('E_IMPORT');
   });
 
-  it('rejects IR versions outside 7-10', () => {
-    expect(importError(modelBytes(validSpec({ irVersion: 3 }))).message).toMatch(/IR version 3 is not supported \(Ladon reads IR versions 7-10\)/);
-    expect(importError(modelBytes(validSpec({ irVersion: 11 }))).message).toMatch(/IR version 11/);
+  it('rejects IR versions outside 3-13', () => {
+    expect(importError(modelBytes(validSpec({ irVersion: 2 }))).message).toMatch(/IR version 2 is not supported \(Ladon reads IR versions 3-13\)/);
+    expect(importError(modelBytes(validSpec({ irVersion: 14 }))).message).toMatch(/IR version 14/);
+    expect(importOnnxModel(modelBytes(validSpec({ irVersion: 3, opset: 7 }))).irVersion).toBe(3);
   });
 
-  it('rejects unsupported opsets and foreign domains that nodes use', () => {
-    expect(importError(modelBytes(validSpec({ opset: 30 }))).message).toMatch(/opset 30 is not supported/);
+  it('rejects opsets beyond what Ladon knows, naming the op, and foreign domains that nodes use', () => {
+    const beyond = importError(modelBytes(validSpec({ opset: 30 })));
+    expect(beyond.message).toMatch(/opset 30 is newer than Ladon knows \(ONNX opsets up to 28\), so it cannot tell which version of Add/);
+    expect(beyond.location).toMatchObject({ op: 'Add', node: '%s (add_bias)' });
     expect(importError(modelBytes(validSpec({ opsetImports: [{ domain: 'com.microsoft', version: 1 }] }))).message).toMatch(/imports no default ONNX opset/);
     const foreign = validSpec({
       nodes: [nodeFields('FusedGelu', ['x'], ['y'], [], { domain: 'com.microsoft', name: 'gelu_1' })],

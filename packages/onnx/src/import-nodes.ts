@@ -1,14 +1,16 @@
 /**
  * ONNX nodes -> IR nodes. Op names, input/output names and attribute names
  * carry over unchanged (the IR follows ONNX); Constant nodes get one `value`
- * tensor; Softmax before opset 13 is rewritten to its Softmax-13 equivalent.
+ * tensor; each node's op version must be one Ladon reads (opset-policy.ts),
+ * and older forms are rewritten to the current one (legacy-forms.ts).
  */
 import type { AttrValue, ErrorLocation, Node } from '@ladon/ir';
 import { convertAttribute } from './attributes.js';
 import { constantNodeValue } from './constants.js';
 import { OnnxImportError } from './errors.js';
 import type { GraphAssembler } from './graph-assembler.js';
-import { expandLegacySoftmax } from './legacy-softmax.js';
+import { upgradeLegacyForm } from './legacy-forms.js';
+import { checkOpVersion } from './opset-policy.js';
 import type { NodeMessage } from './proto-messages.js';
 
 /** The label of an ONNX node in messages, like the IR's: `%first_output (name)`. */
@@ -35,9 +37,9 @@ export function nodeFromMessage(message: NodeMessage, file: string | undefined):
   return node;
 }
 
-/** Converts an ONNX node and adds it (or its opset-13 equivalent) to the graph. */
+/** Converts an ONNX node and adds it (or its current form) to the graph, once its op version is one Ladon reads. */
 export function importNode(message: NodeMessage, assembler: GraphAssembler, opsetVersion: number, file: string | undefined): void {
   const node = nodeFromMessage(message, file);
-  const nodes = node.op === 'Softmax' && opsetVersion < 13 ? expandLegacySoftmax(node, assembler) : [node];
-  for (const each of nodes) assembler.addNode(each);
+  const version = checkOpVersion(node.op, opsetVersion, { ...(file ? { file } : {}), node: messageLabel(message), op: node.op });
+  for (const each of upgradeLegacyForm(node, version, assembler)) assembler.addNode(each);
 }

@@ -4,7 +4,9 @@ export { importOnnxModel, type ImportOptions, type OnnxModel } from './import-mo
 export { decodeTensor, encodeTensor, type NamedTensor } from './tensor-proto.js';
 export { OnnxImportError } from './errors.js';
 export { bindTensorFiles, type TensorFile, type TensorRole, type TestCase, type TestDataSet } from './test-data.js';
-export { SUPPORTED_IR_VERSIONS, SUPPORTED_OPSETS, type OpsetImport } from './opsets.js';
+export { SUPPORTED_IR_VERSIONS, type OpsetImport } from './opsets.js';
+export { FULL_OPSETS, opVersionAt } from './opset-policy.js';
+export { KNOWN_OPSET } from './op-versions.js';
 /**
  * ONNX model export: {@link exportOnnxModel} writes an IR Graph as the bytes
  * of an `.onnx` file (ONNX ops only; the Ladon extensions Linear and

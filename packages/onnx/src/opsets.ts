@@ -1,17 +1,16 @@
 /**
  * Model-level compatibility: IR versions, opset imports and node domains.
- * Ladon reads IR versions 7-10 and the default ONNX domain (`''` or
- * `ai.onnx`) at opsets 7-25; a node in any other domain is refused.
+ * Ladon reads IR versions 3-13 and the default ONNX domain (`''` or
+ * `ai.onnx`); a node in any other domain is refused. Which op versions a
+ * default opset means and which of them Ladon reads is opset-policy.ts
+ * (opsets 7-25 fully).
  */
 import { OnnxImportError } from './errors.js';
 import { int64ToNumber } from './int64.js';
 import type { ModelMessage, NodeMessage } from './proto-messages.js';
 
-/** The IR versions (ModelProto.ir_version) Ladon reads. */
-export const SUPPORTED_IR_VERSIONS = { min: 7, max: 10 } as const;
-
-/** The default-domain opset versions Ladon reads. */
-export const SUPPORTED_OPSETS = { min: 7, max: 25 } as const;
+/** The IR versions (ModelProto.ir_version) Ladon reads: 3 (opset 7's) to 13 (opsets 25-28). */
+export const SUPPORTED_IR_VERSIONS = { min: 3, max: 13 } as const;
 
 /** One opset import of a model. */
 export interface OpsetImport {
@@ -47,7 +46,8 @@ export function readOpsetImports(model: ModelMessage): { imports: OpsetImport[];
 
 /**
  * Checks that every node is in the default domain and that the model
- * imports a supported default opset; returns that opset version.
+ * imports a default opset; returns that opset version (whether Ladon reads
+ * each node's op at it is checked per node, opset-policy.ts).
  */
 export function checkOpsets(nodes: readonly NodeMessage[], model: ModelMessage, file: string | undefined): number {
   const location = file ? { file } : {};
@@ -63,11 +63,6 @@ export function checkOpsets(nodes: readonly NodeMessage[], model: ModelMessage, 
     const listed = imports.map((entry) => `'${entry.domain}' ${entry.version}`).join(', ') || 'none';
     throw new OnnxImportError(`the model imports no default ONNX opset (opset imports: ${listed})`, location);
   }
-  if (defaultVersion < SUPPORTED_OPSETS.min || defaultVersion > SUPPORTED_OPSETS.max) {
-    throw new OnnxImportError(
-      `ONNX opset ${defaultVersion} is not supported (Ladon reads opsets ${SUPPORTED_OPSETS.min}-${SUPPORTED_OPSETS.max})`,
-      location,
-    );
-  }
+  if (defaultVersion < 1) throw new OnnxImportError(`the default ONNX opset must be at least 1, got ${defaultVersion}`, location);
   return defaultVersion;
 }
