@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tensor } from '@ladon/ir';
 import { readTensorFile, writeTensorFile } from '@ladon/onnx/node';
+import { ElemType, modelBytes, nodeFields, valueInfo } from '@ladon/onnx/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -54,6 +55,22 @@ function shellWords(word: string): string[] {
 }
 
 let scratch: string;
+
+/** y = Frob(Zap(Relu(Frob(x)))): two ops outside the op set, one of them twice. */
+function unknownOpsModel(): Uint8Array {
+  const F = ElemType.FLOAT;
+  return modelBytes({
+    nodes: [
+      nodeFields('Frob', ['x'], ['a'], [], { name: 'frob_1' }),
+      nodeFields('Relu', ['a'], ['b']),
+      nodeFields('Zap', ['b'], ['c']),
+      nodeFields('Frob', ['c'], ['y'], [], { name: 'frob_2' }),
+    ],
+    inputs: [valueInfo('x', F, [2])],
+    outputs: [valueInfo('y', F, [2])],
+    initializers: [],
+  });
+}
 
 beforeAll(() => {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build the cli first (npx tsup in packages/cli, or npm run build)`);
@@ -135,6 +152,29 @@ describe('ladon check', () => {
     expect(folder.status).toBe(1);
   });
 
+  it('summarizes per op with --by-op and in --json (byOp, and each case\'s ops), counting a model Ladon cannot import under its ops', () => {
+    const unknownCase = path.join(scratch, 'unknown_op_case');
+    mkdirSync(path.join(unknownCase, 'test_data_set_0'), { recursive: true });
+    writeFileSync(path.join(unknownCase, 'model.onnx'), unknownOpsModel());
+    const cases = [...glob('../shared/conformance/onnx-node', 'test_clip_default'), '../shared/conformance/onnx-node/test_abs', unknownCase];
+    const report = JSON.parse(ladon('check', ...cases, '--backend', 'reference', '--json').stdout);
+    expect(report.byOp).toEqual({
+      Abs: { passed: 1, failed: 0, skipped: 0 },
+      Clip: { passed: 6, failed: 0, skipped: 0 },
+      Frob: { passed: 0, failed: 1, skipped: 0 },
+      Relu: { passed: 0, failed: 1, skipped: 0 },
+      Zap: { passed: 0, failed: 1, skipped: 0 },
+    });
+    expect(report.cases.find((entry: { name: string }) => entry.name === 'test_abs')).toMatchObject({ ops: ['Abs'], status: 'passed' });
+    const table = ladon('check', ...cases, '--backend', 'reference', '--by-op');
+    expect(table.stdout).toMatch(/^OP\s+CASES\s+PASSED\s+FAILED\s+SKIPPED\n/);
+    expect(table.stdout).toMatch(/^Clip\s+6\s+6\s+0\s+0$/m);
+    expect(table.stdout).toMatch(/^Frob\s+1\s+0\s+1\s+0$/m);
+    expect(table.stdout).not.toContain('test_abs');
+    expect(table.stdout).toMatch(/^7 passed, 1 failed, 0 skipped$/m);
+    expect(table.status).toBe(1);
+  });
+
   it('runs the seed block on the wasm backend', () => {
     const outcome = ladon('check', SEED_BLOCK, '--backend', 'wasm', '--json');
     expect(JSON.parse(outcome.stdout)).toMatchObject({ passed: 1, failed: 0 });
@@ -176,6 +216,24 @@ describe('ladon inspect', () => {
     const outcome = ladon('inspect', `${SEED_BLOCK}/model.onnx`, '--print-after', 'no-such-pass');
     expect(outcome.status).toBe(2);
     expect(outcome.stderr).toContain("unknown pass 'no-such-pass' for --print-after; available passes: fold-constants");
+  });
+
+  it('lists every unsupported op of a model (op, node count, first node) in text and --json', () => {
+    const model = path.join(scratch, 'unknown_ops.onnx');
+    writeFileSync(model, unknownOpsModel());
+    const text = ladon('inspect', model);
+    expect(text.status).toBe(1);
+    expect(text.stdout).toMatch(/^# 2 ops outside Ladon's op set, used by 3 nodes:$/m);
+    expect(text.stdout).toMatch(/^OP\s+NODES\s+FIRST NODE\nFrob\s+2\s+%a \(frob_1\)\nZap\s+1\s+%c$/m);
+    expect(text.stderr).toMatch(/^ladon: cannot compile .*unknown_ops\.onnx: it uses 2 unsupported ops \(Frob, Zap\)$/m);
+    const json = ladon('inspect', model, '--json');
+    expect(json.status).toBe(1);
+    expect(JSON.parse(json.stdout)).toEqual({
+      unsupportedOps: [
+        { op: 'Frob', count: 2, firstNode: '%a (frob_1)' },
+        { op: 'Zap', count: 1, firstNode: '%c' },
+      ],
+    });
   });
 
   it('names the file of a garbage model in a typed error, without a stack trace', () => {

@@ -49,10 +49,11 @@ function addCheck(program: Command, io: CliIO, state: ExitState): void {
     .description('run ONNX backend-test cases (model.onnx + test_data_set_*/) and compare every output')
     .argument('<case_dir...>', 'case directories (at least one must hold a case)')
     .addOption(backendOption())
-    .option('--json', 'print one JSON line: {"passed","failed","skipped","cases":[...]}')
+    .option('--json', 'print one JSON line: {"passed","failed","skipped","byOp":{"<op>":{"passed","failed","skipped"}},"cases":[...]}')
+    .option('--by-op', 'print one line per op (cases, passed, failed, skipped) instead of one per case')
     .option('--rtol <r>', 'relative tolerance for float outputs (default: f32 1e-3, f16 1e-2)', parseTolerance)
     .option('--atol <a>', 'absolute tolerance for float outputs (default: f32 1e-5, f16 2e-3)', parseTolerance)
-    .addHelpText('after', examples('ladon check ../shared/conformance/onnx-attention/test_attention_4d_causal* --backend wasm', `ladon check ${SEED_BLOCK} --rtol 1e-4 --atol 1e-4 --json`))
+    .addHelpText('after', examples('ladon check ../shared/conformance/onnx-attention/test_attention_4d_causal* --backend wasm', 'ladon check ../shared/conformance/onnx-node/test_clip* ../shared/conformance/onnx-node/test_where* --by-op', `ladon check ${SEED_BLOCK} --rtol 1e-4 --atol 1e-4 --json`))
     .action(async (directories: string[], options) => {
       state.exitCode = await checkCommand(directories, options, io);
     });
@@ -76,9 +77,9 @@ function addRun(program: Command, io: CliIO, state: ExitState): void {
 function addInspect(program: Command, io: CliIO, state: ExitState): void {
   program
     .command('inspect')
-    .description('print the (compiled) graph in the IR text form')
+    .description('print the (compiled) graph in the IR text form, or every op the model uses that Ladon does not support (op, node count, first node)')
     .argument('<model>', 'an .onnx file')
-    .option('--json', 'print one JSON line: {"ops":{...},"nodes","inputs","outputs","passes"}')
+    .option('--json', 'print one JSON line: {"ops":{...},"nodes","inputs","outputs","passes"}, or {"unsupportedOps":[{"op","count","firstNode"}]}')
     .option('--print-after <pass>', 'also print the graph after this compiler pass')
     .addHelpText('after', examples(`ladon inspect ${SEED_BLOCK}/model.onnx --json`, `ladon inspect ${SEED_BLOCK}/model.onnx --print-after fuse-attention`))
     .action(async (model: string, options) => {

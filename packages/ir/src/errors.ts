@@ -91,10 +91,33 @@ export class DTypeError extends LadonError {
   }
 }
 
-/** An op name that is not in the op set. */
+/** One op outside the op set as a model uses it: how many nodes, and the first of them. */
+export interface UnknownOpUse {
+  /** The op type, e.g. `Conv`. */
+  readonly op: string;
+  /** How many nodes of the model use it. */
+  readonly count: number;
+  /** The first of those nodes, labelled like {@link ErrorLocation.node}. */
+  readonly firstNode: string;
+}
+
+function describeUnknownOps(op: string, uses: readonly UnknownOpUse[]): string {
+  if (uses.length === 0 || (uses.length === 1 && uses[0].count === 1)) return `unknown op '${op}'`;
+  const listed = uses.map((use) => `'${use.op}' (${use.count} node${use.count === 1 ? '' : 's'}, first ${use.firstNode})`);
+  return `${uses.length} unknown op${uses.length === 1 ? '' : 's'}: ${listed.join(', ')}`;
+}
+
+/**
+ * An op name that is not in the op set. An importer that checks a whole
+ * model lists every such op in `unknownOps` (the location names the first).
+ */
 export class UnknownOpError extends LadonError {
-  constructor(op: string, location: ErrorLocation = {}) {
-    super('E_UNKNOWN_OP', `unknown op '${op}'`, { ...location, op });
+  /** Every op outside the op set the model uses, in order of first use (empty when only `op` was looked up). */
+  readonly unknownOps: readonly UnknownOpUse[];
+
+  constructor(op: string, location: ErrorLocation = {}, unknownOps: readonly UnknownOpUse[] = []) {
+    super('E_UNKNOWN_OP', describeUnknownOps(op, unknownOps), { ...location, op });
+    this.unknownOps = unknownOps;
   }
   override get name(): string {
     return 'UnknownOpError';

@@ -45,7 +45,7 @@ export function inFile(error: unknown, file: string | undefined, what = 'cannot 
   if (error instanceof LadonError) {
     if (file === undefined || error.location.file !== undefined) return error;
     const location = { ...error.location, file };
-    if (error instanceof UnknownOpError) return new UnknownOpError(error.location.op ?? '?', location);
+    if (error instanceof UnknownOpError) return new UnknownOpError(error.location.op ?? '?', location, error.unknownOps);
     return new OnnxImportError(bareMessage(error), location, { cause: error });
   }
   const detail = error instanceof Error ? error.message : String(error);

@@ -1,6 +1,6 @@
-import { LadonError } from '@ladon/ir';
+import { LadonError, UnknownOpError } from '@ladon/ir';
 import { describe, expect, it } from 'vitest';
-import { importOnnxModel } from './import-model.js';
+import { importOnnxModel, onnxModelOps } from './import-model.js';
 import { attr, ElemType, encodeModelFields, modelBytes, modelFields, nodeFields, tensorFields, valueInfo, type ModelSpec } from './testing/model-builder.js';
 
 const F = ElemType.FLOAT;
@@ -67,6 +67,31 @@ describe('importOnnxModel errors', () => {
     expect(error.name).toBe('UnknownOpError');
     expect(error.message).toContain('mystery');
     expect(error.message).toContain('NoSuchOp');
+    expect((error as UnknownOpError).unknownOps).toEqual([{ op: 'NoSuchOp', count: 1, firstNode: '%y (mystery)' }]);
+  });
+
+  it('lists every unknown op with its node count and first node, not just the first one met', () => {
+    const nodes = [
+      nodeFields('Frob', ['x'], ['a'], [], { name: 'frob_1' }),
+      nodeFields('Relu', ['a'], ['b']),
+      nodeFields('Zap', ['b'], ['c']),
+      nodeFields('Frob', ['c'], ['y'], [], { name: 'frob_2' }),
+    ];
+    const error = importError(modelBytes(validSpec({ nodes, initializers: [] }))) as UnknownOpError;
+    expect(error).toBeInstanceOf(UnknownOpError);
+    expect(error.unknownOps).toEqual([
+      { op: 'Frob', count: 2, firstNode: '%a (frob_1)' },
+      { op: 'Zap', count: 1, firstNode: '%c' },
+    ]);
+    expect(error.location).toMatchObject({ op: 'Frob', node: '%a (frob_1)' });
+    expect(error.message).toContain("2 unknown ops: 'Frob' (2 nodes, first %a (frob_1)), 'Zap' (1 node, first %c)");
+  });
+
+  it('reads the op types of a model it cannot import (onnxModelOps)', () => {
+    const nodes = [nodeFields('Frob', ['x'], ['a']), nodeFields('Relu', ['a'], ['b']), nodeFields('Frob', ['b'], ['y'])];
+    expect(onnxModelOps(modelBytes(validSpec({ nodes, initializers: [] })))).toEqual(['Frob', 'Relu']);
+    expect(onnxModelOps(modelBytes(validSpec()))).toEqual(['Add', 'Relu']);
+    expect(() => onnxModelOps(new TextEncoder().encode('not a model'), { fileName: FILE })).toThrow(/models\/bad\.onnx: not a valid ONNX ModelProto/);
   });
 
   it('reports a missing initializer, an undefined input and out-of-order nodes', () => {

@@ -6,7 +6,7 @@
 import { verifyGraph, type Graph } from '@ladon/ir';
 import { inFile, OnnxImportError } from './errors.js';
 import { GraphAssembler } from './graph-assembler.js';
-import { importNode } from './import-nodes.js';
+import { checkKnownOps, importNode } from './import-nodes.js';
 import { checkIrVersion, checkOpsets, readOpsetImports, type OpsetImport } from './opsets.js';
 import { decodeModelMessage, type GraphMessage, type ModelMessage } from './proto-messages.js';
 import { tensorFromMessage } from './tensor-proto.js';
@@ -49,7 +49,8 @@ export interface OnnxModel {
  * `fileName` is given) and the node or tensor: an {@link OnnxImportError}
  * for bad bytes, unsupported IR versions, opsets, domains and dtypes,
  * missing values and contradicting shapes; the IR's `UnknownOpError` for
- * ops outside the op set.
+ * ops outside the op set, listing all of them (`unknownOps`: op, node
+ * count, first node).
  */
 export function importOnnxModel(bytes: Uint8Array, options: ImportOptions = {}): OnnxModel {
   const file = options.fileName;
@@ -60,10 +61,26 @@ export function importOnnxModel(bytes: Uint8Array, options: ImportOptions = {}):
   }
 }
 
+/**
+ * The op types a serialized ONNX model's nodes use (main graph), each once,
+ * in order of first use. Read without importing, so it also answers for a
+ * model Ladon cannot import; bytes that are not a model are an
+ * {@link OnnxImportError}.
+ */
+export function onnxModelOps(bytes: Uint8Array, options: ImportOptions = {}): string[] {
+  try {
+    const nodes = decodeModelMessage(bytes, options.fileName).graph?.node ?? [];
+    return [...new Set(nodes.map((node) => node.op_type))];
+  } catch (error) {
+    throw inFile(error, options.fileName, 'cannot read the ONNX model');
+  }
+}
+
 function importModelMessage(model: ModelMessage, file: string | undefined): OnnxModel {
   const irVersion = checkIrVersion(model, file);
   if (!model.graph) throw new OnnxImportError('the model has no graph', file ? { file } : {});
   const opsetVersion = checkOpsets(model.graph.node, model, file);
+  checkKnownOps(model.graph.node, file);
   const graph = importGraph(model.graph, opsetVersion, file);
   verifyGraph(graph);
   return {

@@ -4,7 +4,7 @@
  * tensor; each node's op version must be one Ladon reads (opset-policy.ts),
  * and older forms are rewritten to the current one (legacy-forms.ts).
  */
-import type { AttrValue, ErrorLocation, Node } from '@ladon/ir';
+import { hasOp, UnknownOpError, type AttrValue, type ErrorLocation, type Node, type UnknownOpUse } from '@ladon/ir';
 import { convertAttribute } from './attributes.js';
 import { constantNodeValue } from './constants.js';
 import { OnnxImportError } from './errors.js';
@@ -17,6 +17,24 @@ import type { NodeMessage } from './proto-messages.js';
 function messageLabel(message: NodeMessage): string {
   const first = message.output.find((output) => output !== '') ?? '?';
   return message.name && message.name !== first ? `%${first} (${message.name})` : `%${first}`;
+}
+
+/**
+ * Refuses a model whose nodes use ops outside Ladon's op set, listing every
+ * such op with its node count and first node (not just the first one met).
+ */
+export function checkKnownOps(messages: readonly NodeMessage[], file: string | undefined): void {
+  const uses = new Map<string, { count: number; firstNode: string }>();
+  for (const message of messages) {
+    if (!message.op_type || hasOp(message.op_type)) continue;
+    const use = uses.get(message.op_type);
+    if (use) use.count++;
+    else uses.set(message.op_type, { count: 1, firstNode: messageLabel(message) });
+  }
+  if (uses.size === 0) return;
+  const unknownOps: UnknownOpUse[] = [...uses].map(([op, use]) => ({ op, ...use }));
+  const [first] = unknownOps;
+  throw new UnknownOpError(first.op, { ...(file ? { file } : {}), node: first.firstNode }, unknownOps);
 }
 
 /** Converts one ONNX node to an IR node (not yet added to a graph). */

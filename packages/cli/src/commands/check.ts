@@ -1,10 +1,12 @@
 /**
- * `ladon check CASE_DIR... [--backend B] [--json] [--rtol R --atol A]`:
+ * `ladon check CASE_DIR... [--backend B] [--json] [--by-op] [--rtol R --atol A]`:
  * runs ONNX backend-test cases and compares every output. `--json` prints
- * one line `{"passed","failed","skipped","cases":[...]}`; otherwise a table
- * and a summary line. Exit code 0 only when nothing failed and at least one
- * case ran; when every directory was skipped (no model.onnx with
- * test_data_set_*), it says so on stderr and exits 1.
+ * one line `{"passed","failed","skipped","byOp":{...},"cases":[...]}`;
+ * otherwise a table of the cases (`--by-op`: of the ops, one line each with
+ * its counts) and a summary line. A case counts under every op its model
+ * uses (an ONNX node test uses one). Exit code 0 only when nothing failed
+ * and at least one case ran; when every directory was skipped (no
+ * model.onnx with test_data_set_*), it says so on stderr and exits 1.
  */
 import { selectBackend, type BackendChoice } from '../backends.js';
 import { EXIT_FAILURE, EXIT_OK } from '../errors.js';
@@ -17,14 +19,41 @@ import { checkCase, type CaseResult } from './check-case.js';
 export interface CheckOptions {
   readonly backend: BackendChoice;
   readonly json?: boolean;
+  /** Print one line per op (cases, passed, failed, skipped) instead of one per case. */
+  readonly byOp?: boolean;
   readonly rtol?: number;
   readonly atol?: number;
 }
 
+/** How many cases passed, failed and were skipped. */
+interface StatusCounts {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
 /** Counts of each status. */
-function summarize(results: readonly CaseResult[]): { passed: number; failed: number; skipped: number } {
+function summarize(results: readonly CaseResult[]): StatusCounts {
   const count = (status: CaseResult['status']) => results.filter((result) => result.status === status).length;
   return { passed: count('passed'), failed: count('failed'), skipped: count('skipped') };
+}
+
+/** Counts of each status per op, ops sorted by name; a case counts under every op its model uses, one without a readable model under `?`. */
+function summarizeByOp(results: readonly CaseResult[]): Record<string, StatusCounts> {
+  const byOp = new Map<string, CaseResult[]>();
+  for (const result of results) {
+    if (result.status === 'skipped' && result.ops.length === 0) continue;
+    for (const op of result.ops.length > 0 ? result.ops : ['?']) byOp.set(op, [...(byOp.get(op) ?? []), result]);
+  }
+  return Object.fromEntries([...byOp].sort(([a], [b]) => a.localeCompare(b)).map(([op, cases]) => [op, summarize(cases)]));
+}
+
+function printByOp(byOp: Record<string, StatusCounts>, io: CliIO): void {
+  const rows = [['OP', 'CASES', 'PASSED', 'FAILED', 'SKIPPED']];
+  for (const [op, counts] of Object.entries(byOp)) {
+    rows.push([op, String(counts.passed + counts.failed + counts.skipped), String(counts.passed), String(counts.failed), String(counts.skipped)]);
+  }
+  io.stdout.write(`${formatTable(rows)}\n`);
 }
 
 function printTable(results: readonly CaseResult[], io: CliIO): void {
@@ -49,9 +78,10 @@ export async function checkCommand(directories: readonly string[], options: Chec
   progress.done();
   const counts = summarize(results);
   if (options.json) {
-    io.stdout.write(`${JSON.stringify({ ...counts, cases: results })}\n`);
+    io.stdout.write(`${JSON.stringify({ ...counts, byOp: summarizeByOp(results), cases: results })}\n`);
   } else {
-    printTable(results, io);
+    if (options.byOp) printByOp(summarizeByOp(results), io);
+    else printTable(results, io);
     io.stdout.write(`backend: ${backend.name}\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
   }
   if (counts.passed + counts.failed === 0) {

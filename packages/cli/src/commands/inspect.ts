@@ -1,12 +1,15 @@
 /**
  * `ladon inspect MODEL [--json] [--print-after PASS]`: the (compiled) graph
  * in the IR text form, large constants elided; `--json` gives op counts,
- * inputs, outputs and the passes that ran.
+ * inputs, outputs and the passes that ran. A model using ops outside the op
+ * set gets the list of all of them (op, node count, first node) instead, as
+ * a table or `{"unsupportedOps":[...]}`, and exit code 1.
  */
-import { countOps, printGraph, type Graph } from '@ladon/ir';
+import { countOps, printGraph, UnknownOpError, type Graph, type UnknownOpUse } from '@ladon/ir';
 import type { OnnxModel } from '@ladon/onnx';
 import { loadOnnxFile } from '@ladon/onnx/node';
-import { EXIT_OK } from '../errors.js';
+import { EXIT_FAILURE, EXIT_OK } from '../errors.js';
+import { formatTable, plural } from '../format.js';
 import type { CliIO } from '../io.js';
 import { checkPassName, compileGraph, type CompileResult } from '../pipeline.js';
 
@@ -40,10 +43,34 @@ function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
 }
 
+/** Prints every op of the model outside the op set (all of them, not just the first); returns the exit code. */
+function reportUnknownOps(modelFile: string, uses: readonly UnknownOpUse[], json: boolean | undefined, io: CliIO): number {
+  if (json) {
+    io.stdout.write(`${JSON.stringify({ unsupportedOps: uses })}\n`);
+  } else {
+    const nodes = uses.reduce((sum, use) => sum + use.count, 0);
+    const rows = [['OP', 'NODES', 'FIRST NODE'], ...uses.map((use) => [use.op, String(use.count), use.firstNode])];
+    io.stdout.write(`# ladon inspect ${modelFile}\n# ${plural(uses.length, 'op')} outside Ladon's op set, used by ${plural(nodes, 'node')}:\n${formatTable(rows)}\n`);
+  }
+  io.stderr.write(`ladon: cannot compile ${modelFile}: it uses ${plural(uses.length, 'unsupported op')} (${uses.map((use) => use.op).join(', ')})\n`);
+  return EXIT_FAILURE;
+}
+
+/** Loads the model; when it uses ops outside the op set, lists them all (reportUnknownOps) and returns the exit code instead. */
+async function loadModel(modelFile: string, options: InspectOptions, io: CliIO): Promise<OnnxModel | number> {
+  try {
+    return await loadOnnxFile(modelFile);
+  } catch (error) {
+    if (error instanceof UnknownOpError && error.unknownOps.length > 0) return reportUnknownOps(modelFile, error.unknownOps, options.json, io);
+    throw error;
+  }
+}
+
 /** Runs `ladon inspect`; returns the exit code. */
 export async function inspectCommand(modelFile: string, options: InspectOptions, io: CliIO): Promise<number> {
   if (options.printAfter !== undefined) checkPassName(options.printAfter);
-  const model = await loadOnnxFile(modelFile);
+  const model = await loadModel(modelFile, options, io);
+  if (typeof model === 'number') return model;
   const compiled = compileGraph(model.graph, {
     printAfter: options.printAfter,
     onPrintAfter: (pass, text) => io.stdout.write(`# after pass ${pass}\n${text}`),
