@@ -47,8 +47,8 @@
       (f32x4.nearest
        (f32x4.mul
         (local.tee $3
-         (f32x4.max
-          (f32x4.min
+         (f32x4.pmax
+          (f32x4.pmin
            (local.tee $5
             (f32x4.neg
              (f32x4.abs
@@ -215,8 +215,8 @@
       (f32x4.nearest
        (f32x4.mul
         (local.tee $7
-         (f32x4.max
-          (f32x4.min
+         (f32x4.pmax
+          (f32x4.pmin
            (f32x4.mul
             (f32x4.min
              (local.tee $6
@@ -531,8 +531,8 @@
       (f32x4.nearest
        (f32x4.mul
         (local.tee $3
-         (f32x4.max
-          (f32x4.min
+         (f32x4.pmax
+          (f32x4.pmin
            (local.tee $5
             (f32x4.neg
              (f32x4.abs
@@ -699,8 +699,8 @@
       (f32x4.nearest
        (f32x4.mul
         (local.tee $7
-         (f32x4.max
-          (f32x4.min
+         (f32x4.pmax
+          (f32x4.pmin
            (f32x4.mul
             (f32x4.min
              (local.tee $6
@@ -2252,8 +2252,8 @@
            (f32x4.nearest
             (f32x4.mul
              (local.tee $5
-              (f32x4.max
-               (f32x4.min
+              (f32x4.pmax
+               (f32x4.pmin
                 (local.tee $7
                  (f32x4.mul
                   (local.tee $8
