@@ -9,53 +9,37 @@
  * The wasm kernels read operands at byte offsets, so Q/K/V slices of a
  * packed projection are read in place (the plan's packed-slice layout).
  */
-import { mulDims, productOfDims, type Dim, type StepArg } from '@ladon/ir';
+import { mulDims, type Dim, type StepArg } from '@ladon/ir';
 import type { AttentionOperand, AttentionPlan, HeadStrides, PresentTensor } from '../../lower/plans/attention.js';
 import type { AttentionConfig } from '../kernels/attention-config.js';
 import { attentionFlashKernel, flashScratchShapes } from '../kernels/attention-flash.js';
 import { attentionSplit } from '../../lower/split.js';
 import { attentionRowKernel } from '../kernels/attention-rows.js';
-import { f16ToF32, f32ToF16 } from '../kernels/convert-f16.js';
 import type { WasmLowering } from '../lowering.js';
 import { emitStridedCopy } from './copy.js';
 
-/** f32 buffers standing in for the node's f16 tensors. */
-type F32Copies = ReadonlyMap<string, number>;
+/** Each value's buffer for the f32 kernels: its f32 stand-in when it is f16 (WasmLowering.inF32). */
+type F32Buffers = (value: string) => number;
 
 /** Emits one Attention node, converting f16 tensors around the f32 kernels. */
 export function emitAttention(lowering: WasmLowering, plan: AttentionPlan): void {
-  const { node } = plan;
-  const isHalf = (value: string): boolean => Boolean(value) && lowering.graph.typeOf(value).dtype === 'f16';
-  const count = (value: string): StepArg => ({ dim: productOfDims(lowering.graph.typeOf(value).shape) });
-  const copies = new Map<string, number>();
-  for (const value of node.inputs.filter(isHalf)) {
-    copies.set(value, lowering.program.scratch(`${value}_f32`, 'f32', lowering.graph.typeOf(value).shape));
-    lowering.call(f16ToF32, node, { src: { buffer: lowering.buffer(value) }, dst: { buffer: copies.get(value)! }, count: count(value) });
-  }
-  const halfOutputs = node.outputs.filter(isHalf);
-  for (const value of halfOutputs) copies.set(value, lowering.program.scratch(`${value}_f32`, 'f32', lowering.graph.typeOf(value).shape));
-  emitAttentionF32(lowering, plan, copies);
-  for (const value of halfOutputs) lowering.call(f32ToF16, node, { src: { buffer: copies.get(value)! }, dst: { buffer: lowering.buffer(value) }, count: count(value) });
-}
-
-function bufferOf(lowering: WasmLowering, copies: F32Copies, value: string): number {
-  return copies.get(value) ?? lowering.buffer(value);
+  lowering.inF32(plan.node, plan.node.inputs, plan.node.outputs, (f32Buffer) => emitAttentionF32(lowering, plan, f32Buffer));
 }
 
 /** An operand's pointer: its own buffer, or the packed tensor's at the slice's byte offset. */
-function pointer(lowering: WasmLowering, copies: F32Copies, operand: AttentionOperand, input: string): StepArg {
-  const buffer = bufferOf(lowering, copies, operand.value);
+function pointer(lowering: WasmLowering, f32Buffer: F32Buffers, operand: AttentionOperand, input: string): StepArg {
+  const buffer = f32Buffer(operand.value);
   return operand.value === input ? { buffer } : { buffer, byteOffset: mulDims(operand.offset, 4) };
 }
 
 /** K or V as the kernel reads it: the input (or its packed slice), or the present tensor after the copies that fill it. */
-function keysOrValues(lowering: WasmLowering, copies: F32Copies, plan: AttentionPlan, operand: AttentionOperand, present: PresentTensor | undefined, input: string): StepArg {
-  if (!present) return pointer(lowering, copies, operand, input);
+function keysOrValues(lowering: WasmLowering, f32Buffer: F32Buffers, plan: AttentionPlan, operand: AttentionOperand, present: PresentTensor | undefined, input: string): StepArg {
+  if (!present) return pointer(lowering, f32Buffer, operand, input);
   const current = present.copies[present.copies.length - 1];
-  const currentSource = bufferOf(lowering, copies, current.source);
-  const target = present.value ? bufferOf(lowering, copies, present.value) : lowering.program.scratch(`${input}_present`, 'f32', present.shape);
+  const currentSource = f32Buffer(current.source);
+  const target = present.value ? f32Buffer(present.value) : lowering.program.scratch(`${input}_present`, 'f32', present.shape);
   for (const copy of present.copies) {
-    const source = copy === current ? currentSource : bufferOf(lowering, copies, copy.source);
+    const source = copy === current ? currentSource : f32Buffer(copy.source);
     emitStridedCopy(lowering, plan.node, { buffer: source }, target, copy.layout, 4);
   }
   return { buffer: target };
@@ -65,11 +49,11 @@ function strideArgs(prefix: string, [batch, head, row]: HeadStrides): Record<str
   return { [`${prefix}sb`]: { dim: batch }, [`${prefix}sh`]: { dim: head }, [`${prefix}ss`]: { dim: row } };
 }
 
-function emitAttentionF32(lowering: WasmLowering, plan: AttentionPlan, copies: F32Copies): void {
+function emitAttentionF32(lowering: WasmLowering, plan: AttentionPlan, f32Buffer: F32Buffers): void {
   const { node } = plan;
   const [q, k, v] = node.inputs;
-  const keys = keysOrValues(lowering, copies, plan, plan.k, plan.presentKey, k);
-  const values = keysOrValues(lowering, copies, plan, plan.v, plan.presentValue, v);
+  const keys = keysOrValues(lowering, f32Buffer, plan, plan.k, plan.presentKey, k);
+  const values = keysOrValues(lowering, f32Buffer, plan, plan.v, plan.presentValue, v);
   const config: AttentionConfig = {
     headSize: plan.headSize,
     valueHeadSize: plan.vHeadSize,
@@ -82,15 +66,15 @@ function emitAttentionF32(lowering: WasmLowering, plan: AttentionPlan, copies: F
     nonpad: Boolean(plan.nonpad),
     past: plan.hasPast,
   };
-  const query = pointer(lowering, copies, plan.q, q);
+  const query = pointer(lowering, f32Buffer, plan.q, q);
   const mask = plan.mask;
   const args: Record<string, StepArg> = {
     q: query,
     k: keys,
     v: values,
-    mask: mask ? { buffer: bufferOf(lowering, copies, mask.value) } : { int: 0 },
-    out: { buffer: bufferOf(lowering, copies, plan.y.value) },
-    nonpadPtr: plan.nonpad ? { buffer: bufferOf(lowering, copies, plan.nonpad) } : { int: 0 },
+    mask: mask ? { buffer: f32Buffer(mask.value) } : { int: 0 },
+    out: { buffer: f32Buffer(plan.y.value) },
+    nonpadPtr: plan.nonpad ? { buffer: f32Buffer(plan.nonpad) } : { int: 0 },
     B: { dim: plan.batch },
     Hq: { dim: plan.qHeads },
     Hkv: { dim: plan.kvHeads },
@@ -108,7 +92,7 @@ function emitAttentionF32(lowering: WasmLowering, plan: AttentionPlan, copies: F
   };
   if (plan.scores) {
     const rowScratch = lowering.program.scratch('attention_row', 'f32', [plan.totalSeq]);
-    const qkOut = { buffer: bufferOf(lowering, copies, plan.scores.value) };
+    const qkOut = { buffer: f32Buffer(plan.scores.value) };
     lowering.call(attentionRowKernel(config, plan.scores.mode), node, { ...args, qkOut, rowScratch: { buffer: rowScratch } });
     return;
   }

@@ -10,7 +10,7 @@
  * the reference interpreter's contract; a plain cast between f16 and f32
  * is just the conversion kernel.
  */
-import { productOfDims, scalar, type DType, type StepArg } from '@ladon/ir';
+import { scalar, type DType, type StepArg } from '@ladon/ir';
 import type { ElementwisePlan } from '../../lower/plans/elementwise.js';
 import { f16ToF32, f32ToF16 } from '../kernels/convert-f16.js';
 import { elementwiseKernel, type ElementwiseOp } from '../kernels/elementwise.js';
@@ -44,16 +44,8 @@ function emitHalfCast(lowering: WasmLowering, plan: ElementwisePlan): boolean {
   const [from] = plan.inputTypes;
   const kernel = from === 'f16' && plan.outputType === 'f32' ? f16ToF32 : from === 'f32' && plan.outputType === 'f16' ? f32ToF16 : undefined;
   if (!kernel || plan.expression.kind !== 'input') return false;
-  lowering.call(kernel, plan.node, { src: bufferArg(lowering, plan.inputs[0]), dst: bufferArg(lowering, plan.output), count: { dim: productOfDims(lowering.graph.typeOf(plan.output).shape) } });
+  lowering.call(kernel, plan.node, { src: bufferArg(lowering, plan.inputs[0]), dst: bufferArg(lowering, plan.output), count: lowering.elementCount(plan.output) });
   return true;
-}
-
-/** The buffer an f16 value's f32 copy lives in, converting an input into it now. */
-function f32Copy(lowering: WasmLowering, plan: ElementwisePlan, value: string, convertNow: boolean): number {
-  const shape = lowering.graph.typeOf(value).shape;
-  const copy = lowering.program.scratch(`${value}_f32`, 'f32', shape);
-  if (convertNow) lowering.call(f16ToF32, plan.node, { src: bufferArg(lowering, value), dst: { buffer: copy }, count: { dim: productOfDims(shape) } });
-  return copy;
 }
 
 /** Emits one element-wise node. */
@@ -63,16 +55,14 @@ export function emitElementwise(lowering: WasmLowering, plan: ElementwisePlan): 
   lowering.expectDType(plan.node, plan.output, KERNEL_DTYPES, 'output');
   const { layout } = plan;
   if (layout.dims.length > MAX_RANK) throw unsupported(plan.node, `broadcasting over ${layout.dims.length} independent axes (at most ${MAX_RANK})`);
-  const args: Record<string, StepArg> = {};
-  plan.inputs.forEach((value, index) => (args[`in${index}`] = plan.inputTypes[index] === 'f16' ? { buffer: f32Copy(lowering, plan, value, true) } : bufferArg(lowering, value)));
-  const halfOutput = plan.outputType === 'f16' ? f32Copy(lowering, plan, plan.output, false) : undefined;
-  args.out = halfOutput === undefined ? bufferArg(lowering, plan.output) : { buffer: halfOutput };
-  layout.dims.forEach((dim, axis) => (args[`d${axis}`] = { dim }));
   const computed: ElementwisePlan = { ...plan, inputTypes: plan.inputTypes.map(inF32), outputType: inF32(plan.outputType) };
-  lowering.call(elementwiseKernel(renderedOp(computed), layout), plan.node, args);
-  if (halfOutput !== undefined) {
-    lowering.call(f32ToF16, plan.node, { src: { buffer: halfOutput }, dst: bufferArg(lowering, plan.output), count: { dim: productOfDims(lowering.graph.typeOf(plan.output).shape) } });
-  }
+  lowering.inF32(plan.node, plan.inputs, [plan.output], (buffer) => {
+    const args: Record<string, StepArg> = {};
+    plan.inputs.forEach((value, index) => (args[`in${index}`] = { buffer: buffer(value) }));
+    args.out = { buffer: buffer(plan.output) };
+    layout.dims.forEach((dim, axis) => (args[`d${axis}`] = { dim }));
+    lowering.call(elementwiseKernel(renderedOp(computed), layout), plan.node, args);
+  });
 }
 
 /** The dtype a kernel computes a tensor of `dtype` in (f16 in f32 copies). */
