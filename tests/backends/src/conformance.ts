@@ -5,7 +5,7 @@
  * within the project tolerance of its dtype (toleranceFor), NaN and ±inf
  * positions exactly.
  */
-import { interpret, toleranceFor } from '@ladon/ir';
+import { interpret, toleranceFor, type Tensor, type Tolerance } from '@ladon/ir';
 import { loadTestCase } from '@ladon/onnx/node';
 import { Session } from '@ladon/runtime';
 import { readdirSync, statSync } from 'node:fs';
@@ -26,8 +26,8 @@ export function caseDirectories(suite: string): string[] {
     .map((entry) => join(root, entry));
 }
 
-/** Runs one case on `backend` and expects every output of every data set to match. */
-export async function runCase(directory: string, backend: CaseBackend): Promise<void> {
+/** Runs one case on `backend` and expects every output of every data set to match (within `tolerance`, default the project's per dtype). */
+export async function runCase(directory: string, backend: CaseBackend, tolerance: (dtype: Tensor['dtype']) => Tolerance = (dtype) => toleranceFor(dtype)): Promise<void> {
   const testCase = await loadTestCase(directory);
   expect(testCase.dataSets.length, 'data sets').toBeGreaterThan(0);
   const run =
@@ -35,7 +35,7 @@ export async function runCase(directory: string, backend: CaseBackend): Promise<
       ? { outputs: async (feeds: Parameters<typeof interpret>[1]) => interpret(testCase.model.graph, feeds), dispose: () => undefined }
       : await sessionRunner(testCase.model.graph, backend);
   try {
-    for (const dataSet of testCase.dataSets) expectOutputs(await run.outputs(dataSet.inputs), dataSet.outputs, (dtype) => toleranceFor(dtype));
+    for (const dataSet of testCase.dataSets) expectOutputs(await run.outputs(dataSet.inputs), dataSet.outputs, tolerance);
   } finally {
     run.dispose();
   }

@@ -10,24 +10,19 @@
  * dividend. For shape tensors whose contents are known symbolically,
  * Add/Sub/Mul/Div compute them symbolically too.
  */
-import { addDims, divDimsExact, mulDims, subDims, UNKNOWN_DIM, type Dim } from '../dim.js';
+import { addDims, divDimsExact, mulDims, subDims, type Dim } from '../dim.js';
 import { isFloatDType } from '../dtype.js';
 import type { ElementwiseContext, InferContext, OpDef } from '../op-def.js';
 import { add, and, constant, constantLike, convert, div, lt, mul, ne, pow, select, sqrt, sub, trunc, type ScalarExpr } from '../scalar/expr.js';
 import { defineElementwise, numberTag } from './elementwise.js';
+import { knownElementwise } from './known-values.js';
 import { ELEMENTWISE_NUMERIC_TYPES, integerDivide, NUMERIC_TYPES } from './kernel-utils.js';
 
 type DimArithmetic = (a: Dim, b: Dim) => Dim | undefined;
 
 /** The symbolic contents of `a op b` for known shape values (element-wise, a length-1 side broadcast). */
 function symbolicValue(symbolic: DimArithmetic): (ctx: InferContext) => readonly Dim[] | undefined {
-  return (ctx) => {
-    const a = ctx.known(0);
-    const b = ctx.known(1);
-    if (!a || !b || (a.length !== b.length && a.length !== 1 && b.length !== 1)) return undefined;
-    const length = Math.max(a.length, b.length);
-    return Array.from({ length }, (_, i) => symbolic(a[a.length === 1 ? 0 : i], b[b.length === 1 ? 0 : i]) ?? UNKNOWN_DIM);
-  };
+  return (ctx) => knownElementwise(ctx, 2, ([a, b]) => symbolic(a, b));
 }
 
 function binaryArithmetic(name: string, summary: string, expression: (a: ScalarExpr, b: ScalarExpr) => ScalarExpr, symbolic: DimArithmetic, commutative = false): OpDef {

@@ -3,15 +3,17 @@
  * LessOrEqual-16, Greater-13, GreaterOrEqual-16): both operands of one
  * dtype, broadcast together, producing bool. Equal takes any IR dtype, the
  * ordered comparisons numeric ones. NaN equals nothing and orders against
- * nothing; integers (i64 too) compare exactly.
+ * nothing; integers (i64 too) compare exactly. Equal of shape values known
+ * symbolically is known too where it can be decided (known-values.ts).
  */
 import type { DType } from '../dtype.js';
 import type { OpDef } from '../op-def.js';
 import { eq, ge, gt, le, lt, type ScalarExpr } from '../scalar/expr.js';
 import { defineElementwise } from './elementwise.js';
+import { knownElementwise, knownEqual } from './known-values.js';
 import { ELEMENTWISE_NUMERIC_TYPES, ELEMENTWISE_TYPES } from './kernel-utils.js';
 
-function comparison(name: string, summary: string, expression: (a: ScalarExpr, b: ScalarExpr) => ScalarExpr, types: readonly DType[], commutative = false): OpDef {
+function comparison(name: string, summary: string, expression: (a: ScalarExpr, b: ScalarExpr) => ScalarExpr, types: readonly DType[], commutative = false, inferValue?: OpDef['inferValue']): OpDef {
   return defineElementwise({
     name,
     summary,
@@ -24,11 +26,12 @@ function comparison(name: string, summary: string, expression: (a: ScalarExpr, b
     output: 'bool',
     commutative,
     expression: ({ inputs: [a, b] }) => expression(a, b),
+    ...(inferValue ? { inferValue } : {}),
   });
 }
 
 /** Equal: `A == B` element-wise with broadcasting, producing bool. */
-export const Equal = comparison('Equal', 'A == B element-wise, broadcasting, producing bool', eq, ELEMENTWISE_TYPES, true);
+export const Equal = comparison('Equal', 'A == B element-wise, broadcasting, producing bool', eq, ELEMENTWISE_TYPES, true, (ctx) => knownElementwise(ctx, 2, ([a, b]) => knownEqual(a, b)));
 /** Less: `A < B` element-wise with broadcasting, producing bool. */
 export const Less = comparison('Less', 'A < B element-wise, broadcasting, producing bool', lt, ELEMENTWISE_NUMERIC_TYPES);
 /** LessOrEqual: `A <= B` element-wise with broadcasting, producing bool. */
