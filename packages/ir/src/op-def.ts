@@ -9,7 +9,7 @@ import type { DType } from './dtype.js';
 import { ArityError, AttributeError, DTypeError, EvalError, ShapeError } from './errors.js';
 import { nodeLabel, nodeLocation, type AttrValue, type Node } from './graph.js';
 import { formatType, type TensorType } from './shape.js';
-import type { ScalarExpr } from './scalar/expr.js';
+import type { BinaryOp, ScalarExpr, ScalarType } from './scalar/expr.js';
 import type { Tensor } from './tensor.js';
 
 /** The kinds of attribute. */
@@ -54,6 +54,8 @@ export interface OpDef {
   readonly commutative?: boolean;
   /** Element-wise ops: the scalar expression of one output element, which the compiler plans and renders from. */
   readonly elementwise?: ElementwiseTrait;
+  /** Reductions over axes: how each output element combines its input elements, which the compiler plans and renders from. */
+  readonly reduction?: ReductionTrait;
   /** Checks the node and returns one type per output slot (undefined for omitted outputs). Throws typed errors. */
   infer(ctx: InferContext): (TensorType | undefined)[];
   /** For shape-computing ops: the symbolic contents of output 0 when they can be known statically. */
@@ -98,6 +100,36 @@ export interface ElementwiseTrait {
   expression(ctx: ElementwiseContext): ScalarExpr;
   /** A kernel-name suffix for the compile-time choices the expression depends on (attribute values, folded constants). */
   variant?(ctx: ElementwiseContext): string;
+}
+
+/** How a reduction combines two accumulators: associative and commutative, so any order gives the result. */
+export type ReductionCombine = Extract<BinaryOp, 'add' | 'mul' | 'max' | 'min' | 'and' | 'or'>;
+
+/**
+ * One reduction, for one input compute type: every element of a reduced
+ * set is mapped (`map`), the mapped values are combined (`combine`,
+ * starting from its identity: 0 for add, 1 for mul, the type's lowest value
+ * for max, its highest for min, true for and, false for or), and the
+ * accumulator is finished (`finish`). With
+ * `shiftByMax`, the set's maximum m (0 when it is not finite) is
+ * subtracted from every element before `map` and added to the finished
+ * result (a stable log-sum-exp). The reference interpreter evaluates these
+ * expressions; the backends render them.
+ */
+export interface ReductionDefinition {
+  /** The accumulator's type (`map`'s result and `finish`'s input 0). */
+  readonly accumulator: ScalarType;
+  /** An element's contribution: an expression over input 0 (the element, in its compute type). */
+  readonly map: ScalarExpr;
+  readonly combine: ReductionCombine;
+  /** The result: an expression over input 0 (the accumulator) and input 1 (the set's size, in the accumulator's type). */
+  readonly finish: ScalarExpr;
+  readonly shiftByMax?: boolean;
+}
+
+/** The reduction trait of an OpDef: its definition for an input compute type. */
+export interface ReductionTrait {
+  define(type: ScalarType): ReductionDefinition;
 }
 
 /** Attribute access and error helpers shared by inference and evaluation. */

@@ -9,6 +9,7 @@
 import { UnknownOpError, UnsupportedError, type ErrorLocation } from './errors.js';
 import type { OpDef } from './op-def.js';
 import { ACTIVATION_OPS } from './ops/activations.js';
+import { ArgMax, ArgMin } from './ops/arg-extreme.js';
 import { Attention } from './ops/attention.js';
 import { BINARY_ARITHMETIC_OPS } from './ops/binary-arithmetic.js';
 import { Cast, CastLike } from './ops/cast.js';
@@ -17,6 +18,7 @@ import { COMPARISON_OPS } from './ops/comparison.js';
 import { Concat } from './ops/concat.js';
 import { ConstantOfShape } from './ops/constant-of-shape.js';
 import { Constant } from './ops/constant.js';
+import { CumSum } from './ops/cumsum.js';
 import { Einsum } from './ops/einsum.js';
 import { Expand } from './ops/expand.js';
 import { FusedMatMul } from './ops/fused-matmul.js';
@@ -28,14 +30,16 @@ import { LOGICAL_OPS } from './ops/logical.js';
 import { Linear } from './ops/linear.js';
 import { MatMul } from './ops/matmul.js';
 import { Range } from './ops/range.js';
-import { ReduceMean } from './ops/reduce-mean.js';
-import { ReduceSum } from './ops/reduce-sum.js';
+import { REDUCTION_OPS } from './ops/reductions.js';
 import { Reshape } from './ops/reshape.js';
+import { RMSNormalization } from './ops/rms-normalization.js';
+import { RotaryEmbedding } from './ops/rotary-embedding.js';
 import { Shape } from './ops/shape.js';
 import { Slice } from './ops/slice.js';
-import { Softmax } from './ops/softmax.js';
+import { LogSoftmax, Softmax } from './ops/softmax.js';
 import { Split } from './ops/split.js';
 import { Squeeze } from './ops/squeeze.js';
+import { TopK } from './ops/top-k.js';
 import { Transpose } from './ops/transpose.js';
 import { Trilu } from './ops/trilu.js';
 import { UNARY_MATH_OPS } from './ops/unary-math.js';
@@ -51,13 +55,13 @@ const BUILTIN_OPS: readonly OpDef[] = [
   // comparison, logic, selection, conversion
   ...COMPARISON_OPS, ...LOGICAL_OPS, Where, Clip, Cast, CastLike,
   // reductions and normalization
-  Softmax, ReduceMean, ReduceSum, LayerNormalization,
+  Softmax, LogSoftmax, ...REDUCTION_OPS, ArgMax, ArgMin, CumSum, TopK, LayerNormalization, RMSNormalization,
   // shape and data movement
   Transpose, Reshape, Unsqueeze, Squeeze, Concat, Split, Slice, Gather, Shape, Expand, Identity,
   // constants and generators
   Constant, ConstantOfShape, Range, Trilu,
-  // attention
-  Attention,
+  // attention and position
+  Attention, RotaryEmbedding,
   // Ladon extensions the compiler introduces (not ONNX)
   Linear, FusedMatMul,
 ];

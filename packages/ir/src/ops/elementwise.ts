@@ -94,12 +94,12 @@ function portsOf(spec: ElementwiseSpec): OpDef['inputs'] {
 }
 
 /** A tensor's elements as scalar values (f16 decoded, i64 as BigInts, bools as 0/1). */
-function scalarValues(value: Tensor): ArrayLike<ScalarValue> {
+export function scalarValues(value: Tensor): ArrayLike<ScalarValue> {
   return value.dtype === 'f16' ? f16ArrayToF32(value.data as Uint16Array) : (value.data as ArrayLike<ScalarValue>);
 }
 
 /** Stores computed values as a tensor of `dtype` (f32 and f16 rounded once). */
-function tensorOf(dtype: DType, shape: readonly number[], values: ScalarValue[]): Tensor {
+export function tensorOfValues(dtype: DType, shape: readonly number[], values: ScalarValue[]): Tensor {
   if (dtype === 'f16') return { dtype, shape, data: f32ArrayToF16(values as number[]) };
   const data = allocData(dtype, values.length) as unknown as { [index: number]: ScalarValue };
   for (let i = 0; i < values.length; i++) data[i] = dtype === 'bool' ? (values[i] ? 1 : 0) : values[i];
@@ -124,7 +124,7 @@ function evaluateElementwise(spec: ElementwiseSpec, ctx: EvalContext): Tensor {
     for (let k = 0; k < tensors.length; k++) operands[k] = values[k][maps[k] ? maps[k]![i] : i];
     results[i] = fn(operands);
   }
-  return tensorOf(output, shape, results);
+  return tensorOfValues(output, shape, results);
 }
 
 /** Inference: each present input's dtype checked against its port, the shapes broadcast together. */

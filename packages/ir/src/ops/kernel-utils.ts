@@ -84,3 +84,15 @@ export const SIGNED_INT_TYPES: readonly DType[] = ['i32', 'i64', 'i8'];
 export function integerDivide(a: number, b: number): number {
   return Math.trunc(a / b);
 }
+
+/** A concrete shape seen along one axis: the elements before it, along it, and after it. */
+export interface AxisLayout {
+  readonly outer: number;
+  readonly length: number;
+  readonly inner: number;
+}
+
+/** The [outer, length, inner] layout of `shape` along `axis` (normalised). */
+export function axisLayout(shape: readonly number[], axis: number): AxisLayout {
+  return { outer: shapeSize(shape.slice(0, axis)), length: shape[axis], inner: shapeSize(shape.slice(axis + 1)) };
+}

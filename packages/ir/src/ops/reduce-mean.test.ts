@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { DTypeError, ShapeError } from '../errors.js';
 import { evaluateOp, inferOp } from '../testing/op-harness.js';
 import { tensor, toNumbers } from '../tensor.js';
-import { ReduceMean } from './reduce-mean.js';
+import { ReduceMean } from './reductions.js';
 
 const axes = (...list: bigint[]) => tensor('i64', [list.length], list);
 

@@ -1,28 +1,35 @@
 /**
- * The shared definition of ReduceSum and ReduceMean. Both ONNX forms are
- * accepted: the `axes` ints attribute (ReduceSum <= 11, ReduceMean <= 17)
- * and the optional second input `axes` (i64 1-D; ReduceSum 13, ReduceMean
- * 18), never both. `keepdims` (default 1) keeps reduced axes as size 1;
- * empty or absent axes reduce every axis, unless `noop_with_empty_axes` is
- * set, in which case the input passes through unchanged.
+ * The shared definition of the Reduce* ops. Both ONNX forms are accepted:
+ * the `axes` ints attribute (opset <= 17, ReduceSum <= 11) and the optional
+ * second input `axes` (i64 1-D; opset 18, ReduceSum 13), never both.
+ * `keepdims` (default 1) keeps reduced axes as size 1; empty or absent axes
+ * reduce every axis, unless `noop_with_empty_axes` is set, in which case
+ * the input passes through unchanged.
+ *
+ * What a reduction computes is its {@link ReductionTrait}: scalar
+ * expressions for each element's contribution and for the result, and an
+ * associative combine (see op-def.ts). The reference semantics below
+ * evaluate exactly those (in f64 for floats, rounded once), and the
+ * compiler's backends render them.
  */
 import { UNKNOWN_DIM, type Dim } from '../dim.js';
 import type { DType } from '../dtype.js';
-import type { EvalContext, InferContext, OpContext, OpDef } from '../op-def.js';
+import type { EvalContext, InferContext, OpContext, OpDef, ReductionCombine, ReductionDefinition, ReductionTrait } from '../op-def.js';
+import { compileScalarExpr, floatToI32, floatToI64, type ScalarValue } from '../scalar/evaluate.js';
+import { binaryExpr, input, scalarTypeOf, type ScalarType } from '../scalar/expr.js';
 import { formatShape, normalizeAxis, shapeSize, stridesOf } from '../shape.js';
-import { fromNumbers } from '../tensor.js';
-import { intValues, numericValues } from './kernel-utils.js';
+import type { Tensor } from '../tensor.js';
+import { scalarValues, tensorOfValues } from './elementwise.js';
+import { intValues } from './kernel-utils.js';
 
 /** What distinguishes one reduction from another. */
-export interface ReduceSpec {
+export interface ReduceSpec extends ReductionTrait {
   /** The op type, e.g. `ReduceSum`. */
   readonly name: string;
   /** One line: what the op computes. */
   readonly summary: string;
   /** Accepted input dtypes. */
   readonly types: readonly DType[];
-  /** Turns the sum of `count` elements into the result (`isInt`: the dtype is an integer). */
-  readonly finish: (sum: number, count: number, isInt: boolean) => number;
 }
 
 /** Normalises and checks raw axes; returns the sorted, de-duplicated axes or throws. */
@@ -45,8 +52,7 @@ function staticAxes(ctx: InferContext): { raw: readonly number[]; source: string
   ctx.expectDType(1, ['i64']);
   const type = ctx.expectRank(1, [1]);
   const source = `axes ${ctx.inputRef(1)}`;
-  const constant = ctx.constant(1);
-  const known = ctx.known(1) ?? (constant ? intValues(constant) : undefined);
+  const known = ctx.known(1) ?? (ctx.constant(1) ? intValues(ctx.constant(1)!) : undefined);
   if (known === undefined) return type.shape[0] === 0 ? { raw: [], source } : undefined;
   const raw: number[] = [];
   for (const dim of known) {
@@ -69,25 +75,15 @@ function reducedShape<T extends Dim>(shape: readonly T[], axes: readonly number[
   return out;
 }
 
-/** Sums `values` of `shape` over `reduced` axes into a keepdims-shaped buffer. */
-function sumOver(values: ArrayLike<number>, shape: readonly number[], reduced: readonly boolean[]): Float64Array {
-  const rank = shape.length;
-  const keptShape = shape.map((dim, axis) => (reduced[axis] ? 1 : dim));
-  const keptStrides = stridesOf(keptShape).map((stride, axis) => (reduced[axis] ? 0 : stride));
-  const sums = new Float64Array(shapeSize(keptShape));
-  const index = new Array<number>(rank).fill(0);
-  let position = 0;
-  for (let flat = 0; flat < values.length; flat++) {
-    sums[position] += values[flat];
-    for (let axis = rank - 1; axis >= 0; axis--) {
-      index[axis]++;
-      position += keptStrides[axis];
-      if (index[axis] < shape[axis]) break;
-      position -= keptStrides[axis] * index[axis];
-      index[axis] = 0;
-    }
-  }
-  return sums;
+/** The output type when the axes' contents are not known: unknown sizes, and the rank when the axes' count is static. */
+function unknownAxesShape(ctx: InferContext, rank: number, keepdims: boolean): Dim[] {
+  if (keepdims) return new Array<Dim>(rank).fill(UNKNOWN_DIM);
+  const count = ctx.type(1).shape[0];
+  if (typeof count === 'number' && count > 0 && count <= rank) return new Array<Dim>(rank - count).fill(UNKNOWN_DIM);
+  return ctx.failShape(
+    `the contents of axes ${ctx.inputRef(1)} are not known statically and their count is ${count}, so with keepdims=0 the output rank is unknown`,
+    ctx.node.inputs[1],
+  );
 }
 
 /**
@@ -106,6 +102,69 @@ export function reducedAxes(ctx: InferContext): number[] | 'identity' | undefine
   return ctx.int('noop_with_empty_axes') !== 0 ? 'identity' : Array.from({ length: rank }, (_, axis) => axis);
 }
 
+const IDENTITIES: Readonly<Record<ReductionCombine, number>> = { add: 0, mul: 1, max: -Infinity, min: Infinity, and: 1, or: 0 };
+
+/** The value `combine` starts from in `type`: ±Infinity for max and min on floats, the type's extremes on integers (an i64 as a BigInt). */
+export function combineIdentity(combine: ReductionCombine, type: ScalarType): ScalarValue {
+  const value = IDENTITIES[combine];
+  if (type === 'i64') return floatToI64(value);
+  return type === 'i32' ? floatToI32(value) : value;
+}
+
+/** For each flat input index, the flat index of its output element (the output has the kept axes, in order). */
+function outputSlots(shape: readonly number[], reduced: readonly boolean[]): Int32Array {
+  const keptShape = shape.map((dim, axis) => (reduced[axis] ? 1 : dim));
+  const keptStrides = stridesOf(keptShape).map((stride, axis) => (reduced[axis] ? 0 : stride));
+  const slots = new Int32Array(shapeSize(shape));
+  const index = new Array<number>(shape.length).fill(0);
+  let position = 0;
+  for (let flat = 0; flat < slots.length; flat++) {
+    slots[flat] = position;
+    for (let axis = shape.length - 1; axis >= 0; axis--) {
+      index[axis]++;
+      position += keptStrides[axis];
+      if (index[axis] < shape[axis]) break;
+      position -= keptStrides[axis] * index[axis];
+      index[axis] = 0;
+    }
+  }
+  return slots;
+}
+
+/** Per output element, the shift `shiftByMax` subtracts: the set's maximum, or 0 when that is not finite. */
+function maxShifts(values: ArrayLike<ScalarValue>, slots: Int32Array, outputs: number): number[] {
+  const maxima = new Array<number>(outputs).fill(-Infinity);
+  for (let flat = 0; flat < slots.length; flat++) {
+    const value = values[flat] as number;
+    maxima[slots[flat]] = Number.isNaN(value) || Number.isNaN(maxima[slots[flat]]) ? NaN : Math.max(maxima[slots[flat]], value);
+  }
+  return maxima.map((value) => (Number.isFinite(value) ? value : 0));
+}
+
+/** The reference semantics of one reduction over the `reduced` axes: one value per output element (keepdims layout). */
+export function reduceValues(definition: ReductionDefinition, x: Tensor, reduced: readonly boolean[]): ScalarValue[] {
+  const accumulatorType = definition.accumulator;
+  const map = compileScalarExpr(definition.map);
+  const combine = compileScalarExpr(binaryExpr(definition.combine, input(0, accumulatorType), input(1, accumulatorType)));
+  const finish = compileScalarExpr(definition.finish);
+  const wide = (value: number): ScalarValue => (accumulatorType === 'i64' ? BigInt(value) : value);
+  const slots = outputSlots(x.shape, reduced);
+  const outputs = shapeSize(x.shape.filter((_, axis) => !reduced[axis]));
+  const values = scalarValues(x);
+  const shifts = definition.shiftByMax ? maxShifts(values, slots, outputs) : undefined;
+  const accumulators = new Array<ScalarValue>(outputs).fill(combineIdentity(definition.combine, accumulatorType));
+  for (let flat = 0; flat < slots.length; flat++) {
+    const slot = slots[flat];
+    const value = shifts ? (values[flat] as number) - shifts[slot] : values[flat];
+    accumulators[slot] = combine([accumulators[slot], map([value])]);
+  }
+  const count = wide(shapeSize(x.shape.filter((_, axis) => reduced[axis])));
+  return accumulators.map((accumulator, slot) => {
+    const result = finish([accumulator, count]);
+    return shifts ? (result as number) + shifts[slot] : result;
+  });
+}
+
 /** Builds the OpDef of one reduction. */
 export function defineReduce(spec: ReduceSpec): OpDef {
   return {
@@ -118,39 +177,31 @@ export function defineReduce(spec: ReduceSpec): OpDef {
       keepdims: { type: 'int', default: 1 },
       noop_with_empty_axes: { type: 'int', default: 0 },
     },
+    reduction: { define: spec.define },
     infer(ctx) {
       const dtype = ctx.expectDType(0, spec.types);
       const shape = ctx.type(0).shape;
       const keepdims = ctx.int('keepdims') !== 0;
       const noop = ctx.int('noop_with_empty_axes') !== 0;
       const axes = staticAxes(ctx);
-      if (!axes) {
-        if (keepdims) return [{ dtype, shape: shape.map((): Dim => UNKNOWN_DIM) }];
-        return ctx.failShape(
-          `the contents of axes ${ctx.inputRef(1)} are not known statically, so with keepdims=0 the output rank is unknown`,
-          ctx.node.inputs[1],
-        );
-      }
+      if (!axes) return [{ dtype, shape: unknownAxesShape(ctx, shape.length, keepdims) }];
       const normalized = checkAxes(ctx, axes.raw, shape.length, axes.source);
       return [{ dtype, shape: reducedShape(shape, normalized, keepdims, noop) }];
     },
     evaluate(ctx: EvalContext) {
-      const input = ctx.input(0);
+      const x = ctx.input(0);
       const axesInput = ctx.optionalInput(1);
       const attrAxes = ctx.ints('axes');
       if (axesInput && attrAxes !== undefined) ctx.failAttr(`axes are given both as attribute and as input ${ctx.inputRef(1)}; use one`);
       const raw = axesInput ? intValues(axesInput) : (attrAxes ?? []);
       const source = axesInput ? `axes ${ctx.inputRef(1)}` : "attribute 'axes'";
-      const axes = checkAxes(ctx, raw, input.shape.length, source);
+      const axes = checkAxes(ctx, raw, x.shape.length, source);
       const keepdims = ctx.int('keepdims') !== 0;
       const noop = ctx.int('noop_with_empty_axes') !== 0;
-      if (axes.length === 0 && noop) return [input];
-      const reduced = input.shape.map((_, axis) => axes.length === 0 || axes.includes(axis));
-      const count = shapeSize(input.shape.filter((_, axis) => reduced[axis]));
-      const sums = sumOver(numericValues(input), input.shape, reduced);
-      const isInt = input.dtype === 'i32' || input.dtype === 'i64';
-      for (let i = 0; i < sums.length; i++) sums[i] = spec.finish(sums[i], count, isInt);
-      return [fromNumbers(input.dtype, reducedShape(input.shape, axes, keepdims, noop), sums)];
+      if (axes.length === 0 && noop) return [x];
+      const reduced = x.shape.map((_, axis) => axes.length === 0 || axes.includes(axis));
+      const values = reduceValues(spec.define(scalarTypeOf(x.dtype)), x, reduced);
+      return [tensorOfValues(x.dtype, reducedShape(x.shape, axes, keepdims, noop), values)];
     },
   };
 }

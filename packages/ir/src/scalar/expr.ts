@@ -95,6 +95,11 @@ function binary(op: BinaryOp, a: ScalarExpr, b: ScalarExpr): ScalarExpr {
   return { kind: 'binary', type: sameType(op, a, b), op, a, b };
 }
 
+/** The primitive `op` of two operands (for callers that choose the op by name, like a reduction's combine). */
+export function binaryExpr(op: BinaryOp, a: ScalarExpr, b: ScalarExpr): ScalarExpr {
+  return binary(op, a, b);
+}
+
 function compare(op: CompareOp, a: ScalarExpr, b: ScalarExpr): ScalarExpr {
   sameType(op, a, b);
   return { kind: 'compare', type: 'bool', op, a, b };

@@ -23,7 +23,7 @@ export interface WgslExpression {
   readonly helpers: string | undefined;
 }
 
-/** WGSL helpers by name: erf by Abramowitz & Stegun 7.1.26 (|error| <= 1.5e-7), a tanh safe from overflow, a power with ONNX's sign rules, integer division. */
+/** WGSL helpers by name: erf by Abramowitz & Stegun 7.1.26 (|error| <= 1.5e-7), a tanh safe from overflow, a power with ONNX's sign rules, integer division, a NaN test, NaN-propagating max/min, a log with IEEE's edges. */
 const HELPERS: Readonly<Record<string, string>> = {
   erf_approx: `fn erf_approx(x: f32) -> f32 {
   let t = 1.0 / (1.0 + 0.3275911 * abs(x));
