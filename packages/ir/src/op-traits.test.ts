@@ -17,17 +17,22 @@ describe('op traits', () => {
     );
     expect(statics).toEqual({
       ConstantOfShape: [0],
+      CumSum: [1],
       Expand: [1],
       Range: [0, 1, 2],
-      ReduceMean: [1],
-      ReduceSum: [1],
+      ...Object.fromEntries(['L1', 'L2', 'LogSum', 'LogSumExp', 'Max', 'Mean', 'Min', 'Prod', 'Sum', 'SumSquare'].map((kind) => [`Reduce${kind}`, [1]])),
       Reshape: [1],
       Slice: [1, 2, 3, 4],
       Split: [1],
       Squeeze: [1],
+      TopK: [1],
       Trilu: [1],
       Unsqueeze: [1],
     });
+  });
+
+  it('knows the reductions', () => {
+    expect(listOps().filter((op) => getOpDef(op).reduction)).toEqual(['ReduceL1', 'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceMax', 'ReduceMean', 'ReduceMin', 'ReduceProd', 'ReduceSum', 'ReduceSumSquare']);
   });
 
   it('knows the views and the commutative ops', () => {

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { DTypeError, ShapeError } from '../errors.js';
 import { evaluateOp, inferOp } from '../testing/op-harness.js';
 import { tensor, toNumbers } from '../tensor.js';
-import { Softmax } from './softmax.js';
+import { LogSoftmax, Softmax } from './softmax.js';
 
 function naiveSoftmax(row: number[]): number[] {
   const exps = row.map(Math.exp);
@@ -58,5 +58,20 @@ describe('Softmax', () => {
 
   it('rejects integer input', () => {
     expect(() => inferOp(Softmax, [{ dtype: 'i64', shape: [3] }])).toThrow(DTypeError);
+  });
+});
+
+describe('LogSoftmax', () => {
+  it('is the log of the softmax along any axis, and stays finite for large inputs', () => {
+    const x = tensor('f32', [2, 3], [1, 2, 3, 1000, 1000, -1000]);
+    const [y] = evaluateOp(LogSoftmax, [x]);
+    const row = naiveSoftmax([1, 2, 3]).map(Math.log);
+    toNumbers(y!).slice(0, 3).forEach((value, i) => expect(value).toBeCloseTo(row[i], 6));
+    expect(toNumbers(y!).slice(3)).toEqual([-Math.log(2), -Math.log(2), -2000 - Math.log(2)].map(Math.fround));
+    const [columns] = evaluateOp(LogSoftmax, [tensor('f32', [2, 1], [0, 0])], { axis: 0 });
+    expect(toNumbers(columns!)).toEqual([Math.fround(-Math.log(2)), Math.fround(-Math.log(2))]);
+  });
+  it('takes floats only', () => {
+    expect(() => inferOp(LogSoftmax, [{ dtype: 'i32', shape: [2] }])).toThrow(DTypeError);
   });
 });
