@@ -121,6 +121,19 @@ describe('importOnnxModel', () => {
     expect(y.every((v) => Math.abs(v - 1 / 6) < 1e-6)).toBe(true);
   });
 
+  it('rewrites LogSoftmax before opset 13 the same way', () => {
+    const bytes = modelBytes({
+      nodes: [nodeFields('LogSoftmax', ['x'], ['y'], [attr.int('axis', 0)])],
+      inputs: [valueInfo('x', F, [2, 2])],
+      outputs: [valueInfo('y', F, [2, 2])],
+      opset: 11,
+    });
+    const { graph } = importOnnxModel(bytes);
+    expect(graph.nodes.map((node) => node.op)).toEqual(['Reshape', 'LogSoftmax', 'Reshape']);
+    const y = toNumbers(interpret(graph, { x: tensor('f32', [2, 2], [1, 1, 1, 1]) }).y);
+    expect(y.every((v) => Math.abs(v - Math.log(1 / 4)) < 1e-6)).toBe(true);
+  });
+
   it('keeps the attribute forms of opsets before 13 (Unsqueeze axes, Split split, ReduceMean axes)', () => {
     const bytes = modelBytes({
       nodes: [
