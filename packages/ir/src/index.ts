@@ -19,6 +19,9 @@ export {
   type ElementwiseContext,
   type ElementwiseKind,
   type ElementwiseTrait,
+  type ReductionCombine,
+  type ReductionDefinition,
+  type ReductionTrait,
 } from './op-def.js';
 export { getOpDef, hasOp, listOps, registerOp } from './registry.js';
 export { inferNode, knownFromTensor, type NodeInference, type ValueFacts } from './infer.js';
@@ -37,7 +40,7 @@ export {
   type AttentionDims,
 } from './ops/attention-infer.js';
 export { sliceStart } from './ops/slice.js';
-export { reducedAxes } from './ops/reduce.js';
+export { reducedAxes, combineIdentity } from './ops/reduce.js';
 export { staticScalar, rangeLength } from './ops/range.js';
 // Element-wise ops are defined by a scalar expression (builders as `scalar.add(...)`; see scalar/expr.ts).
 export * as scalar from './scalar/expr.js';

@@ -11,7 +11,7 @@ import { relaxedSimdSupported, WasmSession } from '@ladon/runtime';
 import { expect } from 'vitest';
 
 /** Inputs are uniform in [-2, 2) (integers in [-2, 2]) unless a fill says otherwise. */
-const DEFAULT_FILL: FillSpec = { low: -2, high: 2 };
+export const DEFAULT_FILL: FillSpec = { low: -2, high: 2 };
 
 /** Options of {@link checkOnWasm}. */
 export interface CheckOptions {

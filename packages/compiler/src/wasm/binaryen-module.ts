@@ -20,7 +20,7 @@ type BinaryenModule = InstanceType<Binaryen['Module']>;
 export type Expr = number;
 
 /** Value types of locals. */
-export type ValueType = 'i32' | 'f32' | 'v128';
+export type ValueType = 'i32' | 'i64' | 'f32' | 'v128';
 
 let loaded: Binaryen | undefined;
 
@@ -174,7 +174,7 @@ export class FunctionBuilder {
   }
 
   private typeRef(type: ValueType): number {
-    return type === 'i32' ? this.b.i32 : type === 'f32' ? this.b.f32 : this.b.v128;
+    return { i32: this.b.i32, i64: this.b.i64, f32: this.b.f32, v128: this.b.v128 }[type];
   }
 
   // ---- control flow ----
@@ -384,15 +384,14 @@ export class FunctionBuilder {
 
   // ---- additions for the op kernels (element-wise, data movement, GEMM) ----
 
-  /**
-   * i64 arithmetic on expressions. There are no i64 locals: i64 values flow
-   * from loads through arithmetic into stores, conversions or comparisons.
-   */
+  /** i64 arithmetic (values in i64 locals, or flowing from loads into stores, conversions or comparisons). */
   get i64() {
     const m = this.m;
     return {
       /** An i64 constant from a safe integer in the i32 range. */
       const: (value: number) => m.i64.const(BigInt(value | 0)),
+      /** Any i64 constant. */
+      constBig: (value: bigint) => m.i64.const(BigInt.asIntN(64, value)),
       load: (pointer: Expr, offset = 0) => m.i64.load(offset, 8, pointer),
       store: (pointer: Expr, value: Expr, offset = 0) => m.i64.store(offset, 8, pointer, value),
       add: (a: Expr, b: Expr) => m.i64.add(a, b),

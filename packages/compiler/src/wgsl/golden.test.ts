@@ -54,6 +54,8 @@ function programKernels(): WgslKernel[] {
   const rows = new GraphBuilder('golden_wgsl_reductions');
   const r = rows.input('x', 'f32', [2, 'seq', 4, 8]);
   rows.output(rows.op('ReduceMean', [r, rows.ints([0, 2])]), 'mean');
+  rows.output(rows.op('ReduceLogSumExp', [r, rows.ints([-1])]), 'log_sum_exp');
+  rows.output(rows.op('ReduceMax', [rows.input('flags', 'bool', [3, 'seq']), rows.ints([1])]), 'any');
   rows.output(rows.op('LayerNormalization', [r, rows.constant(tensor('f32', [8], new Float32Array(8).fill(1))), rows.constant(tensor('f32', [8]))]), 'normalized');
   rows.output(rows.op('Softmax', [r], { axis: 1 }), 'softmax');
   return [elementwise.build(), coverage.build(), movement.build(), rows.build()].flatMap((graph) => lowerToWgsl(graph, []).wgsl!.kernels);

@@ -46,7 +46,7 @@ export interface PlanOptions {
 
 type Planner = (ctx: PlanContext, options: PlanOptions) => OpPlan;
 
-/** The planner of each op that is neither a view nor element-wise (those two are op traits). */
+/** The planner of each op that is neither a view, element-wise nor a reduction (those are op traits). */
 const PLANNERS: Readonly<Record<string, Planner>> = {
   Attention: (ctx, options) => planAttention(ctx, options.attention),
   MatMul: planMatMul,
@@ -60,15 +60,13 @@ const PLANNERS: Readonly<Record<string, Planner>> = {
   Slice: planSlice,
   LayerNormalization: planLayerNorm,
   Softmax: planSoftmax,
-  ReduceSum: planReduce,
-  ReduceMean: planReduce,
   Gather: planGather,
   Range: planRange,
   Trilu: planTrilu,
   ConstantOfShape: planFill,
 };
 
-/** The ops with kernels (views and element-wise ops aside). */
+/** The ops with kernels (views, element-wise ops and reductions aside). */
 export const PLANNED_OPS: readonly string[] = Object.keys(PLANNERS).sort();
 
 /** The plan of `ctx.node`, or an UnsupportedError naming the node when no backend has a kernel for its op. */
@@ -77,6 +75,7 @@ export function planNode(ctx: PlanContext, options: PlanOptions = {}): OpPlan {
   const def = getOpDef(node.op, nodeLocation(node));
   if (def.view) return planView(ctx);
   if (def.elementwise) return planElementwise(ctx);
+  if (def.reduction) return planReduce(ctx);
   const planner = PLANNERS[node.op];
   if (!planner) throw noKernel(node);
   return planner(ctx, options);

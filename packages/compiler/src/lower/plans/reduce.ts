@@ -1,18 +1,17 @@
 /**
- * Reduce plans (ReduceSum, ReduceMean): the reduced axes by the IR's own
- * reader (normalised, checked, sorted; all axes when empty; the identity
- * with `noop_with_empty_axes`), then the layout a backend may use: when the
- * reduced axes of size > 1 form one block, [outer, length, inner] (rows
- * when inner is 1); always the general form of per-axis sizes and the
- * output's element stride along each input axis (0 on reduced axes).
+ * Reduce plans (every Reduce* op): what each output element computes — the
+ * op's reduction trait for the input's compute type (map, combine, finish
+ * as scalar expressions; see @ladon/ir op-def.ts) — the reduced axes by the
+ * IR's own reader (normalised, checked, sorted; all axes when empty; the
+ * identity with `noop_with_empty_axes`), then the layout a backend may use:
+ * when the reduced axes of size > 1 form one block, [outer, length, inner]
+ * (rows when inner is 1); always the general form of per-axis sizes and
+ * the output's element stride along each input axis (0 on reduced axes).
  */
-import { productOfDims, reducedAxes, type Dim, type Node } from '@ladon/ir';
+import { getOpDef, productOfDims, reducedAxes, scalar, type Dim, type DType, type Node, type ReductionDefinition } from '@ladon/ir';
 import type { PlanContext } from './plan-context.js';
 import type { ViewPlan } from './view.js';
 import { contiguousStrides } from './strides.js';
-
-/** What a reduction computes per output element. */
-export type ReduceKind = 'sum' | 'mean';
 
 /** The reduced block as [outer, length, inner] (rows when inner is 1). */
 export interface ReduceBlock {
@@ -25,7 +24,12 @@ export interface ReduceBlock {
 export interface ReducePlan {
   readonly kind: 'reduce';
   readonly node: Node;
-  readonly reduce: ReduceKind;
+  /** The kernel's name part: the op without `Reduce`, in lower case (`sum`, `logsumexp`). */
+  readonly name: string;
+  /** What each output element computes, for the input's compute type. */
+  readonly definition: ReductionDefinition;
+  /** The input's (and output's) dtype. */
+  readonly dtype: DType;
   readonly input: string;
   readonly output: string;
   /** The input shape and, per axis, whether it is reduced. */
@@ -42,7 +46,7 @@ export interface ReducePlan {
   readonly block?: ReduceBlock;
 }
 
-/** Plans ReduceSum / ReduceMean. */
+/** Plans a Reduce* node. */
 export function planReduce(ctx: PlanContext): ReducePlan | ViewPlan {
   const [x] = ctx.node.inputs;
   const y = ctx.node.outputs[0];
@@ -55,7 +59,9 @@ export function planReduce(ctx: PlanContext): ReducePlan | ViewPlan {
   return {
     kind: 'reduce',
     node: ctx.node,
-    reduce: ctx.node.op === 'ReduceMean' ? 'mean' : 'sum',
+    name: ctx.node.op.replace(/^Reduce/, '').toLowerCase(),
+    definition: getOpDef(ctx.node.op).reduction!.define(scalar.scalarTypeOf(ctx.dtype(x))),
+    dtype: ctx.dtype(x),
     input: x,
     output: y,
     shape,

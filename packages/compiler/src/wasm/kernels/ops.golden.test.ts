@@ -98,7 +98,7 @@ function dataMovementGraph(): Graph {
   return g.build();
 }
 
-/** Reductions and normalisation: ReduceSum over rows, columns and scattered axes, ReduceMean, LayerNorm, Softmax on the last and a middle axis. */
+/** Reductions and normalisation: ReduceSum over rows, columns and scattered axes, ReduceMean, ReduceMax over columns, ReduceLogSumExp (max-shifted, general kernel), LayerNorm, Softmax on the last and a middle axis. */
 function reductionGraph(): Graph {
   const g = new GraphBuilder('golden_reductions');
   const x = g.input('x', 'f32', [2, 'seq', 4, 8]);
@@ -106,6 +106,8 @@ function reductionGraph(): Graph {
   g.output(g.op('ReduceSum', [x, g.ints([1])]), 'columns');
   g.output(g.op('ReduceSum', [x, g.ints([0, 2])]), 'scattered');
   g.output(g.op('ReduceMean', [x, g.ints([2, 3])], { keepdims: 0 }), 'mean');
+  g.output(g.op('ReduceMax', [x, g.ints([1])]), 'max');
+  g.output(g.op('ReduceLogSumExp', [x, g.ints([-1])]), 'log_sum_exp');
   g.output(g.op('LayerNormalization', [x, g.constant(tensor('f32', [8], new Float32Array(8).fill(1))), g.constant(tensor('f32', [8]))], { epsilon: 1e-5 }), 'normalized');
   g.output(g.op('Softmax', [x], { axis: -1 }), 'softmax_rows');
   g.output(g.op('Softmax', [x], { axis: 1 }), 'softmax_columns');
@@ -125,7 +127,7 @@ const GOLDEN = [
   { file: 'elementwise.wat', description: 'element-wise kernels (vector math, Pow, Where, Equal, Cast, integer Div), plain SIMD module', graph: elementwiseGraph, relaxed: false },
   { file: 'elementwise-coverage.wat', description: 'element-wise kernels of ONNX coverage (log, IsNaN/IsInf, Mod, variadic Max, Clip, Pow i64^f32 on lane 0, f16 through f32 copies), plain SIMD module', graph: coverageGraph, relaxed: false },
   { file: 'data-movement.wat', description: 'strided copies, Gather, Range, Trilu, ConstantOfShape, plain SIMD module', graph: dataMovementGraph, relaxed: false },
-  { file: 'reductions.wat', description: 'ReduceSum/ReduceMean, LayerNormalization, Softmax, plain SIMD module', graph: reductionGraph, relaxed: false },
+  { file: 'reductions.wat', description: 'ReduceSum/Mean/Max/LogSumExp, LayerNormalization, Softmax, plain SIMD module', graph: reductionGraph, relaxed: false },
   { file: 'matmul-general.wat', description: 'MatMul a[batch, rows, 16] · b[16, 12] on the general GEMM kernel, plain SIMD module', graph: matmulGraph, relaxed: false },
 ];
 

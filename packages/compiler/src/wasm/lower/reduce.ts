@@ -1,32 +1,32 @@
 /**
- * Emitting reduce plans on f32: a contiguous reduced block runs the row
- * kernel ([rows, length]) or the column kernel ([outer, length, inner]);
- * scattered axes run the general kernel (rank <= 6).
+ * Emitting reduce plans: an f32 reduction combined lane-wise over a
+ * contiguous reduced block runs the vectorised row kernel ([rows, length])
+ * or column kernel ([outer, length, inner]); everything else (integers,
+ * bools, scattered axes, the max-shifted log-sum-exp) runs the general
+ * kernel, one output element at a time. f16 tensors are not reduced here.
  */
 import type { StepArg } from '@ladon/ir';
 import type { ReducePlan } from '../../lower/plans/reduce.js';
-import { reduceColumnsKernel, reduceGeneralKernel, reduceRowsKernel } from '../kernels/reduce.js';
+import { reduceColumnsKernel, reduceGeneralKernel, reduceRowsKernel, rendersGeneral, vectorizes, type ReduceKernelOp } from '../kernels/reduce.js';
 import { bufferArg, unsupported, type WasmLowering } from '../lowering.js';
 
-/** Emits ReduceSum / ReduceMean. */
+/** Emits one Reduce* node. */
 export function emitReduce(lowering: WasmLowering, plan: ReducePlan): void {
-  const { node, block } = plan;
-  lowering.expectDType(node, plan.input, ['f32']);
+  const { node, block, definition } = plan;
+  lowering.expectDType(node, plan.input, ['f32', 'i32', 'i64', 'bool']);
+  const op: ReduceKernelOp = { name: `${plan.name}_${plan.dtype}`, definition };
   const [x, y] = [bufferArg(lowering, plan.input), bufferArg(lowering, plan.output)];
-  if (block && block.inner === 1) {
-    lowering.call(reduceRowsKernel(plan.reduce), node, { x, y, rows: { dim: block.outer }, length: { dim: block.length } });
+  if (block && vectorizes(definition)) {
+    if (block.inner === 1) lowering.call(reduceRowsKernel(op), node, { x, y, rows: { dim: block.outer }, length: { dim: block.length } });
+    else lowering.call(reduceColumnsKernel(op), node, { x, y, outer: { dim: block.outer }, length: { dim: block.length }, inner: { dim: block.inner } });
     return;
   }
-  if (block) {
-    lowering.call(reduceColumnsKernel(plan.reduce), node, { x, y, outer: { dim: block.outer }, length: { dim: block.length }, inner: { dim: block.inner } });
-    return;
-  }
-  const rank = plan.shape.length;
-  if (rank > 6) throw unsupported(node, `reducing a rank-${rank} tensor over scattered axes (at most rank 6)`);
-  const args: Record<string, StepArg> = { x, y, count: { dim: plan.count }, outSize: { dim: plan.outputSize } };
-  plan.shape.forEach((dim, axis) => {
-    args[`d${axis}`] = { dim };
-    args[`o${axis}`] = { dim: plan.outputStrides[axis] };
-  });
-  lowering.call(reduceGeneralKernel(plan.reduce, rank), node, args);
+  if (!rendersGeneral(definition)) throw unsupported(node, `no wasm kernel reduces ${plan.dtype} with ${node.op}`, plan.input);
+  const axes = plan.shape.map((_, axis) => axis);
+  const kept = axes.filter((axis) => !plan.reduced[axis]);
+  const reduced = axes.filter((axis) => plan.reduced[axis]);
+  const args: Record<string, StepArg> = { x, y, count: { dim: plan.count } };
+  kept.forEach((axis, index) => Object.assign(args, { [`k${index}`]: { dim: plan.shape[axis] }, [`ks${index}`]: { dim: plan.strides[axis] } }));
+  reduced.forEach((axis, index) => Object.assign(args, { [`r${index}`]: { dim: plan.shape[axis] }, [`rs${index}`]: { dim: plan.strides[axis] } }));
+  lowering.call(reduceGeneralKernel(op, kept.length, reduced.length), node, args);
 }

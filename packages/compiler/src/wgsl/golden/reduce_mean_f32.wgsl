@@ -60,7 +60,7 @@ fn main(@builtin(global_invocation_id) global_id: vec3u, @builtin(num_workgroups
     base += e_1 * u.kept_stride1;
     let e_0 = e_rest % u.dim0;
     base += e_0 * u.kept_stride0;
-    var sum = f32(0);
+    var acc: f32 = 0.0;
     for (var r = 0u; r < u.reduced_count; r++) {
     var at = base;
     var r_rest = r;
@@ -81,8 +81,19 @@ fn main(@builtin(global_invocation_id) global_id: vec3u, @builtin(num_workgroups
     at += r_1 * u.reduced_stride1;
     let r_0 = r_rest % u.reduced_dim0;
     at += r_0 * u.reduced_stride0;
-    sum += x[at];
+    var contribution: f32;
+    {
+    let x0 = x[at];
+    contribution = x0;
     }
-    y[e] = sum / f32(u.reduced_count);
+    acc = acc + contribution;
+    }
+    var result: f32;
+    {
+    let x0 = acc;
+    let x1 = f32(u.reduced_count);
+    result = x0 / x1;
+    }
+    y[e] = result;
   }
 }

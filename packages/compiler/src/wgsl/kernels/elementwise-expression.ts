@@ -21,6 +21,19 @@ export interface WgslExpression {
   readonly value: string;
   /** Module-scope helper functions the lines and the value call. */
   readonly helpers: string | undefined;
+  /** The names of those helpers, in order. */
+  readonly helperNames: readonly string[];
+}
+
+/** The module-scope helpers of several expressions rendered into one kernel, each once. */
+export function mergedHelpers(expressions: readonly WgslExpression[]): string | undefined {
+  return helpersText(new Set(expressions.flatMap((expression) => expression.helperNames)));
+}
+
+/** The named helpers' WGSL, each once, in HELPERS' order (a helper before those that use it). */
+function helpersText(names: ReadonlySet<string>): string | undefined {
+  const helpers = Object.keys(HELPERS).filter((name) => names.has(name)).map((name) => HELPERS[name]);
+  return helpers.length > 0 ? helpers.join('\n\n') : undefined;
 }
 
 /** WGSL helpers by name: erf by Abramowitz & Stegun 7.1.26 (|error| <= 1.5e-7), a tanh safe from overflow, a power with ONNX's sign rules, integer division, a NaN test, NaN-propagating max/min, a log with IEEE's edges. */
@@ -88,10 +101,10 @@ const INFIX: Readonly<Partial<Record<scalar.BinaryOp | scalar.CompareOp, string>
   add: '+', sub: '-', mul: '*', div: '/', and: '&&', or: '||', eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=',
 };
 
-/** A constant in WGSL: an f32 literal, an i32 or a bool; non-finite floats are read from the private variables of `special_bits`. */
+/** A constant in WGSL: an f32 literal, an i32 (the lowest as a sum: `-2147483648i` is out of range) or a bool; non-finite floats are read from the private variables of `special_bits`. */
 function literal(node: Extract<ScalarExpr, { kind: 'const' }>): string {
   if (node.type === 'bool') return node.value ? 'true' : 'false';
-  if (node.type !== 'f32') return `${node.value}i`;
+  if (node.type !== 'f32') return node.value === -(2 ** 31) ? '(-2147483647i - 1i)' : `${node.value}i`;
   if (Number.isFinite(node.value)) return f32Literal(node.value);
   return `bitcast<f32>(${Number.isNaN(node.value) ? 'nan_bits' : node.value > 0 ? 'inf_bits' : 'neg_inf_bits'})`;
 }
@@ -193,6 +206,6 @@ export function wgslExpression(root: ScalarExpr): WgslExpression {
   const expression = scalar.inlineCalls(root);
   const renderer = new WgslRenderer(expression);
   const value = renderer.value(expression);
-  const helpers = Object.keys(HELPERS).filter((name) => renderer.helpers.has(name)).map((name) => HELPERS[name]);
-  return { lines: renderer.lines, value, helpers: helpers.length > 0 ? helpers.join('\n\n') : undefined };
+  const helperNames = Object.keys(HELPERS).filter((name) => renderer.helpers.has(name));
+  return { lines: renderer.lines, value, helpers: helpersText(renderer.helpers), helperNames };
 }

@@ -1,21 +1,81 @@
 /**
- * ReduceSum / ReduceMean over any set of axes: one invocation per output
- * element. Its kept coordinates (dims `dim0..5`, the input shape with the
- * reduced axes set to 1) give a base offset; a loop over the reduced
- * sub-space (dims `reduced_dim0..5`) adds the rest. Accumulates in f32
- * (i32 for integer tensors).
+ * Reductions over any set of axes, rendered from a reduction's definition
+ * (@ladon/ir ReductionDefinition): one invocation per output element. Its
+ * kept coordinates (dims `dim0..5`, the input shape with the reduced axes
+ * set to 1) give a base offset; a loop over the reduced sub-space (dims
+ * `reduced_dim0..5`) combines each element's contribution (`map`) into the
+ * accumulator, which `finish` turns into the result. Max-shifted
+ * reductions (log-sum-exp) first loop once for the maximum. Floats
+ * accumulate in f32, integers in i32 (i64 tensors are i32 on the GPU),
+ * bools as WGSL bools.
  */
-import { computeType, elementTag, load, store } from '../elements.js';
+import { combineIdentity, scalar, type ReductionDefinition, type ScalarType } from '@ladon/ir';
+import { elementTag, load, store } from '../elements.js';
 import type { KernelDecl, WgslElement } from '../kernel.js';
+import { mergedHelpers, wgslExpression, type WgslExpression } from './elementwise-expression.js';
 import { decomposeIndex, FLAT_PARAMS, FLAT_WORKGROUP, flatLoop, rankFields } from './flat.js';
 
-/** The reduction kernel for an element type; `mean` divides by the reduced count. */
-export function reduceKernel(element: WgslElement, mean: boolean): KernelDecl {
-  const type = computeType(element);
-  const total = mean ? `sum / ${type}(u.reduced_count)` : 'sum';
+/** A reduction for one storage element, as the kernel renders it. */
+export interface ReduceKernelSpec {
+  /** The op's name part, e.g. `logsumexp`. */
+  readonly name: string;
+  readonly definition: ReductionDefinition;
+  readonly element: WgslElement;
+}
+
+const COMBINE: Readonly<Record<ReductionDefinition['combine'], (a: string, b: string) => string>> = {
+  add: (a, b) => `${a} + ${b}`,
+  mul: (a, b) => `${a} * ${b}`,
+  max: (a, b) => `max(${a}, ${b})`,
+  min: (a, b) => `min(${a}, ${b})`,
+  and: (a, b) => `${a} && ${b}`,
+  or: (a, b) => `${a} || ${b}`,
+};
+
+/** The accumulator's WGSL type and the identity it starts from (i64 accumulates as i32 on the GPU). */
+function accumulatorOf(definition: ReductionDefinition): { type: string; identity: WgslExpression } {
+  const type: ScalarType = definition.accumulator === 'i64' ? 'i32' : definition.accumulator;
+  return { type, identity: wgslExpression(scalar.constant(combineIdentity(definition.combine, type) as number, type)) };
+}
+
+/** `let x<i> = <value>;` for an expression's inputs (a bool input is read as u32), then its own lines, in a block computing `target`. */
+function evaluate(expression: WgslExpression, inputs: readonly string[], target: string): string[] {
+  return ['    {', ...inputs.map((value, index) => `    let x${index} = ${value};`), ...expression.lines, `    ${target} = ${expression.value};`, '    }'];
+}
+
+/** The declared reduction kernel. */
+export function reduceKernel(spec: ReduceKernelSpec): KernelDecl {
+  const { definition, element } = spec;
+  const accumulator = accumulatorOf(definition);
+  const [map, finish] = [wgslExpression(definition.map), wgslExpression(definition.finish)];
+  const helpers = mergedHelpers([accumulator.identity, map, finish]);
+  const asInput = (value: string): string => (accumulator.type === 'bool' ? `select(0u, 1u, ${value})` : value);
+  const element0 = definition.shiftByMax ? `${load('x', 'at', element)} - shift` : load('x', 'at', element);
+  const loop = (body: string[]): string[] => [
+    '    for (var r = 0u; r < u.reduced_count; r++) {',
+    '    var at = base;',
+    decomposeIndex([{ variable: 'at', strides: 'reduced_stride' }], { index: 'r', dims: 'reduced_dim' }),
+    ...body,
+    '    }',
+  ];
+  const shift = definition.shiftByMax
+    ? ['    var shift = -3.402823e38;', ...loop([`    shift = max(shift, ${load('x', 'at', element)});`]), '    if (!(abs(shift) <= 3.402823e38)) { shift = 0.0; }']
+    : [];
+  const body = [
+    `  ${flatLoop('count')} {`,
+    '    var base = 0u;',
+    decomposeIndex([{ variable: 'base', strides: 'kept_stride' }]),
+    ...shift,
+    `    var acc: ${accumulator.type} = ${accumulator.identity.value};`,
+    ...loop([`    var contribution: ${accumulator.type};`, ...evaluate(map, [element0], 'contribution'), `    acc = ${COMBINE[definition.combine]('acc', 'contribution')};`]),
+    `    var result: ${accumulator.type};`,
+    ...evaluate(finish, [asInput('acc'), `${accumulator.type === 'bool' ? 'u32' : accumulator.type}(u.reduced_count)`], 'result'),
+    `    y[e] = ${store(asInput(definition.shiftByMax ? 'result + shift' : 'result'), element)};`,
+    '  }',
+  ];
   return {
-    name: `reduce_${mean ? 'mean' : 'sum'}_${elementTag(element)}`,
-    summary: `${mean ? 'mean' : 'sum'} over a set of axes`,
+    name: `reduce_${spec.name}_${elementTag(element)}`,
+    summary: `${spec.name} over a set of axes`,
     storage: [
       { name: 'x', access: 'read', element },
       { name: 'y', access: 'read_write', element },
@@ -30,19 +90,9 @@ export function reduceKernel(element: WgslElement, mean: boolean): KernelDecl {
     ],
     workgroupSize: [FLAT_WORKGROUP, 1, 1],
     gridStride: true,
+    ...(helpers ? { helpers } : {}),
     entryParams: FLAT_PARAMS,
-    entryBody: [
-      `  ${flatLoop('count')} {`,
-      '    var base = 0u;',
-      decomposeIndex([{ variable: 'base', strides: 'kept_stride' }]),
-      `    var sum = ${type}(0);`,
-      '    for (var r = 0u; r < u.reduced_count; r++) {',
-      '    var at = base;',
-      decomposeIndex([{ variable: 'at', strides: 'reduced_stride' }], { index: 'r', dims: 'reduced_dim' }),
-      `    sum += ${load('x', 'at', element)};`,
-      '    }',
-      `    y[e] = ${store(total, element)};`,
-      '  }',
-    ].join('\n'),
+    entryBody: body.join('\n'),
   };
 }
+

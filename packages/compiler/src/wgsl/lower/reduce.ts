@@ -11,7 +11,7 @@ import { FLAT_WORKGROUP, MAX_RANK, rankValues } from '../kernels/flat.js';
 import { reduceKernel } from '../kernels/reduce.js';
 import { flatLaunch, type WgslLowering } from '../lowering.js';
 
-/** Emits ReduceSum / ReduceMean. */
+/** Emits one Reduce* node. */
 export function emitReduce(lowering: WgslLowering, plan: ReducePlan): void {
   const what = `${plan.node.op} ${plan.output}`;
   const kept = plan.shape.map((dim, axis) => (plan.reduced[axis] ? 1 : dim));
@@ -24,7 +24,7 @@ export function emitReduce(lowering: WgslLowering, plan: ReducePlan): void {
     ...rankValues('reduced_dim', padLeft(reducedDims, MAX_RANK, 1, what)),
     ...rankValues('reduced_stride', padLeft(plan.strides, MAX_RANK, 0, what)),
   };
-  const kernel = reduceKernel(deviceElement(lowering.graph.typeOf(plan.input).dtype), plan.reduce === 'mean');
+  const kernel = reduceKernel({ name: plan.name, definition: plan.definition, element: deviceElement(plan.dtype) });
   const buffers = { x: lowering.buffer(plan.input), y: lowering.buffer(plan.output) };
   lowering.call(kernel, plan.node, { buffers, uniforms }, flatLaunch(plan.outputSize, FLAT_WORKGROUP));
 }
