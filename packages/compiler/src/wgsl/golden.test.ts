@@ -58,6 +58,11 @@ function programKernels(): WgslKernel[] {
   rows.output(rows.op('ReduceMax', [rows.input('flags', 'bool', [3, 'seq']), rows.ints([1])]), 'any');
   rows.output(rows.op('LayerNormalization', [r, rows.constant(tensor('f32', [8], new Float32Array(8).fill(1))), rows.constant(tensor('f32', [8]))]), 'normalized');
   rows.output(rows.op('Softmax', [r], { axis: 1 }), 'softmax');
+  rows.output(rows.op('LogSoftmax', [r], { axis: -1 }), 'log_softmax');
+  const [, mean, invStd] = rows.opMulti('LayerNormalization', [r, rows.constant(tensor('f32', [8], new Float32Array(8).fill(1)))], {}, 3);
+  rows.output(mean!, 'mean_statistic');
+  rows.output(invStd!, 'inv_std_statistic');
+  rows.output(rows.op('RMSNormalization', [r, rows.constant(tensor('f32', [8], new Float32Array(8).fill(2)))]), 'rms_normalized');
   return [elementwise.build(), coverage.build(), movement.build(), rows.build()].flatMap((graph) => lowerToWgsl(graph, []).wgsl!.kernels);
 }
 

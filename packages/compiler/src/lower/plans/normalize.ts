@@ -1,8 +1,9 @@
 /**
- * Normalisation plans. LayerNormalization normalises rows of
- * prod(shape[axis:]) values; Scale and B broadcast over the normalised
- * dims, described here by how they cover a row. Softmax runs along one
- * axis of an [outer, length, inner] view.
+ * Normalisation plans. LayerNormalization and RMSNormalization normalise
+ * rows of prod(shape[axis:]) values (RMSNorm without centring or bias);
+ * Scale and B broadcast over the normalised dims, described here by how
+ * they cover a row. Softmax and LogSoftmax run along one axis of an
+ * [outer, length, inner] view.
  */
 import { dimsEqual, normalizeAxis, productOfDims, type Dim, type Node } from '@ladon/ir';
 import type { PlanContext } from './plan-context.js';
@@ -27,6 +28,8 @@ export interface NormParameter {
 export interface LayerNormPlan {
   readonly kind: 'layer-norm';
   readonly node: Node;
+  /** Subtract the row's mean (LayerNorm); RMSNorm does not. */
+  readonly center: boolean;
   readonly input: string;
   readonly output: string;
   /** The optional Mean and InvStdDev outputs ('' when not wanted). */
@@ -40,10 +43,12 @@ export interface LayerNormPlan {
   readonly bias?: NormParameter;
 }
 
-/** The plan of one Softmax: along the middle axis of [outer, length, inner]. */
+/** The plan of one Softmax or LogSoftmax: along the middle axis of [outer, length, inner]. */
 export interface SoftmaxPlan {
   readonly kind: 'softmax';
   readonly node: Node;
+  /** LogSoftmax: x - max - log(sum(exp(x - max))). */
+  readonly log: boolean;
   readonly input: string;
   readonly output: string;
   readonly outer: Dim;
@@ -64,7 +69,7 @@ function parameter(ctx: PlanContext, value: string, normalized: readonly Dim[]):
   return { value, coverage: coversRow ? 'row' : 'trailing', count };
 }
 
-/** Plans LayerNormalization. */
+/** Plans LayerNormalization and RMSNormalization. */
 export function planLayerNorm(ctx: PlanContext): LayerNormPlan {
   const [x, scale, bias = ''] = ctx.node.inputs;
   const [y, mean = '', invStdDev = ''] = ctx.node.outputs;
@@ -74,6 +79,7 @@ export function planLayerNorm(ctx: PlanContext): LayerNormPlan {
   return {
     kind: 'layer-norm',
     node: ctx.node,
+    center: ctx.node.op !== 'RMSNormalization',
     input: x,
     output: y,
     mean,
@@ -86,7 +92,7 @@ export function planLayerNorm(ctx: PlanContext): LayerNormPlan {
   };
 }
 
-/** Plans Softmax along `axis`. */
+/** Plans Softmax or LogSoftmax along `axis`. */
 export function planSoftmax(ctx: PlanContext): SoftmaxPlan {
   const [x] = ctx.node.inputs;
   const shape = ctx.shape(x);
@@ -94,6 +100,7 @@ export function planSoftmax(ctx: PlanContext): SoftmaxPlan {
   return {
     kind: 'softmax',
     node: ctx.node,
+    log: ctx.node.op === 'LogSoftmax',
     input: x,
     output: ctx.node.outputs[0],
     outer: productOfDims(shape.slice(0, axis)),

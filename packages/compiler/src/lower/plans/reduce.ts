@@ -51,7 +51,10 @@ export function planReduce(ctx: PlanContext): ReducePlan | ViewPlan {
   const [x] = ctx.node.inputs;
   const y = ctx.node.outputs[0];
   const axes = reducedAxes(ctx.infer);
-  if (axes === undefined) throw ctx.unsupported(`the axes %${ctx.node.inputs[1]} must be known at compile time`, ctx.node.inputs[1]);
+  if (axes === undefined) {
+    ctx.requireStaticInts(1, 'axes');
+    throw ctx.unsupported(`the axes %${ctx.node.inputs[1]} must be plain numbers at compile time`, ctx.node.inputs[1]);
+  }
   if (axes === 'identity') return { kind: 'view', node: ctx.node, input: x, output: y };
   const shape = ctx.shape(x);
   const reduced = shape.map((_, axis) => axes.includes(axis));

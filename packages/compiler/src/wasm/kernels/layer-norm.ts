@@ -1,13 +1,16 @@
 /**
- * LayerNormalization over the trailing `size` elements of each row:
- * two passes (mean, then the mean of squared deviations, as the reference
- * does), then `y = (x - mean) · invStd · scale + bias`, four lanes at a
- * time with a scalar tail. Scale and bias are either full rows of `size`
- * values or one value broadcast; epsilon is baked in. The optional Mean and
- * InvStdDev outputs get one f32 per row.
+ * LayerNormalization (and RMSNormalization, `center` off: no mean) over
+ * the trailing `size` elements of each row: two passes (mean, then the
+ * mean of squared deviations, as the reference does), then
+ * `y = (x - mean) · invStd · scale + bias`, four lanes at a time with a
+ * scalar tail. Scale and bias are full rows of `size` values, one value
+ * broadcast, or a trailing part of a row repeated (`trailing`: element k
+ * reads entry k % count, one element at a time); epsilon is baked in. The
+ * optional Mean and InvStdDev outputs get one f32 per row.
  *
  * Parameters: x, scale, bias, y, mean, invStd, rows, size (unused pointers
- * are 0), part, parts: a split kernel, part p normalises its block of rows.
+ * are 0), then scaleCount / biasCount for trailing parameters, then part,
+ * parts: a split kernel, part p normalises its block of rows.
  */
 import type { Expr, FunctionBuilder, Local } from '../binaryen-module.js';
 import { numberTag } from '@ladon/ir';
@@ -15,10 +18,12 @@ import type { KernelSpec } from '../kernel-set.js';
 import { PART_PARAMS, rowShare } from './parts.js';
 
 /** How a LayerNorm parameter (Scale or B) covers the normalised row. */
-export type ParameterKind = 'row' | 'scalar' | 'none';
+export type ParameterKind = 'row' | 'scalar' | 'trailing' | 'none';
 
 /** What a LayerNorm kernel bakes in. */
 export interface LayerNormConfig {
+  /** Subtract the mean (LayerNorm; RMSNorm does not). */
+  readonly center: boolean;
   readonly epsilon: number;
   readonly scale: Exclude<ParameterKind, 'none'>;
   readonly bias: ParameterKind;
@@ -29,9 +34,10 @@ export interface LayerNormConfig {
 /** The LayerNorm kernel. */
 export function layerNormKernel(config: LayerNormConfig): KernelSpec {
   const outputs = `${config.writeMean ? '_mean' : ''}${config.writeInvStd ? '_invstd' : ''}`;
+  const counts = [...(config.scale === 'trailing' ? ['scaleCount'] : []), ...(config.bias === 'trailing' ? ['biasCount'] : [])];
   return {
-    name: `layer_norm_eps${numberTag(config.epsilon)}_s${config.scale}_b${config.bias}${outputs}`,
-    params: ['x', 'scale', 'bias', 'y', 'mean', 'invStd', 'rows', 'size', ...PART_PARAMS],
+    name: `${config.center ? 'layer' : 'rms'}_norm_eps${numberTag(config.epsilon)}_s${config.scale}_b${config.bias}${outputs}`,
+    params: ['x', 'scale', 'bias', 'y', 'mean', 'invStd', 'rows', 'size', ...counts, ...PART_PARAMS],
     build: (f) => buildLayerNorm(f, config),
   };
 }
@@ -74,8 +80,7 @@ function buildLayerNorm(f: FunctionBuilder, config: LayerNormConfig): Expr[] {
     locals.x.set(f.get('x')),
     locals.y.set(f.get('y')),
     f.for(locals.row, i.const(0), f.get('rows'), 1, [
-      ...rowSum(f, locals, (value) => value),
-      locals.mean.set(f.f32.div(locals.sum.get(), f.f32.fromI32(f.get('size')))),
+      ...(config.center ? [...rowSum(f, locals, (value) => value), locals.mean.set(f.f32.div(locals.sum.get(), f.f32.fromI32(f.get('size'))))] : [locals.mean.set(f.f32.const(0))]),
       ...rowSum(f, locals, (value, scalar) => (scalar ? squareScalar(f, value, locals.mean) : squareVector(f, value, locals.mean))),
       locals.invStd.set(f.f32.div(f.f32.const(1), f.f32.sqrt(f.f32.add(f.f32.div(locals.sum.get(), f.f32.fromI32(f.get('size'))), f.f32.const(config.epsilon))))),
       ...normalizeRow(f, config, locals),
@@ -108,13 +113,14 @@ function rowSum(f: FunctionBuilder, locals: RowLocals, term: (value: Expr, scala
   ];
 }
 
-/** y[j] = (x[j] - mean) · invStd · scale[j] + bias[j], vector then scalar tail. */
+/** y[j] = (x[j] - mean) · invStd · scale[j] + bias[j], vector then scalar tail (scalar throughout with a trailing parameter). */
 function normalizeRow(f: FunctionBuilder, config: LayerNormConfig, locals: RowLocals): Expr[] {
   const i = f.i32;
   const v = f.f32x4;
   const offset = (): Expr => i.shl(locals.j.get(), 2);
+  const trailingOffset = (name: string): Expr => i.shl(i.remS(locals.j.get(), f.get(`${name}Count`)), 2);
   const parameter = (name: string, kind: ParameterKind, vector: boolean): Expr => {
-    const pointer = kind === 'row' ? i.add(f.get(name), offset()) : f.get(name);
+    const pointer = kind === 'row' ? i.add(f.get(name), offset()) : kind === 'trailing' ? i.add(f.get(name), trailingOffset(name)) : f.get(name);
     if (vector) return kind === 'row' ? v.load(pointer) : v.loadSplat(pointer);
     return f.f32.load(pointer);
   };
@@ -126,8 +132,9 @@ function normalizeRow(f: FunctionBuilder, config: LayerNormConfig, locals: RowLo
     const scaled = f.f32.mul(f.f32.mul(f.f32.sub(f.f32.load(i.add(locals.x.get(), offset())), locals.mean.get()), locals.invStd.get()), parameter('scale', config.scale, false));
     return config.bias === 'none' ? scaled : f.f32.add(scaled, parameter('bias', config.bias, false));
   };
+  const trailing = config.scale === 'trailing' || config.bias === 'trailing';
   return [
-    f.for(locals.j, i.const(0), i.sub(f.get('size'), i.const(3)), 4, [v.store(i.add(locals.y.get(), offset()), vectorValue())]),
+    trailing ? locals.j.set(i.const(0)) : f.for(locals.j, i.const(0), i.sub(f.get('size'), i.const(3)), 4, [v.store(i.add(locals.y.get(), offset()), vectorValue())]),
     f.for(locals.j, locals.j.get(), f.get('size'), 1, [f.f32.store(i.add(locals.y.get(), offset()), scalarValue())]),
   ];
 }

@@ -98,7 +98,7 @@ function dataMovementGraph(): Graph {
   return g.build();
 }
 
-/** Reductions and normalisation: ReduceSum over rows, columns and scattered axes, ReduceMean, ReduceMax over columns, ReduceLogSumExp (max-shifted, general kernel), LayerNorm, Softmax on the last and a middle axis. */
+/** Reductions and normalisation: ReduceSum over rows, columns and scattered axes, ReduceMean, ReduceMax over columns, ReduceLogSumExp (max-shifted, general kernel), LayerNorm, RMSNorm, Softmax on the last and a middle axis, LogSoftmax. */
 function reductionGraph(): Graph {
   const g = new GraphBuilder('golden_reductions');
   const x = g.input('x', 'f32', [2, 'seq', 4, 8]);
@@ -111,6 +111,8 @@ function reductionGraph(): Graph {
   g.output(g.op('LayerNormalization', [x, g.constant(tensor('f32', [8], new Float32Array(8).fill(1))), g.constant(tensor('f32', [8]))], { epsilon: 1e-5 }), 'normalized');
   g.output(g.op('Softmax', [x], { axis: -1 }), 'softmax_rows');
   g.output(g.op('Softmax', [x], { axis: 1 }), 'softmax_columns');
+  g.output(g.op('LogSoftmax', [x], { axis: -1 }), 'log_softmax_rows');
+  g.output(g.op('RMSNormalization', [x, g.constant(tensor('f32', [4, 8], new Float32Array(32).fill(2)))], { axis: 2 }), 'rms_normalized');
   return g.build();
 }
 
@@ -127,7 +129,7 @@ const GOLDEN = [
   { file: 'elementwise.wat', description: 'element-wise kernels (vector math, Pow, Where, Equal, Cast, integer Div), plain SIMD module', graph: elementwiseGraph, relaxed: false },
   { file: 'elementwise-coverage.wat', description: 'element-wise kernels of ONNX coverage (log, IsNaN/IsInf, Mod, variadic Max, Clip, Pow i64^f32 on lane 0, f16 through f32 copies), plain SIMD module', graph: coverageGraph, relaxed: false },
   { file: 'data-movement.wat', description: 'strided copies, Gather, Range, Trilu, ConstantOfShape, plain SIMD module', graph: dataMovementGraph, relaxed: false },
-  { file: 'reductions.wat', description: 'ReduceSum/Mean/Max/LogSumExp, LayerNormalization, Softmax, plain SIMD module', graph: reductionGraph, relaxed: false },
+  { file: 'reductions.wat', description: 'ReduceSum/Mean/Max/LogSumExp, Layer/RMSNormalization, (Log)Softmax, plain SIMD module', graph: reductionGraph, relaxed: false },
   { file: 'matmul-general.wat', description: 'MatMul a[batch, rows, 16] · b[16, 12] on the general GEMM kernel, plain SIMD module', graph: matmulGraph, relaxed: false },
 ];
 

@@ -1,7 +1,8 @@
 /**
- * Softmax kernels, numerically stable like the reference: subtract the
- * maximum, exponentiate (the vectorised exp of vector-exp.ts), divide by
- * the sum. A slice that is all -inf gives NaN, as in the reference.
+ * Softmax and LogSoftmax kernels, numerically stable like the reference:
+ * subtract the maximum, exponentiate (the vectorised exp of vector-exp.ts),
+ * divide by the sum — or, for LogSoftmax, subtract the sum's log from
+ * x - max. A slice that is all -inf gives NaN, as in the reference.
  *
  * - Last axis (`softmax_rows`): each row of `length` contiguous values,
  *   four lanes at a time with a scalar tail (params x, y, rows, length).
@@ -12,14 +13,53 @@
  */
 import type { Expr, FunctionBuilder, Local } from '../binaryen-module.js';
 import type { KernelSpec } from '../kernel-set.js';
+import { vlogInto } from './math.js';
 import { vexpNonPositiveInto } from './vector-exp.js';
 
-/** Softmax along the last axis. */
-export const softmaxRowsKernel: KernelSpec = {
-  name: 'softmax_rows',
-  params: ['x', 'y', 'rows', 'length'],
-  build: buildRows,
-};
+/** Softmax (or LogSoftmax) along the last axis. */
+export function softmaxRowsKernel(log: boolean): KernelSpec {
+  return { name: `${log ? 'log_softmax' : 'softmax'}_rows`, params: ['x', 'y', 'rows', 'length'], build: (f) => (log ? buildLogRows(f) : buildRows(f)) };
+}
+
+/** ln of an f32 scalar ≥ 1 (a sum of exponentials that includes e⁰): lane 0 of the vector log. */
+function scalarLog(f: FunctionBuilder, value: Expr): { statements: Expr[]; value: Expr } {
+  const out = f.temp('v128');
+  return { statements: vlogInto(f, out, f.f32x4.splat(value)), value: f.f32x4.extract(out.get(), 0) };
+}
+
+function buildLogRows(f: FunctionBuilder): Expr[] {
+  const i = f.i32;
+  const v = f.f32x4;
+  const [row, j, x, y] = ['row', 'j', 'rowX', 'rowY'].map((name) => f.local(name, 'i32'));
+  const [accumulator, e, scalarE] = [f.local('accumulator', 'v128'), f.local('e', 'v128'), f.local('scalarE', 'v128')];
+  const [max, sum, logSum] = [f.local('max', 'f32'), f.local('sum', 'f32'), f.local('logSum', 'f32')];
+  const length = (): Expr => f.get('length');
+  const at = (base: Local): Expr => i.add(base.get(), i.shl(j.get(), 2));
+  const vectorLoop = (body: Expr[]): Expr => f.for(j, i.const(0), i.sub(length(), i.const(3)), 4, body);
+  const tailLoop = (body: Expr[]): Expr => f.for(j, j.get(), length(), 1, body);
+  const log = scalarLog(f, sum.get());
+  return [
+    x.set(f.get('x')),
+    y.set(f.get('y')),
+    f.for(row, i.const(0), f.get('rows'), 1, [
+      accumulator.set(v.const(-Infinity)),
+      vectorLoop([accumulator.set(v.max(accumulator.get(), v.load(at(x))))]),
+      max.set(v.maxLanes(accumulator)),
+      tailLoop([max.set(f.f32.max(max.get(), f.f32.load(at(x))))]),
+      accumulator.set(v.zero()),
+      vectorLoop([...vexpNonPositiveInto(f, e, v.sub(v.load(at(x)), v.splat(max.get()))), accumulator.set(v.add(accumulator.get(), e.get()))]),
+      sum.set(v.sum(accumulator)),
+      tailLoop([...vexpNonPositiveInto(f, scalarE, v.splat(f.f32.sub(f.f32.load(at(x)), max.get()))), sum.set(f.f32.add(sum.get(), v.extract(scalarE.get(), 0)))]),
+      ...log.statements,
+      logSum.set(log.value),
+      // y = (x - max) - log(sum)
+      vectorLoop([v.store(at(y), v.sub(v.sub(v.load(at(x)), v.splat(max.get())), v.splat(logSum.get())))]),
+      tailLoop([f.f32.store(at(y), f.f32.sub(f.f32.sub(f.f32.load(at(x)), max.get()), logSum.get()))]),
+      x.set(i.add(x.get(), i.shl(length(), 2))),
+      y.set(i.add(y.get(), i.shl(length(), 2))),
+    ]),
+  ];
+}
 
 function buildRows(f: FunctionBuilder): Expr[] {
   const i = f.i32;
@@ -58,12 +98,10 @@ function buildRows(f: FunctionBuilder): Expr[] {
   ];
 }
 
-/** Softmax along an axis with `inner` elements after it. */
-export const softmaxColumnsKernel: KernelSpec = {
-  name: 'softmax_columns',
-  params: ['x', 'y', 'outer', 'length', 'inner'],
-  build: buildColumns,
-};
+/** Softmax (or LogSoftmax) along an axis with `inner` elements after it. */
+export function softmaxColumnsKernel(log: boolean): KernelSpec {
+  return { name: `${log ? 'log_softmax' : 'softmax'}_columns`, params: ['x', 'y', 'outer', 'length', 'inner'], build: (f) => buildColumns(f, log) };
+}
 
 interface ColumnLocals {
   readonly base: Local;
@@ -74,7 +112,7 @@ interface ColumnLocals {
   readonly e: Local;
 }
 
-function buildColumns(f: FunctionBuilder): Expr[] {
+function buildColumns(f: FunctionBuilder, log: boolean): Expr[] {
   const i = f.i32;
   const [outer, column] = [f.local('outerIndex', 'i32'), f.local('column', 'i32')];
   const locals: ColumnLocals = {
@@ -91,20 +129,30 @@ function buildColumns(f: FunctionBuilder): Expr[] {
   return [
     locals.stride.set(i.shl(f.get('inner'), 2)),
     f.for(outer, i.const(0), f.get('outer'), 1, [
-      f.for(column, i.const(0), i.sub(f.get('inner'), i.const(3)), 4, [setBase(), ...columnBlock(f, locals, true)]),
-      f.for(column, column.get(), f.get('inner'), 1, [setBase(), ...columnBlock(f, locals, false)]),
+      f.for(column, i.const(0), i.sub(f.get('inner'), i.const(3)), 4, [setBase(), ...columnBlock(f, locals, true, log)]),
+      f.for(column, column.get(), f.get('inner'), 1, [setBase(), ...columnBlock(f, locals, false, log)]),
     ]),
   ];
 }
 
-/** Softmax of four neighbouring columns (`wide`) or of one column in lane 0. */
-function columnBlock(f: FunctionBuilder, t: ColumnLocals, wide: boolean): Expr[] {
+/** Softmax (or LogSoftmax) of four neighbouring columns (`wide`) or of one column in lane 0. */
+function columnBlock(f: FunctionBuilder, t: ColumnLocals, wide: boolean, log: boolean): Expr[] {
   const i = f.i32;
   const v = f.f32x4;
   const at = (pointer: string): Expr => i.add(f.get(pointer), i.add(t.base.get(), i.mul(t.j.get(), t.stride.get())));
   const load = (pointer: string): Expr => (wide ? v.load(at(pointer)) : v.loadSplat(at(pointer)));
   const store = (value: Expr): Expr => (wide ? v.store(at('y'), value) : f.f32.store(at('y'), v.extract(value, 0)));
   const loop = (body: Expr[]): Expr => f.for(t.j, i.const(0), f.get('length'), 1, body);
+  if (log) {
+    return [
+      t.max.set(v.const(-Infinity)),
+      loop([t.max.set(v.max(t.max.get(), load('x')))]),
+      t.sum.set(v.zero()),
+      loop([...vexpNonPositiveInto(f, t.e, v.sub(load('x'), t.max.get())), t.sum.set(v.add(t.sum.get(), t.e.get()))]),
+      ...vlogInto(f, t.e, t.sum.get()),
+      loop([store(v.sub(v.sub(load('x'), t.max.get()), t.e.get()))]),
+    ];
+  }
   return [
     t.max.set(v.const(-Infinity)),
     loop([t.max.set(v.max(t.max.get(), load('x')))]),

@@ -1,42 +1,39 @@
 /**
- * Emitting LayerNormalization and Softmax plans on f32 (f16 tensors in f32 copies). The LayerNorm
- * kernel bakes in epsilon and whether Scale and B are whole rows or one
- * value (a trailing part of a row repeated is not supported here); Softmax
- * runs row-wise when inner is 1, else on [outer, length, inner]. LayerNorm
- * splits over blocks of rows (lower/split.ts).
+ * Emitting LayerNormalization / RMSNormalization and Softmax / LogSoftmax
+ * plans on f32. The LayerNorm kernel bakes in epsilon, the centring and how
+ * Scale and B cover a row (whole rows, one value, or a trailing part
+ * repeated, whose length is an argument); Softmax runs row-wise when inner
+ * is 1, else on [outer, length, inner]. LayerNorm splits over blocks of
+ * rows (lower/split.ts).
  */
-import type { LayerNormPlan, NormParameter, SoftmaxPlan } from '../../lower/plans/normalize.js';
+import type { StepArg } from '@ladon/ir';
+import type { LayerNormPlan, SoftmaxPlan } from '../../lower/plans/normalize.js';
 import { normalizationSplit } from '../../lower/split.js';
 import { layerNormKernel } from '../kernels/layer-norm.js';
 import { softmaxColumnsKernel, softmaxRowsKernel } from '../kernels/softmax.js';
-import { unsupported, type WasmLowering } from '../lowering.js';
+import { bufferArg, type WasmLowering } from '../lowering.js';
 
-function coverage(plan: LayerNormPlan, parameter: NormParameter): 'row' | 'scalar' {
-  if (parameter.coverage !== 'trailing') return parameter.coverage;
-  throw unsupported(plan.node, `%${parameter.value} repeats along the leading normalised dims (only whole rows or single values are supported)`, parameter.value);
-}
-
-/** Emits LayerNormalization (and its optional Mean / InvStdDev outputs; f16 tensors in f32 copies, WasmLowering.inF32). */
+/** Emits LayerNormalization or RMSNormalization (and LayerNorm's optional Mean / InvStdDev outputs). */
 export function emitLayerNorm(lowering: WasmLowering, plan: LayerNormPlan): void {
-  for (const value of [plan.input, plan.scale.value, plan.bias?.value ?? '']) if (value) lowering.expectDType(plan.node, value, ['f32', 'f16']);
-  const inputs = [plan.input, plan.scale.value, plan.bias?.value ?? ''];
-  lowering.inF32(plan.node, inputs, [plan.output, plan.mean, plan.invStdDev], (buffer) => emitLayerNormF32(lowering, plan, buffer));
-}
-
-function emitLayerNormF32(lowering: WasmLowering, plan: LayerNormPlan, buffer: (value: string) => number): void {
+  for (const value of [plan.input, plan.scale.value, plan.bias?.value ?? '']) if (value) lowering.expectDType(plan.node, value, ['f32']);
   const kernel = layerNormKernel({
+    center: plan.center,
     epsilon: plan.epsilon,
-    scale: coverage(plan, plan.scale),
-    bias: plan.bias ? coverage(plan, plan.bias) : 'none',
+    scale: plan.scale.coverage,
+    bias: plan.bias ? plan.bias.coverage : 'none',
     writeMean: Boolean(plan.mean),
     writeInvStd: Boolean(plan.invStdDev),
   });
-  const pointer = (value: string) => (value ? { buffer: buffer(value) } : { int: 0 });
+  const pointer = (value: string) => (value ? bufferArg(lowering, value) : { int: 0 });
+  const counts: Record<string, StepArg> = {};
+  if (plan.scale.coverage === 'trailing') counts.scaleCount = { dim: plan.scale.count };
+  if (plan.bias?.coverage === 'trailing') counts.biasCount = { dim: plan.bias.count };
   lowering.call(kernel, plan.node, {
-    x: pointer(plan.input),
-    scale: pointer(plan.scale.value),
+    ...counts,
+    x: bufferArg(lowering, plan.input),
+    scale: bufferArg(lowering, plan.scale.value),
     bias: pointer(plan.bias?.value ?? ''),
-    y: pointer(plan.output),
+    y: bufferArg(lowering, plan.output),
     mean: pointer(plan.mean),
     invStd: pointer(plan.invStdDev),
     rows: { dim: plan.rows },
@@ -44,15 +41,13 @@ function emitLayerNormF32(lowering: WasmLowering, plan: LayerNormPlan, buffer: (
   }, normalizationSplit(plan));
 }
 
-/** Emits Softmax along any axis (f16 in f32 copies, WasmLowering.inF32). */
+/** Emits Softmax or LogSoftmax along any axis. */
 export function emitSoftmax(lowering: WasmLowering, plan: SoftmaxPlan): void {
-  lowering.expectDType(plan.node, plan.input, ['f32', 'f16']);
-  lowering.inF32(plan.node, [plan.input], [plan.output], (buffer) => {
-    const [x, y] = [{ buffer: buffer(plan.input) }, { buffer: buffer(plan.output) }];
-    if (plan.inner === 1) {
-      lowering.call(softmaxRowsKernel, plan.node, { x, y, rows: { dim: plan.outer }, length: { dim: plan.length } });
-      return;
-    }
-    lowering.call(softmaxColumnsKernel, plan.node, { x, y, outer: { dim: plan.outer }, length: { dim: plan.length }, inner: { dim: plan.inner } });
-  });
+  lowering.expectDType(plan.node, plan.input, ['f32']);
+  const [x, y] = [bufferArg(lowering, plan.input), bufferArg(lowering, plan.output)];
+  if (plan.inner === 1) {
+    lowering.call(softmaxRowsKernel(plan.log), plan.node, { x, y, rows: { dim: plan.outer }, length: { dim: plan.length } });
+    return;
+  }
+  lowering.call(softmaxColumnsKernel(plan.log), plan.node, { x, y, outer: { dim: plan.outer }, length: { dim: plan.length }, inner: { dim: plan.inner } });
 }

@@ -1,17 +1,19 @@
 /**
- * Softmax along one axis, possibly strided, one workgroup per row: the
- * maximum, the sum of exponentials, then the normalised exponentials.
+ * Softmax (or LogSoftmax) along one axis, possibly strided, one workgroup
+ * per row: the maximum, the sum of exponentials, then the normalised
+ * exponentials (or x - max - log(sum)).
  */
 import { elementTag, load, store } from '../elements.js';
 import type { KernelDecl, WgslElement } from '../kernel.js';
 import { REDUCTIONS, ROW_PARAMS, ROW_WORKGROUP } from './rows.js';
 
-/** Softmax along an axis of `length` elements with stride `inner` (rows = outer · inner). */
-export function softmaxKernel(element: WgslElement): KernelDecl {
+/** Softmax (or LogSoftmax, `log`) along an axis of `length` elements with stride `inner` (rows = outer · inner). */
+export function softmaxKernel(element: WgslElement, log = false): KernelDecl {
   const x = (index: string) => load('x', index, element);
+  const result = log ? `${x('base + k * u.inner')} - row_max - log(total)` : `exp(${x('base + k * u.inner')} - row_max) / total`;
   return {
-    name: `softmax_${elementTag(element)}`,
-    summary: 'softmax along one axis, one workgroup per row',
+    name: `${log ? 'log_softmax' : 'softmax'}_${elementTag(element)}`,
+    summary: `${log ? 'log softmax' : 'softmax'} along one axis, one workgroup per row`,
     storage: [
       { name: 'x', access: 'read', element },
       { name: 'y', access: 'read_write', element },
@@ -35,7 +37,7 @@ export function softmaxKernel(element: WgslElement): KernelDecl {
     for (var k = thread; k < u.axis_length; k += THREADS) { sum += exp(${x('base + k * u.inner')} - row_max); }
     let total = workgroup_sum(sum, thread);
     for (var k = thread; k < u.axis_length; k += THREADS) {
-      y[base + k * u.inner] = ${store(`exp(${x('base + k * u.inner')} - row_max) / total`, element)};
+      y[base + k * u.inner] = ${store(result, element)};
     }
   }`,
   };
