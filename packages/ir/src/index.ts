@@ -42,6 +42,10 @@ export {
 export { sliceStart } from './ops/slice.js';
 export { reducedAxes, combineIdentity } from './ops/reduce.js';
 export { staticScalar, rangeLength } from './ops/range.js';
+export { readArgExtreme } from './ops/arg-extreme.js';
+export { cumSumAxis, readCumSumFlags } from './ops/cumsum.js';
+export { readTopK } from './ops/top-k.js';
+export { readRotaryDims, type RotaryDims } from './ops/rotary-embedding.js';
 // Element-wise ops are defined by a scalar expression (builders as `scalar.add(...)`; see scalar/expr.ts).
 export * as scalar from './scalar/expr.js';
 export type { ScalarExpr, ScalarType, ScalarFunction, UnaryOp, BinaryOp, CompareOp } from './scalar/expr.js';

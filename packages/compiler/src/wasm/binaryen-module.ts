@@ -205,6 +205,14 @@ export class FunctionBuilder {
     ]);
   }
 
+  /** `while (condition) body` (the condition is evaluated before every pass). */
+  while(condition: Expr, body: readonly Expr[]): Expr {
+    const label = `W${this.labels++}`;
+    const exit = `${label}_exit`;
+    const m = this.m;
+    return m.block(exit, [m.loop(label, m.block(null, [m.br(exit, m.i32.eqz(condition)), ...body, m.br(label)]))]);
+  }
+
   /** `if (condition) then else otherwise`. */
   if(condition: Expr, then: readonly Expr[], otherwise?: readonly Expr[]): Expr {
     return this.m.if(condition, this.m.block(null, [...then]), otherwise ? this.m.block(null, [...otherwise]) : undefined);

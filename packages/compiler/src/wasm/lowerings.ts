@@ -5,6 +5,7 @@
  * projection are read in place).
  */
 import type { Backend } from '../lower/lower-graph.js';
+import { emitScan, emitSelect } from './lower/along-axis.js';
 import { emitAttention } from './lower/attention.js';
 import { emitCopy } from './lower/copy.js';
 import { emitElementwise } from './lower/elementwise.js';
@@ -19,6 +20,7 @@ export const WASM_BACKEND: Backend<WasmLowering> = {
   emitters: {
     attention: emitAttention, matmul: emitMatMul, elementwise: emitElementwise, copy: emitCopy, reduce: emitReduce,
     'layer-norm': emitLayerNorm, softmax: emitSoftmax, gather: emitGather, range: emitRange, trilu: emitTrilu, fill: emitFill,
+    select: emitSelect, scan: emitScan,
   },
   options: { attention: { packedSlices: true } },
 };

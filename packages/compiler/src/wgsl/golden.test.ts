@@ -63,7 +63,12 @@ function programKernels(): WgslKernel[] {
   rows.output(mean!, 'mean_statistic');
   rows.output(invStd!, 'inv_std_statistic');
   rows.output(rows.op('RMSNormalization', [r, rows.constant(tensor('f32', [8], new Float32Array(8).fill(2)))]), 'rms_normalized');
-  return [elementwise.build(), coverage.build(), movement.build(), rows.build()].flatMap((graph) => lowerToWgsl(graph, []).wgsl!.kernels);
+  const lines = new GraphBuilder('golden_wgsl_along_axis');
+  const l = lines.input('x', 'f32', ['rows', 8]);
+  const [values] = lines.opMulti('TopK', [l, lines.constant(tensor('i64', [1], [3n]))], { axis: -1 }, 2);
+  lines.output(values!, 'values');
+  lines.output(lines.op('CumSum', [lines.input('n', 'i32', ['rows', 8]), lines.constant(tensor('i32', [], [1]))], { exclusive: 1, reverse: 1 }), 'sums');
+  return [elementwise.build(), coverage.build(), movement.build(), rows.build(), lines.build()].flatMap((graph) => lowerToWgsl(graph, []).wgsl!.kernels);
 }
 
 const KERNELS: readonly KernelDecl[] = [

@@ -4,6 +4,7 @@
  * its own buffer, so plans keep their default layouts.
  */
 import type { Backend } from '../lower/lower-graph.js';
+import { emitScan, emitSelect } from './lower/along-axis.js';
 import { emitAttention } from './lower/attention.js';
 import { emitCopy } from './lower/copy.js';
 import { emitElementwise } from './lower/elementwise.js';
@@ -18,6 +19,7 @@ export const WGSL_BACKEND: Backend<WgslLowering> = {
   emitters: {
     attention: emitAttention, matmul: emitMatMul, elementwise: emitElementwise, copy: emitCopy, reduce: emitReduce,
     'layer-norm': emitLayerNorm, softmax: emitSoftmax, gather: emitGather, range: emitRange, trilu: emitTrilu, fill: emitFill,
+    select: emitSelect, scan: emitScan,
   },
   options: {},
 };

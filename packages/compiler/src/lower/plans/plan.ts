@@ -6,6 +6,7 @@
  * run time). An op with no planner here has no kernel on any backend.
  */
 import { getOpDef, nodeLocation, UnsupportedError, type Node } from '@ladon/ir';
+import { planArgExtreme, planCumSum, planTopK, type ScanPlan, type SelectPlan } from './along-axis.js';
 import { planAttention, type AttentionOptions, type AttentionPlan } from './attention.js';
 import { planConcat, planExpand, planSlice, planSplit, planTranspose, type CopyPlan } from './copy.js';
 import { planElementwise, type ElementwisePlan } from './elementwise.js';
@@ -29,7 +30,9 @@ export type OpPlan =
   | GatherPlan
   | RangePlan
   | TriluPlan
-  | FillPlan;
+  | FillPlan
+  | SelectPlan
+  | ScanPlan;
 
 /** The plan kinds a backend emits (views are the program builder's). */
 export type KernelPlan = Exclude<OpPlan, ViewPlan>;
@@ -66,6 +69,10 @@ const PLANNERS: Readonly<Record<string, Planner>> = {
   Range: planRange,
   Trilu: planTrilu,
   ConstantOfShape: planFill,
+  TopK: planTopK,
+  ArgMax: planArgExtreme,
+  ArgMin: planArgExtreme,
+  CumSum: planCumSum,
 };
 
 /** The ops with kernels (views, element-wise ops and reductions aside). */

@@ -116,6 +116,18 @@ function reductionGraph(): Graph {
   return g.build();
 }
 
+/** Line kernels: TopK (f32, k = 3), ArgMax with select_last_index, CumSum (i32, exclusive, reverse). */
+function alongAxisGraph(): Graph {
+  const g = new GraphBuilder('golden_along_axis');
+  const x = g.input('x', 'f32', ['rows', 8]);
+  const [values, indices] = g.opMulti('TopK', [x, g.constant(tensor('i64', [1], [3n]))], { axis: -1 }, 2);
+  g.output(values!, 'values');
+  g.output(indices!, 'indices');
+  g.output(g.op('ArgMax', [x], { axis: 0, select_last_index: 1 }), 'argmax');
+  g.output(g.op('CumSum', [g.input('n', 'i32', ['rows', 8]), g.constant(tensor('i32', [], [1]))], { exclusive: 1, reverse: 1 }), 'sums');
+  return g.build();
+}
+
 /** A batched MatMul whose B is shared by the batch: the general GEMM kernel (B packed at run time). */
 function matmulGraph(): Graph {
   const g = new GraphBuilder('golden_matmul');
@@ -130,6 +142,7 @@ const GOLDEN = [
   { file: 'elementwise-coverage.wat', description: 'element-wise kernels of ONNX coverage (log, IsNaN/IsInf, Mod, variadic Max, Clip, Pow i64^f32 on lane 0, f16 through f32 copies), plain SIMD module', graph: coverageGraph, relaxed: false },
   { file: 'data-movement.wat', description: 'strided copies, Gather, Range, Trilu, ConstantOfShape, plain SIMD module', graph: dataMovementGraph, relaxed: false },
   { file: 'reductions.wat', description: 'ReduceSum/Mean/Max/LogSumExp, Layer/RMSNormalization, (Log)Softmax, plain SIMD module', graph: reductionGraph, relaxed: false },
+  { file: 'along-axis.wat', description: 'TopK, ArgMax (select_last_index), CumSum (exclusive, reverse), plain SIMD module', graph: alongAxisGraph, relaxed: false },
   { file: 'matmul-general.wat', description: 'MatMul a[batch, rows, 16] · b[16, 12] on the general GEMM kernel, plain SIMD module', graph: matmulGraph, relaxed: false },
 ];
 

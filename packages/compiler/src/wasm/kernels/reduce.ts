@@ -18,10 +18,11 @@
  *   stride).
  */
 import { combineIdentity, scalar, type ReductionCombine, type ReductionDefinition, type ScalarType } from '@ladon/ir';
-import type { Expr, FunctionBuilder, Local, ValueType } from '../binaryen-module.js';
+import type { Expr, FunctionBuilder, Local } from '../binaryen-module.js';
 import type { KernelSpec } from '../kernel-set.js';
 import { scalarForm } from './elementwise-scalar.js';
 import { vectorForm, type VectorForm } from './elementwise-vector.js';
+import { ELEMENT_SHIFT, loadElement as load, LOCAL_TYPE, storeElement as store } from './typed-memory.js';
 
 /** A reduction for one element type, as the kernels render it. */
 export interface ReduceKernelOp {
@@ -39,18 +40,6 @@ export function vectorizes(definition: ReductionDefinition): boolean {
 function identityOf(op: ReduceKernelOp): string {
   const { map, combine, finish, shiftByMax } = op.definition;
   return `${scalar.printScalarExpr(map)} ${combine} ${scalar.printScalarExpr(finish)}${shiftByMax ? ' shifted' : ''}`;
-}
-
-/** Bytes per element of an accumulator type's tensor (bools are bytes). */
-const ELEMENT_SHIFT: Readonly<Record<ScalarType, number>> = { f32: 2, i32: 2, i64: 3, bool: 0 };
-const LOCAL_TYPE: Readonly<Record<ScalarType, ValueType>> = { f32: 'f32', i32: 'i32', i64: 'i64', bool: 'i32' };
-
-function load(f: FunctionBuilder, type: ScalarType, pointer: Expr): Expr {
-  return { f32: f.f32.load, i32: f.i32.load, i64: f.i64.load, bool: f.i32.load8 }[type](pointer);
-}
-
-function store(f: FunctionBuilder, type: ScalarType, pointer: Expr, value: Expr): Expr {
-  return { f32: f.f32.store, i32: f.i32.store, i64: f.i64.store, bool: f.i32.store8 }[type](pointer, value);
 }
 
 function identity(f: FunctionBuilder, combine: ReductionCombine, type: ScalarType): Expr {
