@@ -13,6 +13,7 @@ import { emitFill, emitGather, emitRange, emitTrilu } from './lower/indexing.js'
 import { emitMatMul } from './lower/matmul.js';
 import { emitLayerNorm, emitSoftmax } from './lower/normalize.js';
 import { emitReduce } from './lower/reduce.js';
+import { emitRotary } from './lower/rotary.js';
 import type { WasmLowering } from './lowering.js';
 
 /** The wasm backend's emitters and capabilities. */
@@ -20,7 +21,7 @@ export const WASM_BACKEND: Backend<WasmLowering> = {
   emitters: {
     attention: emitAttention, matmul: emitMatMul, elementwise: emitElementwise, copy: emitCopy, reduce: emitReduce,
     'layer-norm': emitLayerNorm, softmax: emitSoftmax, gather: emitGather, range: emitRange, trilu: emitTrilu, fill: emitFill,
-    select: emitSelect, scan: emitScan,
+    select: emitSelect, scan: emitScan, rotary: emitRotary,
   },
   options: { attention: { packedSlices: true } },
 };

@@ -68,6 +68,9 @@ function programKernels(): WgslKernel[] {
   const [values] = lines.opMulti('TopK', [l, lines.constant(tensor('i64', [1], [3n]))], { axis: -1 }, 2);
   lines.output(values!, 'values');
   lines.output(lines.op('CumSum', [lines.input('n', 'i32', ['rows', 8]), lines.constant(tensor('i32', [], [1]))], { exclusive: 1, reverse: 1 }), 'sums');
+  const rotary = lines.input('heads', 'f32', ['batch', 2, 'seq', 8]);
+  const caches = ['cos', 'sin'].map((name) => lines.input(name, 'f32', [32, 2]));
+  lines.output(lines.op('RotaryEmbedding', [rotary, ...caches, lines.input('positions', 'i64', ['batch', 'seq'])], { rotary_embedding_dim: 4 }), 'rotated');
   return [elementwise.build(), coverage.build(), movement.build(), rows.build(), lines.build()].flatMap((graph) => lowerToWgsl(graph, []).wgsl!.kernels);
 }
 

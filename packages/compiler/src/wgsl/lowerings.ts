@@ -12,6 +12,7 @@ import { emitFill, emitGather, emitRange, emitTrilu } from './lower/indexing.js'
 import { emitMatMul } from './lower/matmul.js';
 import { emitLayerNorm, emitSoftmax } from './lower/normalize.js';
 import { emitReduce } from './lower/reduce.js';
+import { emitRotary } from './lower/rotary.js';
 import type { WgslLowering } from './lowering.js';
 
 /** The WGSL backend's emitters and capabilities. */
@@ -19,7 +20,7 @@ export const WGSL_BACKEND: Backend<WgslLowering> = {
   emitters: {
     attention: emitAttention, matmul: emitMatMul, elementwise: emitElementwise, copy: emitCopy, reduce: emitReduce,
     'layer-norm': emitLayerNorm, softmax: emitSoftmax, gather: emitGather, range: emitRange, trilu: emitTrilu, fill: emitFill,
-    select: emitSelect, scan: emitScan,
+    select: emitSelect, scan: emitScan, rotary: emitRotary,
   },
   options: {},
 };

@@ -15,6 +15,7 @@ import { planGemm, planLinear, planMatMul, type MatMulPlan } from './matmul.js';
 import { planLayerNorm, planSoftmax, type LayerNormPlan, type SoftmaxPlan } from './normalize.js';
 import type { PlanContext } from './plan-context.js';
 import { planReduce, type ReducePlan } from './reduce.js';
+import { planRotary, type RotaryPlan } from './rotary.js';
 import { planView, type ViewPlan } from './view.js';
 
 /** Every plan a node can become. */
@@ -32,7 +33,8 @@ export type OpPlan =
   | TriluPlan
   | FillPlan
   | SelectPlan
-  | ScanPlan;
+  | ScanPlan
+  | RotaryPlan;
 
 /** The plan kinds a backend emits (views are the program builder's). */
 export type KernelPlan = Exclude<OpPlan, ViewPlan>;
@@ -73,6 +75,7 @@ const PLANNERS: Readonly<Record<string, Planner>> = {
   ArgMax: planArgExtreme,
   ArgMin: planArgExtreme,
   CumSum: planCumSum,
+  RotaryEmbedding: planRotary,
 };
 
 /** The ops with kernels (views, element-wise ops and reductions aside). */

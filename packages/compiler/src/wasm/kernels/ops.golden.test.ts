@@ -128,6 +128,15 @@ function alongAxisGraph(): Graph {
   return g.build();
 }
 
+/** RotaryEmbedding of [batch, 2, seq, 8] by position ids, half of each head rotated in interleaved pairs. */
+function rotaryGraph(): Graph {
+  const g = new GraphBuilder('golden_rotary');
+  const x = g.input('x', 'f32', ['batch', 2, 'seq', 8]);
+  const [cos, sin] = ['cos', 'sin'].map((name) => g.input(name, 'f32', [32, 2]));
+  g.output(g.op('RotaryEmbedding', [x, cos, sin, g.input('positions', 'i64', ['batch', 'seq'])], { interleaved: 1, rotary_embedding_dim: 4 }), 'y');
+  return g.build();
+}
+
 /** A batched MatMul whose B is shared by the batch: the general GEMM kernel (B packed at run time). */
 function matmulGraph(): Graph {
   const g = new GraphBuilder('golden_matmul');
@@ -143,6 +152,7 @@ const GOLDEN = [
   { file: 'data-movement.wat', description: 'strided copies, Gather, Range, Trilu, ConstantOfShape, plain SIMD module', graph: dataMovementGraph, relaxed: false },
   { file: 'reductions.wat', description: 'ReduceSum/Mean/Max/LogSumExp, Layer/RMSNormalization, (Log)Softmax, plain SIMD module', graph: reductionGraph, relaxed: false },
   { file: 'along-axis.wat', description: 'TopK, ArgMax (select_last_index), CumSum (exclusive, reverse), plain SIMD module', graph: alongAxisGraph, relaxed: false },
+  { file: 'rotary.wat', description: 'RotaryEmbedding (interleaved, partial, position ids), plain SIMD module', graph: rotaryGraph, relaxed: false },
   { file: 'matmul-general.wat', description: 'MatMul a[batch, rows, 16] · b[16, 12] on the general GEMM kernel, plain SIMD module', graph: matmulGraph, relaxed: false },
 ];
 
