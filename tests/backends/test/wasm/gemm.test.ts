@@ -43,6 +43,19 @@ describe('wasm Linear with a computed weight and Gemm', () => {
     g.output(g.op('Gemm', [a, b, g.input('c', 'f32', [1, n])], { transA, transB, alpha: 0.5 }), 'y');
     await checkOnWasm(g.build(), { tolerance: TOLERANCE });
   });
+  const addends: [string, Dim[], number][] = [
+    ['a full matrix', ['m', 6], 1],
+    ['a column', ['m', 1], 0.25],
+    ['a row scaled by beta', [6], -2],
+    ['a scalar', [], 0.5],
+    ['one element', [1], 1],
+  ];
+  it.each(addends)('Gemm with C %s', async (_name, shape, beta) => {
+    const g = new GraphBuilder('gemm_c');
+    const a = g.input('a', 'f32', ['m', 9]);
+    g.output(g.op('Gemm', [a, g.input('b', 'f32', [6, 9]), g.input('c', 'f32', shape)], { transB: 1, beta, alpha: 1.5 }), 'y');
+    await checkOnWasm(g.build(), { sizes: [{ m: 5 }, { m: 1 }], tolerance: TOLERANCE });
+  });
 });
 
 describe('wasm MatMul and FusedMatMul', () => {

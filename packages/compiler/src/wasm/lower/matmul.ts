@@ -3,8 +3,9 @@
  * constants runs the packed kernel: the weight is packed at compile time
  * into the micro-kernel's panel layout with the bias in front, and the
  * kernel bakes in K and N, so only the row count is a run-time size. Every
- * other product runs the general GEMM kernel (B packed at run time; C only
- * as a bias row with beta = 1). When B is shared by every batch and A is
+ * other product runs the general GEMM kernel (B packed at run time; a bias
+ * row with beta = 1 added by it, any other C by the addend kernel after
+ * it). When B is shared by every batch and A is
  * neither broadcast nor transposed, A's batch folds into the rows: one GEMM
  * of prod(batch)·M rows, B packed once.
  */
@@ -12,6 +13,7 @@ import { addDims, mulDims, productOfDims, toFloat32, type StepArg } from '@ladon
 import type { MatMulPlan } from '../../lower/plans/matmul.js';
 import { aBlockFloats, linearPackedKernel } from '../kernels/gemm.js';
 import { gemmRowSplit } from '../../lower/split.js';
+import { gemmAddendKernel } from '../kernels/gemm-addend.js';
 import { generalGemmKernel } from '../kernels/gemm-general.js';
 import { packWeight } from '../kernels/gemm-pack.js';
 import { unsupported, type WasmLowering } from '../lowering.js';
@@ -21,8 +23,13 @@ export function emitMatMul(lowering: WasmLowering, plan: MatMulPlan): void {
   for (const value of [plan.a, plan.b, plan.c?.value ?? '']) if (value) lowering.expectDType(plan.node, value, ['f32', 'f16']);
   if (plan.batch.length > 4) throw unsupported(plan.node, `at most 4 batch dims are supported, got ${plan.batch.length}`);
   if (plan.c && (!plan.c.row || plan.c.beta !== 1)) {
-    const shape = lowering.graph.typeOf(plan.c.value).shape;
-    throw unsupported(plan.node, `C must be a row of N values with beta = 1 (got shape [${shape.join(', ')}], beta ${plan.c.beta})`, plan.c.value);
+    if (plan.batch.length > 0) throw unsupported(plan.node, 'a batched product with an added C', plan.c.value);
+    const { c, ...product } = plan;
+    emitGeneralGemm(lowering, product);
+    const [strideM, strideN] = c.strides;
+    const args = { y: bufferArg(lowering, plan.y), c: bufferArg(lowering, c.value), M: { dim: plan.m }, N: { dim: plan.n }, strideM: { dim: strideM }, strideN: { dim: strideN } };
+    lowering.call(gemmAddendKernel(c.beta), plan.node, args);
+    return;
   }
   if (plan.node.op === 'Linear' && emitPackedLinear(lowering, plan)) return;
   lowering.inF32(plan.node, [plan.a, plan.b, plan.c?.value ?? ''], [plan.y], (buffer) => emitGeneralGemm(lowering, foldBatchIntoRows(plan), buffer));
