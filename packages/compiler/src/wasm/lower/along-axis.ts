@@ -1,6 +1,6 @@
 /**
  * Emitting select (TopK, ArgMax, ArgMin) and scan (CumSum) plans with the
- * line kernels on f32, i32 and i64. A select without a values output
+ * line kernels on f32 (and f16 in f32 stand-ins), i32 and i64. A select without a values output
  * (ArgMax, ArgMin) keeps its values in a scratch buffer.
  */
 import { mulDims, productOfDims, scalar } from '@ladon/ir';
@@ -12,9 +12,9 @@ const LINE_DTYPES = ['f32', 'i32', 'i64'] as const;
 
 /** Emits TopK, ArgMax or ArgMin. */
 export function emitSelect(lowering: WasmLowering, plan: SelectPlan): void {
-  lowering.expectDType(plan.node, plan.input, LINE_DTYPES);
-  const type = scalar.scalarTypeOf(plan.dtype);
-  const values = plan.values ? lowering.buffer(plan.values) : lowering.program.scratch('select_values', plan.dtype, [productOfDims([plan.outer, plan.k, plan.inner])]);
+  const dtype = lowering.expectDType(plan.node, plan.input, LINE_DTYPES);
+  const type = scalar.scalarTypeOf(dtype);
+  const values = plan.values ? lowering.buffer(plan.values) : lowering.program.scratch('select_values', dtype, [productOfDims([plan.outer, plan.k, plan.inner])]);
   const indices = plan.indices ? lowering.buffer(plan.indices) : lowering.program.scratch('select_indices', 'i64', [mulDims(mulDims(plan.outer, plan.k), plan.inner)]);
   lowering.call(selectKernel({ type, largest: plan.largest, ties: plan.ties }), plan.node, {
     x: bufferArg(lowering, plan.input),
@@ -29,8 +29,8 @@ export function emitSelect(lowering: WasmLowering, plan: SelectPlan): void {
 
 /** Emits CumSum. */
 export function emitScan(lowering: WasmLowering, plan: ScanPlan): void {
-  lowering.expectDType(plan.node, plan.input, LINE_DTYPES);
-  lowering.call(scanKernel({ type: scalar.scalarTypeOf(plan.dtype), exclusive: plan.exclusive, reverse: plan.reverse }), plan.node, {
+  const dtype = lowering.expectDType(plan.node, plan.input, LINE_DTYPES);
+  lowering.call(scanKernel({ type: scalar.scalarTypeOf(dtype), exclusive: plan.exclusive, reverse: plan.reverse }), plan.node, {
     x: bufferArg(lowering, plan.input),
     y: bufferArg(lowering, plan.output),
     outer: { dim: plan.outer },

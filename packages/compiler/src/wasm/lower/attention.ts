@@ -18,28 +18,25 @@ import { attentionRowKernel } from '../kernels/attention-rows.js';
 import type { WasmLowering } from '../lowering.js';
 import { emitStridedCopy } from './copy.js';
 
-/** Each value's buffer for the f32 kernels: its f32 stand-in when it is f16 (WasmLowering.inF32). */
-type F32Buffers = (value: string) => number;
-
-/** Emits one Attention node, converting f16 tensors around the f32 kernels. */
+/** Emits one Attention node, its f16 tensors computed in f32 (see WasmLowering.inF32). */
 export function emitAttention(lowering: WasmLowering, plan: AttentionPlan): void {
-  lowering.inF32(plan.node, plan.node.inputs, plan.node.outputs, (f32Buffer) => emitAttentionF32(lowering, plan, f32Buffer));
+  lowering.inF32(plan.node, () => emitAttentionF32(lowering, plan));
 }
 
 /** An operand's pointer: its own buffer, or the packed tensor's at the slice's byte offset. */
-function pointer(lowering: WasmLowering, f32Buffer: F32Buffers, operand: AttentionOperand, input: string): StepArg {
-  const buffer = f32Buffer(operand.value);
+function pointer(lowering: WasmLowering, operand: AttentionOperand, input: string): StepArg {
+  const buffer = lowering.buffer(operand.value);
   return operand.value === input ? { buffer } : { buffer, byteOffset: mulDims(operand.offset, 4) };
 }
 
 /** K or V as the kernel reads it: the input (or its packed slice), or the present tensor after the copies that fill it. */
-function keysOrValues(lowering: WasmLowering, f32Buffer: F32Buffers, plan: AttentionPlan, operand: AttentionOperand, present: PresentTensor | undefined, input: string): StepArg {
-  if (!present) return pointer(lowering, f32Buffer, operand, input);
+function keysOrValues(lowering: WasmLowering, plan: AttentionPlan, operand: AttentionOperand, present: PresentTensor | undefined, input: string): StepArg {
+  if (!present) return pointer(lowering, operand, input);
   const current = present.copies[present.copies.length - 1];
-  const currentSource = f32Buffer(current.source);
-  const target = present.value ? f32Buffer(present.value) : lowering.program.scratch(`${input}_present`, 'f32', present.shape);
+  const currentSource = lowering.buffer(current.source);
+  const target = present.value ? lowering.buffer(present.value) : lowering.program.scratch(`${input}_present`, 'f32', present.shape);
   for (const copy of present.copies) {
-    const source = copy === current ? currentSource : f32Buffer(copy.source);
+    const source = copy === current ? currentSource : lowering.buffer(copy.source);
     emitStridedCopy(lowering, plan.node, { buffer: source }, target, copy.layout, 4);
   }
   return { buffer: target };
@@ -49,11 +46,11 @@ function strideArgs(prefix: string, [batch, head, row]: HeadStrides): Record<str
   return { [`${prefix}sb`]: { dim: batch }, [`${prefix}sh`]: { dim: head }, [`${prefix}ss`]: { dim: row } };
 }
 
-function emitAttentionF32(lowering: WasmLowering, plan: AttentionPlan, f32Buffer: F32Buffers): void {
+function emitAttentionF32(lowering: WasmLowering, plan: AttentionPlan): void {
   const { node } = plan;
   const [q, k, v] = node.inputs;
-  const keys = keysOrValues(lowering, f32Buffer, plan, plan.k, plan.presentKey, k);
-  const values = keysOrValues(lowering, f32Buffer, plan, plan.v, plan.presentValue, v);
+  const keys = keysOrValues(lowering, plan, plan.k, plan.presentKey, k);
+  const values = keysOrValues(lowering, plan, plan.v, plan.presentValue, v);
   const config: AttentionConfig = {
     headSize: plan.headSize,
     valueHeadSize: plan.vHeadSize,
@@ -66,15 +63,15 @@ function emitAttentionF32(lowering: WasmLowering, plan: AttentionPlan, f32Buffer
     nonpad: Boolean(plan.nonpad),
     past: plan.hasPast,
   };
-  const query = pointer(lowering, f32Buffer, plan.q, q);
+  const query = pointer(lowering, plan.q, q);
   const mask = plan.mask;
   const args: Record<string, StepArg> = {
     q: query,
     k: keys,
     v: values,
-    mask: mask ? { buffer: f32Buffer(mask.value) } : { int: 0 },
-    out: { buffer: f32Buffer(plan.y.value) },
-    nonpadPtr: plan.nonpad ? { buffer: f32Buffer(plan.nonpad) } : { int: 0 },
+    mask: mask ? { buffer: lowering.buffer(mask.value) } : { int: 0 },
+    out: { buffer: lowering.buffer(plan.y.value) },
+    nonpadPtr: plan.nonpad ? { buffer: lowering.buffer(plan.nonpad) } : { int: 0 },
     B: { dim: plan.batch },
     Hq: { dim: plan.qHeads },
     Hkv: { dim: plan.kvHeads },
@@ -92,7 +89,7 @@ function emitAttentionF32(lowering: WasmLowering, plan: AttentionPlan, f32Buffer
   };
   if (plan.scores) {
     const rowScratch = lowering.program.scratch('attention_row', 'f32', [plan.totalSeq]);
-    const qkOut = { buffer: f32Buffer(plan.scores.value) };
+    const qkOut = { buffer: lowering.buffer(plan.scores.value) };
     lowering.call(attentionRowKernel(config, plan.scores.mode), node, { ...args, qkOut, rowScratch: { buffer: rowScratch } });
     return;
   }

@@ -56,10 +56,10 @@ export function emitElementwise(lowering: WasmLowering, plan: ElementwisePlan): 
   const { layout } = plan;
   if (layout.dims.length > MAX_RANK) throw unsupported(plan.node, `broadcasting over ${layout.dims.length} independent axes (at most ${MAX_RANK})`);
   const computed: ElementwisePlan = { ...plan, inputTypes: plan.inputTypes.map(inF32), outputType: inF32(plan.outputType) };
-  lowering.inF32(plan.node, plan.inputs, [plan.output], (buffer) => {
+  lowering.inF32(plan.node, () => {
     const args: Record<string, StepArg> = {};
-    plan.inputs.forEach((value, index) => (args[`in${index}`] = { buffer: buffer(value) }));
-    args.out = { buffer: buffer(plan.output) };
+    plan.inputs.forEach((value, index) => (args[`in${index}`] = bufferArg(lowering, value)));
+    args.out = bufferArg(lowering, plan.output);
     layout.dims.forEach((dim, axis) => (args[`d${axis}`] = { dim }));
     lowering.call(elementwiseKernel(renderedOp(computed), layout), plan.node, args);
   });

@@ -16,11 +16,11 @@ import { gemmRowSplit } from '../../lower/split.js';
 import { gemmAddendKernel } from '../kernels/gemm-addend.js';
 import { generalGemmKernel } from '../kernels/gemm-general.js';
 import { packWeight } from '../kernels/gemm-pack.js';
-import { unsupported, type WasmLowering } from '../lowering.js';
+import { bufferArg, unsupported, type WasmLowering } from '../lowering.js';
 
-/** Emits one matrix product (f16 operands in f32 copies, WasmLowering.inF32). */
+/** Emits one matrix product. */
 export function emitMatMul(lowering: WasmLowering, plan: MatMulPlan): void {
-  for (const value of [plan.a, plan.b, plan.c?.value ?? '']) if (value) lowering.expectDType(plan.node, value, ['f32', 'f16']);
+  for (const value of [plan.a, plan.b, plan.c?.value ?? '']) if (value) lowering.expectDType(plan.node, value, ['f32']);
   if (plan.batch.length > 4) throw unsupported(plan.node, `at most 4 batch dims are supported, got ${plan.batch.length}`);
   if (plan.c && (!plan.c.row || plan.c.beta !== 1)) {
     if (plan.batch.length > 0) throw unsupported(plan.node, 'a batched product with an added C', plan.c.value);
@@ -32,10 +32,10 @@ export function emitMatMul(lowering: WasmLowering, plan: MatMulPlan): void {
     return;
   }
   if (plan.node.op === 'Linear' && emitPackedLinear(lowering, plan)) return;
-  lowering.inF32(plan.node, [plan.a, plan.b, plan.c?.value ?? ''], [plan.y], (buffer) => emitGeneralGemm(lowering, foldBatchIntoRows(plan), buffer));
+  emitGeneralGemm(lowering, foldBatchIntoRows(plan));
 }
 
-/** Linear with a constant weight and bias: the packed kernel (weights packed in f32). False when the weight or bias is computed. */
+/** Linear with a constant weight and bias: the packed kernel. False when the weight or bias is computed. */
 function emitPackedLinear(lowering: WasmLowering, plan: MatMulPlan): boolean {
   const weight = lowering.program.constant(plan.b);
   const bias = plan.c ? lowering.program.constant(plan.c.value) : undefined;
@@ -44,14 +44,12 @@ function emitPackedLinear(lowering: WasmLowering, plan: MatMulPlan): boolean {
   const packed = packWeight(toFloat32(weight), k, n, plan.transB, bias ? toFloat32(bias) : undefined);
   const key = `${plan.b}${plan.c ? `+${plan.c.value}` : ''}:panels${plan.transB ? 'T' : ''}`;
   const packedBuffer = lowering.program.derivedWeight(key, { dtype: 'f32', shape: [packed.length], data: packed });
-  lowering.inF32(plan.node, [plan.a], [plan.y], (buffer) => {
-    lowering.call(linearPackedKernel(k, n, Boolean(bias)), plan.node, {
-      x: { buffer: buffer(plan.a) },
-      packed: { buffer: packedBuffer },
-      y: { buffer: buffer(plan.y) },
-      rows: { dim: plan.m },
-    }, gemmRowSplit(plan));
-  });
+  lowering.call(linearPackedKernel(k, n, Boolean(bias)), plan.node, {
+    x: bufferArg(lowering, plan.a),
+    packed: { buffer: packedBuffer },
+    y: bufferArg(lowering, plan.y),
+    rows: { dim: plan.m },
+  }, gemmRowSplit(plan));
   return true;
 }
 
@@ -63,17 +61,17 @@ function foldBatchIntoRows(plan: MatMulPlan): MatMulPlan {
   return { ...plan, m: mulDims(productOfDims(plan.batch), plan.m), batch: [], aBatchStrides: [], bBatchStrides: [] };
 }
 
-function emitGeneralGemm(lowering: WasmLowering, plan: MatMulPlan, buffer: (value: string) => number): void {
+function emitGeneralGemm(lowering: WasmLowering, plan: MatMulPlan): void {
   const { program } = lowering;
   const pack = program.scratch('gemm_pack', 'f32', [mulDims(addDims(plan.k, 1), addDims(plan.n, 7))]);
   const transposedA = program.scratch('gemm_transposed_a', 'f32', [plan.transA ? mulDims(plan.m, plan.k) : 1]);
   const aBlock = program.scratch('gemm_a_block', 'f32', [aBlockFloats(typeof plan.k === 'number' ? plan.k : undefined)]);
   const kernel = generalGemmKernel({ batchRank: plan.batch.length, transA: plan.transA, transB: plan.transB, alpha: plan.alpha, hasBias: Boolean(plan.c) });
   const args: Record<string, StepArg> = {
-    a: { buffer: buffer(plan.a) },
-    b: { buffer: buffer(plan.b) },
-    bias: plan.c ? { buffer: buffer(plan.c.value) } : { int: 0 },
-    y: { buffer: buffer(plan.y) },
+    a: bufferArg(lowering, plan.a),
+    b: bufferArg(lowering, plan.b),
+    bias: plan.c ? bufferArg(lowering, plan.c.value) : { int: 0 },
+    y: bufferArg(lowering, plan.y),
     pack: { buffer: pack },
     transposedA: { buffer: transposedA },
     aBlock: { buffer: aBlock },

@@ -3,7 +3,7 @@
  * contiguous reduced block runs the vectorised row kernel ([rows, length])
  * or column kernel ([outer, length, inner]); everything else (integers,
  * bools, scattered axes, the max-shifted log-sum-exp) runs the general
- * kernel, one output element at a time. f16 tensors are not reduced here.
+ * kernel, one output element at a time (f16 in f32 stand-ins).
  */
 import type { StepArg } from '@ladon/ir';
 import type { ReducePlan } from '../../lower/plans/reduce.js';
@@ -13,15 +13,15 @@ import { bufferArg, unsupported, type WasmLowering } from '../lowering.js';
 /** Emits one Reduce* node. */
 export function emitReduce(lowering: WasmLowering, plan: ReducePlan): void {
   const { node, block, definition } = plan;
-  lowering.expectDType(node, plan.input, ['f32', 'i32', 'i64', 'bool']);
-  const op: ReduceKernelOp = { name: `${plan.name}_${plan.dtype}`, definition };
+  const dtype = lowering.expectDType(node, plan.input, ['f32', 'i32', 'i64', 'bool']);
+  const op: ReduceKernelOp = { name: `${plan.name}_${dtype}`, definition };
   const [x, y] = [bufferArg(lowering, plan.input), bufferArg(lowering, plan.output)];
   if (block && vectorizes(definition)) {
     if (block.inner === 1) lowering.call(reduceRowsKernel(op), node, { x, y, rows: { dim: block.outer }, length: { dim: block.length } });
     else lowering.call(reduceColumnsKernel(op), node, { x, y, outer: { dim: block.outer }, length: { dim: block.length }, inner: { dim: block.inner } });
     return;
   }
-  if (!rendersGeneral(definition)) throw unsupported(node, `no wasm kernel reduces ${plan.dtype} with ${node.op}`, plan.input);
+  if (!rendersGeneral(definition)) throw unsupported(node, `no wasm kernel reduces ${dtype} with ${node.op}`, plan.input);
   const axes = plan.shape.map((_, axis) => axis);
   const kept = axes.filter((axis) => !plan.reduced[axis]);
   const reduced = axes.filter((axis) => plan.reduced[axis]);
