@@ -60,7 +60,7 @@ fn main(@builtin(global_invocation_id) global_id: vec3u, @builtin(num_workgroups
     base += e_1 * u.kept_stride1;
     let e_0 = e_rest % u.dim0;
     base += e_0 * u.kept_stride0;
-    var acc: bool = false;
+    var acc: u32 = 0u;
     for (var r = 0u; r < u.reduced_count; r++) {
     var at = base;
     var r_rest = r;
@@ -81,19 +81,23 @@ fn main(@builtin(global_invocation_id) global_id: vec3u, @builtin(num_workgroups
     at += r_1 * u.reduced_stride1;
     let r_0 = r_rest % u.reduced_dim0;
     at += r_0 * u.reduced_stride0;
-    var contribution: bool;
+    var contribution: u32;
     {
     let x0 = x[at];
-    contribution = x0 != 0u;
+    contribution = select(0u, 1u, x0 != 0u);
     }
-    acc = acc || contribution;
-    }
-    var result: bool;
     {
-    let x0 = select(0u, 1u, acc);
-    let x1 = u32(u.reduced_count);
-    result = x0 != 0u;
+    let x0 = acc;
+    let x1 = contribution;
+    acc = select(0u, 1u, (x0 != 0u) || (x1 != 0u));
     }
-    y[e] = select(0u, 1u, result);
+    }
+    var result: u32;
+    {
+    let x0 = acc;
+    let x1 = u32(u.reduced_count);
+    result = select(0u, 1u, x0 != 0u);
+    }
+    y[e] = result;
   }
 }

@@ -86,7 +86,11 @@ fn main(@builtin(global_invocation_id) global_id: vec3u, @builtin(num_workgroups
     let x0 = x[at];
     contribution = x0;
     }
-    acc = acc + contribution;
+    {
+    let x0 = acc;
+    let x1 = contribution;
+    acc = x0 + x1;
+    }
     }
     var result: f32;
     {

@@ -23,33 +23,33 @@ export interface ReduceKernelSpec {
   readonly element: WgslElement;
 }
 
-const COMBINE: Readonly<Record<ReductionDefinition['combine'], (a: string, b: string) => string>> = {
-  add: (a, b) => `${a} + ${b}`,
-  mul: (a, b) => `${a} * ${b}`,
-  max: (a, b) => `max(${a}, ${b})`,
-  min: (a, b) => `min(${a}, ${b})`,
-  and: (a, b) => `${a} && ${b}`,
-  or: (a, b) => `${a} || ${b}`,
-};
-
-/** The accumulator's WGSL type and the identity it starts from (i64 accumulates as i32 on the GPU). */
-function accumulatorOf(definition: ReductionDefinition): { type: string; identity: WgslExpression } {
-  const type: ScalarType = definition.accumulator === 'i64' ? 'i32' : definition.accumulator;
-  return { type, identity: wgslExpression(scalar.constant(combineIdentity(definition.combine, type) as number, type)) };
+/** The accumulator's WGSL type (bools as u32 0/1, i64 as i32 on the GPU), its scalar type and the identity it starts from. */
+function accumulatorOf(definition: ReductionDefinition): { type: string; scalarType: ScalarType; identity: string } {
+  const scalarType: ScalarType = definition.accumulator === 'i64' ? 'i32' : definition.accumulator;
+  const identity = combineIdentity(definition.combine, scalarType) as number;
+  if (scalarType === 'bool') return { type: 'u32', scalarType, identity: `${identity}u` };
+  return { type: scalarType, scalarType, identity: wgslExpression(scalar.constant(identity, scalarType)).value };
 }
 
-/** `let x<i> = <value>;` for an expression's inputs (a bool input is read as u32), then its own lines, in a block computing `target`. */
-function evaluate(expression: WgslExpression, inputs: readonly string[], target: string): string[] {
-  return ['    {', ...inputs.map((value, index) => `    let x${index} = ${value};`), ...expression.lines, `    ${target} = ${expression.value};`, '    }'];
+/**
+ * A block computing `target` from an expression: `let x<i> = <value>;` for
+ * its inputs (bools as u32), its own lines, and its value (a bool value as
+ * u32 0/1).
+ */
+function evaluate(expression: WgslExpression, inputs: readonly string[], target: string, type: ScalarType): string[] {
+  const value = type === 'bool' ? `select(0u, 1u, ${expression.value})` : expression.value;
+  return ['    {', ...inputs.map((input, index) => `    let x${index} = ${input};`), ...expression.lines, `    ${target} = ${value};`, '    }'];
 }
 
 /** The declared reduction kernel. */
 export function reduceKernel(spec: ReduceKernelSpec): KernelDecl {
   const { definition, element } = spec;
   const accumulator = accumulatorOf(definition);
+  const type = accumulator.scalarType;
+  const operand = (index: number) => scalar.input(index, type);
+  const combine = wgslExpression(scalar.binaryExpr(definition.combine, operand(0), operand(1)));
   const [map, finish] = [wgslExpression(definition.map), wgslExpression(definition.finish)];
-  const helpers = mergedHelpers([accumulator.identity, map, finish]);
-  const asInput = (value: string): string => (accumulator.type === 'bool' ? `select(0u, 1u, ${value})` : value);
+  const helpers = mergedHelpers([map, combine, finish, ...(type === 'f32' ? [wgslExpression(scalar.constant(combineIdentity(definition.combine, 'f32') as number))] : [])]);
   const element0 = definition.shiftByMax ? `${load('x', 'at', element)} - shift` : load('x', 'at', element);
   const loop = (body: string[]): string[] => [
     '    for (var r = 0u; r < u.reduced_count; r++) {',
@@ -66,11 +66,15 @@ export function reduceKernel(spec: ReduceKernelSpec): KernelDecl {
     '    var base = 0u;',
     decomposeIndex([{ variable: 'base', strides: 'kept_stride' }]),
     ...shift,
-    `    var acc: ${accumulator.type} = ${accumulator.identity.value};`,
-    ...loop([`    var contribution: ${accumulator.type};`, ...evaluate(map, [element0], 'contribution'), `    acc = ${COMBINE[definition.combine]('acc', 'contribution')};`]),
+    `    var acc: ${accumulator.type} = ${accumulator.identity};`,
+    ...loop([
+      `    var contribution: ${accumulator.type};`,
+      ...evaluate(map, [element0], 'contribution', type),
+      ...evaluate(combine, ['acc', 'contribution'], 'acc', type),
+    ]),
     `    var result: ${accumulator.type};`,
-    ...evaluate(finish, [asInput('acc'), `${accumulator.type === 'bool' ? 'u32' : accumulator.type}(u.reduced_count)`], 'result'),
-    `    y[e] = ${store(asInput(definition.shiftByMax ? 'result + shift' : 'result'), element)};`,
+    ...evaluate(finish, ['acc', `${accumulator.type}(u.reduced_count)`], 'result', type),
+    `    y[e] = ${store(definition.shiftByMax ? 'result + shift' : 'result', element)};`,
     '  }',
   ];
   return {
