@@ -17,10 +17,10 @@ import type { DType } from '../dtype.js';
 import type { EvalContext, InferContext, OpContext, OpDef, ReductionCombine, ReductionDefinition, ReductionTrait } from '../op-def.js';
 import { compileScalarExpr, floatToI32, floatToI64, type ScalarValue } from '../scalar/evaluate.js';
 import { binaryExpr, input, scalarTypeOf, type ScalarType } from '../scalar/expr.js';
-import { formatShape, normalizeAxis, shapeSize, stridesOf } from '../shape.js';
+import { formatShape, normalizeAxis, shapeSize } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { scalarValues, tensorOfValues } from './elementwise.js';
-import { intValues } from './kernel-utils.js';
+import { broadcastIndexMap, intValues } from './kernel-utils.js';
 
 /** What distinguishes one reduction from another. */
 export interface ReduceSpec extends ReductionTrait {
@@ -113,22 +113,7 @@ export function combineIdentity(combine: ReductionCombine, type: ScalarType): Sc
 
 /** For each flat input index, the flat index of its output element (the output has the kept axes, in order). */
 function outputSlots(shape: readonly number[], reduced: readonly boolean[]): Int32Array {
-  const keptShape = shape.map((dim, axis) => (reduced[axis] ? 1 : dim));
-  const keptStrides = stridesOf(keptShape).map((stride, axis) => (reduced[axis] ? 0 : stride));
-  const slots = new Int32Array(shapeSize(shape));
-  const index = new Array<number>(shape.length).fill(0);
-  let position = 0;
-  for (let flat = 0; flat < slots.length; flat++) {
-    slots[flat] = position;
-    for (let axis = shape.length - 1; axis >= 0; axis--) {
-      index[axis]++;
-      position += keptStrides[axis];
-      if (index[axis] < shape[axis]) break;
-      position -= keptStrides[axis] * index[axis];
-      index[axis] = 0;
-    }
-  }
-  return slots;
+  return broadcastIndexMap(shape, shape.map((dim, axis) => (reduced[axis] ? 1 : dim)));
 }
 
 /** Per output element, the shift `shiftByMax` subtracts: the set's maximum, or 0 when that is not finite. */

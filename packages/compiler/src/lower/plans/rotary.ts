@@ -10,11 +10,11 @@
  *
  * Legend: B batch, H heads, S sequence, D head size, R rotary dim, P positions.
  */
-import { mulDims, readRotaryDims, type Dim, type Node } from '@ladon/ir';
+import { mulDims, readRotaryDims, type Dim, type Node, type RotaryDims } from '@ladon/ir';
 import type { PlanContext } from './plan-context.js';
 
-/** The plan of one RotaryEmbedding. */
-export interface RotaryPlan {
+/** The plan of one RotaryEmbedding: the node's dims and flags (the IR's reader), its tensors and X's strides. */
+export interface RotaryPlan extends RotaryDims {
   readonly kind: 'rotary';
   readonly node: Node;
   readonly input: string;
@@ -23,12 +23,6 @@ export interface RotaryPlan {
   readonly sin: string;
   /** position_ids ('' when the caches are indexed by (b, s)). */
   readonly positions: string;
-  readonly batch: Dim;
-  readonly heads: Dim;
-  readonly sequence: Dim;
-  readonly headSize: Dim;
-  readonly rotaryDim: number;
-  readonly interleaved: boolean;
   /** X's element strides along B, H and S (D is contiguous). */
   readonly strides: readonly [Dim, Dim, Dim];
   /** The caches' rows (P, or B·S without position ids). */
@@ -45,8 +39,5 @@ export function planRotary(ctx: PlanContext): RotaryPlan {
     ? [mulDims(sequence, row), headSize, row]
     : [mulDims(heads, mulDims(sequence, headSize)), mulDims(sequence, headSize), headSize];
   const cacheRows = positions ? ctx.shape(cos)[0] : mulDims(batch, sequence);
-  return {
-    kind: 'rotary', node: ctx.node, input, output: ctx.node.outputs[0], cos, sin, positions,
-    batch, heads, sequence, headSize, rotaryDim: dims.rotaryDim, interleaved: dims.interleaved, strides, cacheRows,
-  };
+  return { kind: 'rotary', node: ctx.node, input, output: ctx.node.outputs[0], cos, sin, positions, ...dims, strides, cacheRows };
 }

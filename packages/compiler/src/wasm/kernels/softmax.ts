@@ -18,7 +18,7 @@ import { vexpNonPositiveInto } from './vector-exp.js';
 
 /** Softmax (or LogSoftmax) along the last axis. */
 export function softmaxRowsKernel(log: boolean): KernelSpec {
-  return { name: `${log ? 'log_softmax' : 'softmax'}_rows`, params: ['x', 'y', 'rows', 'length'], build: (f) => (log ? buildLogRows(f) : buildRows(f)) };
+  return { name: `${log ? 'log_softmax' : 'softmax'}_rows`, params: ['x', 'y', 'rows', 'length'], build: (f) => buildRows(f, log) };
 }
 
 /** ln of an f32 scalar ≥ 1 (a sum of exponentials that includes e⁰): lane 0 of the vector log. */
@@ -27,41 +27,7 @@ function scalarLog(f: FunctionBuilder, value: Expr): { statements: Expr[]; value
   return { statements: vlogInto(f, out, f.f32x4.splat(value)), value: f.f32x4.extract(out.get(), 0) };
 }
 
-function buildLogRows(f: FunctionBuilder): Expr[] {
-  const i = f.i32;
-  const v = f.f32x4;
-  const [row, j, x, y] = ['row', 'j', 'rowX', 'rowY'].map((name) => f.local(name, 'i32'));
-  const [accumulator, e, scalarE] = [f.local('accumulator', 'v128'), f.local('e', 'v128'), f.local('scalarE', 'v128')];
-  const [max, sum, logSum] = [f.local('max', 'f32'), f.local('sum', 'f32'), f.local('logSum', 'f32')];
-  const length = (): Expr => f.get('length');
-  const at = (base: Local): Expr => i.add(base.get(), i.shl(j.get(), 2));
-  const vectorLoop = (body: Expr[]): Expr => f.for(j, i.const(0), i.sub(length(), i.const(3)), 4, body);
-  const tailLoop = (body: Expr[]): Expr => f.for(j, j.get(), length(), 1, body);
-  const log = scalarLog(f, sum.get());
-  return [
-    x.set(f.get('x')),
-    y.set(f.get('y')),
-    f.for(row, i.const(0), f.get('rows'), 1, [
-      accumulator.set(v.const(-Infinity)),
-      vectorLoop([accumulator.set(v.max(accumulator.get(), v.load(at(x))))]),
-      max.set(v.maxLanes(accumulator)),
-      tailLoop([max.set(f.f32.max(max.get(), f.f32.load(at(x))))]),
-      accumulator.set(v.zero()),
-      vectorLoop([...vexpNonPositiveInto(f, e, v.sub(v.load(at(x)), v.splat(max.get()))), accumulator.set(v.add(accumulator.get(), e.get()))]),
-      sum.set(v.sum(accumulator)),
-      tailLoop([...vexpNonPositiveInto(f, scalarE, v.splat(f.f32.sub(f.f32.load(at(x)), max.get()))), sum.set(f.f32.add(sum.get(), v.extract(scalarE.get(), 0)))]),
-      ...log.statements,
-      logSum.set(log.value),
-      // y = (x - max) - log(sum)
-      vectorLoop([v.store(at(y), v.sub(v.sub(v.load(at(x)), v.splat(max.get())), v.splat(logSum.get())))]),
-      tailLoop([f.f32.store(at(y), f.f32.sub(f.f32.sub(f.f32.load(at(x)), max.get()), logSum.get()))]),
-      x.set(i.add(x.get(), i.shl(length(), 2))),
-      y.set(i.add(y.get(), i.shl(length(), 2))),
-    ]),
-  ];
-}
-
-function buildRows(f: FunctionBuilder): Expr[] {
+function buildRows(f: FunctionBuilder, log: boolean): Expr[] {
   const i = f.i32;
   const v = f.f32x4;
   const [row, j, x, y] = ['row', 'j', 'rowX', 'rowY'].map((name) => f.local(name, 'i32'));
@@ -71,6 +37,18 @@ function buildRows(f: FunctionBuilder): Expr[] {
   const at = (base: Local): Expr => i.add(base.get(), i.shl(j.get(), 2));
   const vectorLoop = (body: Expr[]): Expr => f.for(j, i.const(0), i.sub(length(), i.const(3)), 4, body);
   const tailLoop = (body: Expr[]): Expr => f.for(j, j.get(), length(), 1, body);
+  // softmax: y /= sum (y holds the exponentials); LogSoftmax: y = (x - max) - log(sum)
+  const logSum = log ? f.local('logSum', 'f32') : undefined;
+  const normalize = (): Expr[] => {
+    if (!logSum) return [vectorLoop([v.store(at(y), v.div(v.load(at(y)), v.splat(sum.get())))]), tailLoop([f.f32.store(at(y), f.f32.div(f.f32.load(at(y)), sum.get()))])];
+    const logOfSum = scalarLog(f, sum.get());
+    return [
+      ...logOfSum.statements,
+      logSum.set(logOfSum.value),
+      vectorLoop([v.store(at(y), v.sub(v.sub(v.load(at(x)), v.splat(max.get())), v.splat(logSum.get())))]),
+      tailLoop([f.f32.store(at(y), f.f32.sub(f.f32.sub(f.f32.load(at(x)), max.get()), logSum.get()))]),
+    ];
+  };
   return [
     x.set(f.get('x')),
     y.set(f.get('y')),
@@ -80,18 +58,16 @@ function buildRows(f: FunctionBuilder): Expr[] {
       vectorLoop([accumulator.set(v.max(accumulator.get(), v.load(at(x))))]),
       max.set(v.maxLanes(accumulator)),
       tailLoop([max.set(f.f32.max(max.get(), f.f32.load(at(x))))]),
-      // e = exp(x - max) into y, and its sum
+      // e = exp(x - max) (kept in y for softmax), and its sum
       accumulator.set(v.zero()),
-      vectorLoop([...vexpNonPositiveInto(f, e, v.sub(v.load(at(x)), v.splat(max.get()))), v.store(at(y), e.get()), accumulator.set(v.add(accumulator.get(), e.get()))]),
+      vectorLoop([...vexpNonPositiveInto(f, e, v.sub(v.load(at(x)), v.splat(max.get()))), ...(log ? [] : [v.store(at(y), e.get())]), accumulator.set(v.add(accumulator.get(), e.get()))]),
       sum.set(v.sum(accumulator)),
       tailLoop([
         ...vexpNonPositiveInto(f, scalarE, v.splat(f.f32.sub(f.f32.load(at(x)), max.get()))),
-        f.f32.store(at(y), v.extract(scalarE.get(), 0)),
+        ...(log ? [] : [f.f32.store(at(y), v.extract(scalarE.get(), 0))]),
         sum.set(f.f32.add(sum.get(), v.extract(scalarE.get(), 0))),
       ]),
-      // y /= sum
-      vectorLoop([v.store(at(y), v.div(v.load(at(y)), v.splat(sum.get())))]),
-      tailLoop([f.f32.store(at(y), f.f32.div(f.f32.load(at(y)), sum.get()))]),
+      ...normalize(),
       x.set(i.add(x.get(), i.shl(length(), 2))),
       y.set(i.add(y.get(), i.shl(length(), 2))),
     ]),

@@ -6,7 +6,7 @@ import { bufferArg, type WasmLowering } from '../lowering.js';
 /** Emits one RotaryEmbedding. */
 export function emitRotary(lowering: WasmLowering, plan: RotaryPlan): void {
   for (const value of [plan.input, plan.cos, plan.sin]) lowering.expectDType(plan.node, value, ['f32']);
-  const kernel = rotaryKernel({ rotaryDim: plan.rotaryDim, interleaved: plan.interleaved, positionIds: Boolean(plan.positions) });
+  const kernel = rotaryKernel({ rotaryDim: plan.rotaryDim, interleaved: plan.interleaved, positionIds: plan.positionIds });
   const [strideB, strideH, strideS] = plan.strides;
   lowering.call(kernel, plan.node, {
     x: bufferArg(lowering, plan.input),

@@ -13,6 +13,6 @@ export function emitRotary(lowering: WgslLowering, plan: RotaryPlan): void {
   if (plan.positions) buffers.positions = lowering.buffer(plan.positions);
   const [strideB, strideH, strideS] = plan.strides;
   const uniforms = { count, heads: plan.heads, sequence: plan.sequence, head_size: plan.headSize, stride_b: strideB, stride_h: strideH, stride_s: strideS, cache_rows: plan.cacheRows };
-  const kernel = rotaryKernel({ element: deviceElement(lowering.graph.typeOf(plan.input).dtype), rotaryDim: plan.rotaryDim, interleaved: plan.interleaved, positionIds: Boolean(plan.positions) });
+  const kernel = rotaryKernel({ element: deviceElement(lowering.graph.typeOf(plan.input).dtype), rotaryDim: plan.rotaryDim, interleaved: plan.interleaved, positionIds: plan.positionIds });
   lowering.call(kernel, plan.node, { buffers, uniforms }, flatLaunch(count, FLAT_WORKGROUP));
 }
