@@ -5,7 +5,7 @@
  (type $0 (func (param i32 i32 i32 i32)))
  (type $1 (func (param i32 i32 i32 i32 i32)))
  (type $2 (func (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32)))
- (type $3 (func (param i32 i32 i32 i32 i32 i32 i32 i32)))
+ (type $3 (func (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32)))
  (import "env" "memory" (memory $0 1 65536))
  (export "reduce_sum_f32_rows" (func $reduce_sum_f32_rows))
  (export "reduce_sum_f32_columns" (func $reduce_sum_f32_columns))
@@ -1090,8 +1090,8 @@
               (f32x4.nearest
                (f32x4.mul
                 (local.tee $11
-                 (f32x4.max
-                  (f32x4.min
+                 (f32x4.pmax
+                  (f32x4.pmin
                    (local.tee $14
                     (f32x4.splat
                      (f32.sub
@@ -1283,10 +1283,11 @@
            (f32.add
             (f32x4.extract_lane 0
              (v128.bitselect
+              (v128.const i32x4 0x7fc00000 0x7fc00000 0x7fc00000 0x7fc00000)
               (v128.bitselect
-               (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
+               (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000)
                (v128.bitselect
-                (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000)
+                (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
                 (f32x4.sub
                  (f32x4.add
                   (f32x4.add
@@ -1387,18 +1388,23 @@
                 )
                 (f32x4.eq
                  (local.get $12)
-                 (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000)
+                 (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                 )
                )
                (f32x4.eq
                 (local.get $12)
-                (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000)
                )
               )
-              (v128.const i32x4 0x7fc00000 0x7fc00000 0x7fc00000 0x7fc00000)
-              (f32x4.ge
-               (local.get $12)
-               (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+              (v128.or
+               (f32x4.lt
+                (local.get $12)
+                (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+               )
+               (f32x4.ne
+                (local.get $12)
+                (local.get $12)
+               )
               )
              )
             )
@@ -1453,27 +1459,90 @@
    )
   )
  )
- (func $layer_norm_eps0p000009999999747378752_srow_brow (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 i32) (param $6 i32) (param $7 i32)
-  (local $8 v128)
-  (local $9 f32)
-  (local $10 f32)
-  (local $11 i32)
+ (func $layer_norm_eps0p000009999999747378752_srow_brow (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 i32) (param $6 i32) (param $7 i32) (param $8 i32) (param $9 i32)
+  (local $10 v128)
+  (local $11 f32)
   (local $12 i32)
-  (local $13 i32)
+  (local $13 f32)
   (local.set $4
-   (local.get $0)
+   (i32.add
+    (local.get $0)
+    (i32.mul
+     (local.tee $5
+      (i32.shl
+       (local.get $7)
+       (i32.const 2)
+      )
+     )
+     (local.tee $8
+      (select
+       (local.tee $4
+        (i32.mul
+         (local.tee $12
+          (i32.div_s
+           (i32.add
+            (local.get $6)
+            (i32.sub
+             (local.get $9)
+             (i32.const 1)
+            )
+           )
+           (local.get $9)
+          )
+         )
+         (local.get $8)
+        )
+       )
+       (local.get $6)
+       (i32.lt_s
+        (local.get $4)
+        (local.get $6)
+       )
+      )
+     )
+    )
+   )
+  )
+  (local.set $5
+   (i32.add
+    (local.get $3)
+    (i32.mul
+     (local.get $5)
+     (local.get $8)
+    )
+   )
+  )
+  (local.set $9
+   (i32.const 0)
   )
   (if
    (i32.gt_s
-    (local.get $6)
+    (local.tee $6
+     (i32.sub
+      (select
+       (local.tee $0
+        (i32.add
+         (local.get $8)
+         (local.get $12)
+        )
+       )
+       (local.get $6)
+       (i32.lt_s
+        (local.get $0)
+        (local.get $6)
+       )
+      )
+      (local.get $8)
+     )
+    )
     (i32.const 0)
    )
    (then
     (loop $L6
-     (local.set $8
+     (local.set $10
       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
      )
-     (local.set $5
+     (local.set $3
       (i32.const 0)
      )
      (if
@@ -1488,14 +1557,14 @@
       )
       (then
        (loop $L0
-        (local.set $8
+        (local.set $10
          (f32x4.add
-          (local.get $8)
+          (local.get $10)
           (v128.load align=4
            (i32.add
             (local.get $4)
             (i32.shl
-             (local.get $5)
+             (local.get $3)
              (i32.const 2)
             )
            )
@@ -1505,9 +1574,9 @@
         (br_if $L0
          (i32.gt_s
           (local.get $0)
-          (local.tee $5
+          (local.tee $3
            (i32.add
-            (local.get $5)
+            (local.get $3)
             (i32.const 4)
            )
           )
@@ -1516,41 +1585,41 @@
        )
       )
      )
-     (local.set $9
+     (local.set $11
       (f32.add
        (f32.add
         (f32x4.extract_lane 0
-         (local.get $8)
+         (local.get $10)
         )
         (f32x4.extract_lane 1
-         (local.get $8)
+         (local.get $10)
         )
        )
        (f32.add
         (f32x4.extract_lane 2
-         (local.get $8)
+         (local.get $10)
         )
         (f32x4.extract_lane 3
-         (local.get $8)
+         (local.get $10)
         )
        )
       )
      )
      (if
       (i32.lt_s
-       (local.get $5)
+       (local.get $3)
        (local.get $7)
       )
       (then
        (loop $L1
-        (local.set $9
+        (local.set $11
          (f32.add
-          (local.get $9)
+          (local.get $11)
           (f32.load
            (i32.add
             (local.get $4)
             (i32.shl
-             (local.get $5)
+             (local.get $3)
              (i32.const 2)
             )
            )
@@ -1560,9 +1629,9 @@
         (br_if $L1
          (i32.gt_s
           (local.get $7)
-          (local.tee $5
+          (local.tee $3
            (i32.add
-            (local.get $5)
+            (local.get $3)
             (i32.const 1)
            )
           )
@@ -1571,18 +1640,18 @@
        )
       )
      )
-     (local.set $10
+     (local.set $13
       (f32.div
-       (local.get $9)
+       (local.get $11)
        (f32.convert_i32_s
         (local.get $7)
        )
       )
      )
-     (local.set $8
+     (local.set $10
       (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
      )
-     (local.set $5
+     (local.set $3
       (i32.const 0)
      )
      (if
@@ -1597,36 +1666,36 @@
       )
       (then
        (loop $L2
-        (local.set $8
+        (local.set $10
          (f32x4.add
-          (local.get $8)
+          (local.get $10)
           (f32x4.mul
-           (local.tee $8
+           (local.tee $10
             (f32x4.sub
              (v128.load align=4
               (i32.add
                (local.get $4)
                (i32.shl
-                (local.get $5)
+                (local.get $3)
                 (i32.const 2)
                )
               )
              )
              (f32x4.splat
-              (local.get $10)
+              (local.get $13)
              )
             )
            )
-           (local.get $8)
+           (local.get $10)
           )
          )
         )
         (br_if $L2
          (i32.gt_s
           (local.get $0)
-          (local.tee $5
+          (local.tee $3
            (i32.add
-            (local.get $5)
+            (local.get $3)
             (i32.const 4)
            )
           )
@@ -1635,63 +1704,63 @@
        )
       )
      )
-     (local.set $9
+     (local.set $11
       (f32.add
        (f32.add
         (f32x4.extract_lane 0
-         (local.get $8)
+         (local.get $10)
         )
         (f32x4.extract_lane 1
-         (local.get $8)
+         (local.get $10)
         )
        )
        (f32.add
         (f32x4.extract_lane 2
-         (local.get $8)
+         (local.get $10)
         )
         (f32x4.extract_lane 3
-         (local.get $8)
+         (local.get $10)
         )
        )
       )
      )
      (if
       (i32.lt_s
-       (local.get $5)
+       (local.get $3)
        (local.tee $0
         (local.get $7)
        )
       )
       (then
        (loop $L3
-        (local.set $9
+        (local.set $11
          (f32.add
-          (local.get $9)
+          (local.get $11)
           (f32.mul
-           (local.tee $9
+           (local.tee $11
             (f32.sub
              (f32.load
               (i32.add
                (local.get $4)
                (i32.shl
-                (local.get $5)
+                (local.get $3)
                 (i32.const 2)
                )
               )
              )
-             (local.get $10)
+             (local.get $13)
             )
            )
-           (local.get $9)
+           (local.get $11)
           )
          )
         )
         (br_if $L3
          (i32.gt_s
           (local.get $0)
-          (local.tee $5
+          (local.tee $3
            (i32.add
-            (local.get $5)
+            (local.get $3)
             (i32.const 1)
            )
           )
@@ -1700,13 +1769,13 @@
        )
       )
      )
-     (local.set $9
+     (local.set $11
       (f32.div
        (f32.const 1)
        (f32.sqrt
         (f32.add
          (f32.div
-          (local.get $9)
+          (local.get $11)
           (f32.convert_i32_s
            (local.get $0)
           )
@@ -1716,12 +1785,12 @@
        )
       )
      )
-     (local.set $5
+     (local.set $3
       (i32.const 0)
      )
      (if
       (i32.gt_s
-       (local.tee $13
+       (local.tee $8
         (i32.sub
          (local.get $0)
          (i32.const 3)
@@ -1733,10 +1802,10 @@
        (loop $L4
         (v128.store align=4
          (i32.add
-          (local.get $3)
-          (local.tee $11
+          (local.get $5)
+          (local.tee $12
            (i32.shl
-            (local.get $5)
+            (local.get $3)
             (i32.const 2)
            )
           )
@@ -1748,38 +1817,38 @@
              (v128.load align=4
               (i32.add
                (local.get $4)
-               (local.get $11)
+               (local.get $12)
               )
              )
              (f32x4.splat
-              (local.get $10)
+              (local.get $13)
              )
             )
             (f32x4.splat
-             (local.get $9)
+             (local.get $11)
             )
            )
            (v128.load align=4
             (i32.add
              (local.get $1)
-             (local.get $11)
+             (local.get $12)
             )
            )
           )
           (v128.load align=4
            (i32.add
             (local.get $2)
-            (local.get $11)
+            (local.get $12)
            )
           )
          )
         )
         (br_if $L4
          (i32.gt_s
-          (local.get $13)
-          (local.tee $5
+          (local.get $8)
+          (local.tee $3
            (i32.add
-            (local.get $5)
+            (local.get $3)
             (i32.const 4)
            )
           )
@@ -1791,16 +1860,16 @@
      (if
       (i32.gt_s
        (local.get $0)
-       (local.get $5)
+       (local.get $3)
       )
       (then
        (loop $L5
         (f32.store
          (i32.add
-          (local.get $3)
+          (local.get $5)
           (local.tee $0
            (i32.shl
-            (local.get $5)
+            (local.get $3)
             (i32.const 2)
            )
           )
@@ -1815,9 +1884,9 @@
                (local.get $4)
               )
              )
-             (local.get $10)
+             (local.get $13)
             )
-            (local.get $9)
+            (local.get $11)
            )
            (f32.load
             (i32.add
@@ -1837,9 +1906,9 @@
         (br_if $L5
          (i32.gt_s
           (local.get $7)
-          (local.tee $5
+          (local.tee $3
            (i32.add
-            (local.get $5)
+            (local.get $3)
             (i32.const 1)
            )
           )
@@ -1859,18 +1928,18 @@
        )
       )
      )
-     (local.set $3
+     (local.set $5
       (i32.add
        (local.get $0)
-       (local.get $3)
+       (local.get $5)
       )
      )
      (br_if $L6
       (i32.gt_s
        (local.get $6)
-       (local.tee $12
+       (local.tee $9
         (i32.add
-         (local.get $12)
+         (local.get $9)
          (i32.const 1)
         )
        )
@@ -2053,7 +2122,7 @@
                            (f32x4.add
                             (f32x4.mul
                              (local.tee $6
-                              (f32x4.max
+                              (f32x4.pmax
                                (f32x4.sub
                                 (v128.load align=4
                                  (i32.add
@@ -2195,7 +2264,7 @@
                             (f32x4.add
                              (f32x4.mul
                               (local.tee $5
-                               (f32x4.max
+                               (f32x4.pmax
                                 (f32x4.splat
                                  (f32.sub
                                   (f32.load
@@ -2549,7 +2618,7 @@
                               (f32x4.add
                                (f32x4.mul
                                 (local.tee $6
-                                 (f32x4.max
+                                 (f32x4.pmax
                                   (f32x4.sub
                                    (v128.load align=4
                                     (i32.add
@@ -2802,7 +2871,7 @@
                                (f32x4.add
                                 (f32x4.mul
                                  (local.tee $6
-                                  (f32x4.max
+                                  (f32x4.pmax
                                    (f32x4.sub
                                     (v128.load32_splat
                                      (i32.add
@@ -3121,7 +3190,7 @@
                            (f32x4.add
                             (f32x4.mul
                              (local.tee $4
-                              (f32x4.max
+                              (f32x4.pmax
                                (f32x4.sub
                                 (v128.load align=4
                                  (i32.add
@@ -3252,7 +3321,7 @@
                             (f32x4.add
                              (f32x4.mul
                               (local.tee $4
-                               (f32x4.max
+                               (f32x4.pmax
                                 (f32x4.splat
                                  (f32.sub
                                   (f32.load
@@ -3593,292 +3662,356 @@
    )
   )
  )
- (func $rms_norm_eps0p000009999999747378752_srow_bnone (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 i32) (param $6 i32) (param $7 i32)
-  (local $8 v128)
-  (local $9 f32)
-  (local $10 i32)
-  (block $L4_exit
-   (local.set $4
-    (i32.const 0)
-   )
-   (br_if $L4_exit
-    (i32.le_s
-     (local.get $6)
-     (i32.const 0)
-    )
-   )
-   (loop $L4
-    (local.set $8
-     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-    )
-    (local.set $2
-     (i32.const 0)
-    )
-    (if
-     (i32.gt_s
-      (local.tee $5
-       (i32.sub
-        (local.get $7)
-        (i32.const 3)
-       )
+ (func $rms_norm_eps0p000009999999747378752_srow_bnone (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 i32) (param $6 i32) (param $7 i32) (param $8 i32) (param $9 i32)
+  (local $10 v128)
+  (local $11 f32)
+  (local.set $2
+   (i32.add
+    (local.get $0)
+    (i32.mul
+     (local.tee $5
+      (i32.shl
+       (local.get $7)
+       (i32.const 2)
       )
-      (i32.const 0)
      )
-     (then
-      (loop $L0
-       (local.set $8
-        (f32x4.add
+     (local.tee $4
+      (select
+       (local.tee $2
+        (i32.mul
          (local.get $8)
-         (f32x4.mul
-          (local.tee $8
-           (f32x4.sub
-            (v128.load align=4
-             (i32.add
-              (local.get $0)
-              (i32.shl
-               (local.get $2)
-               (i32.const 2)
-              )
-             )
-            )
-            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-           )
-          )
-          (local.get $8)
-         )
-        )
-       )
-       (br_if $L0
-        (i32.gt_s
-         (local.get $5)
-         (local.tee $2
-          (i32.add
-           (local.get $2)
-           (i32.const 4)
-          )
-         )
-        )
-       )
-      )
-     )
-    )
-    (local.set $9
-     (f32.add
-      (f32.add
-       (f32x4.extract_lane 0
-        (local.get $8)
-       )
-       (f32x4.extract_lane 1
-        (local.get $8)
-       )
-      )
-      (f32.add
-       (f32x4.extract_lane 2
-        (local.get $8)
-       )
-       (f32x4.extract_lane 3
-        (local.get $8)
-       )
-      )
-     )
-    )
-    (if
-     (i32.lt_s
-      (local.get $2)
-      (local.get $7)
-     )
-     (then
-      (loop $L1
-       (local.set $9
-        (f32.add
-         (local.get $9)
-         (f32.mul
-          (local.tee $9
-           (f32.add
-            (f32.load
-             (i32.add
-              (local.get $0)
-              (i32.shl
-               (local.get $2)
-               (i32.const 2)
-              )
-             )
-            )
-            (f32.const -0)
-           )
-          )
-          (local.get $9)
-         )
-        )
-       )
-       (br_if $L1
-        (i32.gt_s
-         (local.get $7)
-         (local.tee $2
-          (i32.add
-           (local.get $2)
-           (i32.const 1)
-          )
-         )
-        )
-       )
-      )
-     )
-    )
-    (local.set $9
-     (f32.div
-      (f32.const 1)
-      (f32.sqrt
-       (f32.add
-        (f32.div
-         (local.get $9)
-         (f32.convert_i32_s
-          (local.get $7)
-         )
-        )
-        (f32.const 9.999999747378752e-06)
-       )
-      )
-     )
-    )
-    (local.set $2
-     (i32.const 0)
-    )
-    (if
-     (i32.gt_s
-      (local.tee $5
-       (i32.sub
-        (local.get $7)
-        (i32.const 3)
-       )
-      )
-      (i32.const 0)
-     )
-     (then
-      (loop $L2
-       (v128.store align=4
-        (i32.add
-         (local.get $3)
-         (local.tee $10
-          (i32.shl
-           (local.get $2)
-           (i32.const 2)
-          )
-         )
-        )
-        (f32x4.mul
-         (f32x4.mul
-          (f32x4.sub
-           (v128.load align=4
-            (i32.add
-             (local.get $0)
-             (local.get $10)
+         (local.tee $8
+          (i32.div_s
+           (i32.add
+            (local.get $6)
+            (i32.sub
+             (local.get $9)
+             (i32.const 1)
             )
            )
-           (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-          )
-          (f32x4.splat
            (local.get $9)
           )
          )
-         (v128.load align=4
-          (i32.add
-           (local.get $1)
+        )
+       )
+       (local.get $6)
+       (i32.lt_s
+        (local.get $2)
+        (local.get $6)
+       )
+      )
+     )
+    )
+   )
+  )
+  (local.set $3
+   (i32.add
+    (local.get $3)
+    (i32.mul
+     (local.get $4)
+     (local.get $5)
+    )
+   )
+  )
+  (local.set $5
+   (i32.const 0)
+  )
+  (if
+   (i32.gt_s
+    (local.tee $4
+     (i32.sub
+      (select
+       (local.tee $0
+        (i32.add
+         (local.get $4)
+         (local.get $8)
+        )
+       )
+       (local.get $6)
+       (i32.lt_s
+        (local.get $0)
+        (local.get $6)
+       )
+      )
+      (local.get $4)
+     )
+    )
+    (i32.const 0)
+   )
+   (then
+    (loop $L4
+     (local.set $10
+      (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+     )
+     (local.set $0
+      (i32.const 0)
+     )
+     (if
+      (i32.gt_s
+       (local.tee $6
+        (i32.sub
+         (local.get $7)
+         (i32.const 3)
+        )
+       )
+       (i32.const 0)
+      )
+      (then
+       (loop $L0
+        (local.set $10
+         (f32x4.add
+          (local.get $10)
+          (f32x4.mul
+           (local.tee $10
+            (f32x4.sub
+             (v128.load align=4
+              (i32.add
+               (local.get $2)
+               (i32.shl
+                (local.get $0)
+                (i32.const 2)
+               )
+              )
+             )
+             (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+            )
+           )
            (local.get $10)
           )
          )
         )
-       )
-       (br_if $L2
-        (i32.gt_s
-         (local.get $5)
-         (local.tee $2
-          (i32.add
-           (local.get $2)
-           (i32.const 4)
+        (br_if $L0
+         (i32.gt_s
+          (local.get $6)
+          (local.tee $0
+           (i32.add
+            (local.get $0)
+            (i32.const 4)
+           )
           )
          )
         )
        )
       )
      )
-    )
-    (if
-     (i32.lt_s
-      (local.get $2)
-      (local.get $7)
-     )
-     (then
-      (loop $L3
-       (f32.store
-        (i32.add
-         (local.get $3)
-         (local.tee $5
-          (i32.shl
-           (local.get $2)
-           (i32.const 2)
-          )
-         )
+     (local.set $11
+      (f32.add
+       (f32.add
+        (f32x4.extract_lane 0
+         (local.get $10)
         )
-        (f32.mul
-         (f32.mul
-          (f32.add
-           (f32.load
-            (i32.add
-             (local.get $0)
-             (local.get $5)
+        (f32x4.extract_lane 1
+         (local.get $10)
+        )
+       )
+       (f32.add
+        (f32x4.extract_lane 2
+         (local.get $10)
+        )
+        (f32x4.extract_lane 3
+         (local.get $10)
+        )
+       )
+      )
+     )
+     (if
+      (i32.lt_s
+       (local.get $0)
+       (local.get $7)
+      )
+      (then
+       (loop $L1
+        (local.set $11
+         (f32.add
+          (local.get $11)
+          (f32.mul
+           (local.tee $11
+            (f32.add
+             (f32.load
+              (i32.add
+               (local.get $2)
+               (i32.shl
+                (local.get $0)
+                (i32.const 2)
+               )
+              )
+             )
+             (f32.const -0)
             )
            )
-           (f32.const -0)
+           (local.get $11)
           )
-          (local.get $9)
          )
-         (f32.load
-          (i32.add
-           (local.get $1)
-           (local.get $5)
+        )
+        (br_if $L1
+         (i32.gt_s
+          (local.get $7)
+          (local.tee $0
+           (i32.add
+            (local.get $0)
+            (i32.const 1)
+           )
           )
          )
         )
        )
-       (br_if $L3
-        (i32.gt_s
+      )
+     )
+     (local.set $11
+      (f32.div
+       (f32.const 1)
+       (f32.sqrt
+        (f32.add
+         (f32.div
+          (local.get $11)
+          (f32.convert_i32_s
+           (local.get $7)
+          )
+         )
+         (f32.const 9.999999747378752e-06)
+        )
+       )
+      )
+     )
+     (local.set $0
+      (i32.const 0)
+     )
+     (if
+      (i32.gt_s
+       (local.tee $6
+        (i32.sub
          (local.get $7)
-         (local.tee $2
-          (i32.add
-           (local.get $2)
-           (i32.const 1)
+         (i32.const 3)
+        )
+       )
+       (i32.const 0)
+      )
+      (then
+       (loop $L2
+        (v128.store align=4
+         (i32.add
+          (local.get $3)
+          (local.tee $8
+           (i32.shl
+            (local.get $0)
+            (i32.const 2)
+           )
+          )
+         )
+         (f32x4.mul
+          (f32x4.mul
+           (f32x4.sub
+            (v128.load align=4
+             (i32.add
+              (local.get $2)
+              (local.get $8)
+             )
+            )
+            (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+           )
+           (f32x4.splat
+            (local.get $11)
+           )
+          )
+          (v128.load align=4
+           (i32.add
+            (local.get $1)
+            (local.get $8)
+           )
+          )
+         )
+        )
+        (br_if $L2
+         (i32.gt_s
+          (local.get $6)
+          (local.tee $0
+           (i32.add
+            (local.get $0)
+            (i32.const 4)
+           )
           )
          )
         )
        )
       )
      )
-    )
-    (local.set $0
-     (i32.add
-      (local.get $0)
-      (local.tee $2
-       (i32.shl
-        (local.get $7)
-        (i32.const 2)
+     (if
+      (i32.lt_s
+       (local.get $0)
+       (local.get $7)
+      )
+      (then
+       (loop $L3
+        (f32.store
+         (i32.add
+          (local.get $3)
+          (local.tee $6
+           (i32.shl
+            (local.get $0)
+            (i32.const 2)
+           )
+          )
+         )
+         (f32.mul
+          (f32.mul
+           (f32.add
+            (f32.load
+             (i32.add
+              (local.get $2)
+              (local.get $6)
+             )
+            )
+            (f32.const -0)
+           )
+           (local.get $11)
+          )
+          (f32.load
+           (i32.add
+            (local.get $1)
+            (local.get $6)
+           )
+          )
+         )
+        )
+        (br_if $L3
+         (i32.gt_s
+          (local.get $7)
+          (local.tee $0
+           (i32.add
+            (local.get $0)
+            (i32.const 1)
+           )
+          )
+         )
+        )
        )
       )
      )
-    )
-    (local.set $3
-     (i32.add
-      (local.get $2)
-      (local.get $3)
+     (local.set $2
+      (i32.add
+       (local.get $2)
+       (local.tee $0
+        (i32.shl
+         (local.get $7)
+         (i32.const 2)
+        )
+       )
+      )
      )
-    )
-    (br_if $L4
-     (i32.gt_s
-      (local.get $6)
-      (local.tee $4
-       (i32.add
-        (local.get $4)
-        (i32.const 1)
+     (local.set $3
+      (i32.add
+       (local.get $0)
+       (local.get $3)
+      )
+     )
+     (br_if $L4
+      (i32.gt_s
+       (local.get $4)
+       (local.tee $5
+        (i32.add
+         (local.get $5)
+         (i32.const 1)
+        )
        )
       )
      )

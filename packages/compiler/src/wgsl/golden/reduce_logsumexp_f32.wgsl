@@ -38,12 +38,19 @@ struct Uniforms {
 }
 @group(0) @binding(2) var<uniform> u: Uniforms;
 
-// NaN, +inf and -inf: not consts, since a constant NaN or infinity does not exist in WGSL.
-var<private> special_floats: vec3u = vec3u(0x7fc00000u, 0x7f800000u, 0xff800000u);
+// Not consts: WGSL has no constant NaN or infinity, so these are private variables read at run time.
+var<private> nan_bits: u32 = 0x7fc00000u;
+var<private> inf_bits: u32 = 0x7f800000u;
+var<private> neg_inf_bits: u32 = 0xff800000u;
 
-fn log_exact(x: f32) -> f32 {
-  if (x == 0.0) { return bitcast<f32>(special_floats.z); }
-  if (!(x >= 0.0)) { return bitcast<f32>(special_floats.x); }
+fn is_nan(x: f32) -> bool {
+  return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u;
+}
+
+fn log_ieee(x: f32) -> f32 {
+  if (is_nan(x) || x < 0.0) { return bitcast<f32>(nan_bits); }
+  if (x == 0.0) { return bitcast<f32>(neg_inf_bits); }
+  if (x == bitcast<f32>(inf_bits)) { return x; }
   return log(x);
 }
 
@@ -129,7 +136,7 @@ fn main(@builtin(global_invocation_id) global_id: vec3u, @builtin(num_workgroups
     {
     let x0 = acc;
     let x1 = f32(u.reduced_count);
-    result = log_exact(x0);
+    result = log_ieee(x0);
     }
     y[e] = result + shift;
   }
