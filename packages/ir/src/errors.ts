@@ -40,6 +40,7 @@ export type LadonErrorCode =
   | 'E_LIMIT'
   | 'E_PROGRAM'
   | 'E_THREAD'
+  | 'E_RUNTIME_VALUE'
   | 'E_INTERNAL';
 
 /** Base class of every error Ladon throws on purpose. */
@@ -242,5 +243,26 @@ export class ProgramFormatError extends LadonError {
   }
   override get name(): string {
     return 'ProgramFormatError';
+  }
+}
+
+/**
+ * A value the compiler needs at compile time (it decides a kernel's
+ * structure: which axes a Slice or a reduction walks, a Pad's offsets)
+ * arrives at run time, from the graph inputs named in `inputs`. A session
+ * created from a graph or an ONNX model (which can compile) specialises the
+ * program on those inputs' values when the feeds arrive; a precompiled
+ * program cannot, so compiling one ahead of time fails with this error.
+ */
+export class RuntimeValueError extends LadonError {
+  /** The graph inputs whose values would make the program compile. */
+  readonly inputs: readonly string[];
+
+  constructor(message: string, inputs: readonly string[], location: ErrorLocation = {}) {
+    super('E_RUNTIME_VALUE', message, location);
+    this.inputs = [...inputs];
+  }
+  override get name(): string {
+    return 'RuntimeValueError';
   }
 }

@@ -79,5 +79,18 @@ export {
   type WgslKernel,
   type WgslPayload,
 } from './program/program.js';
+export {
+  toHostTensor,
+  fromHostTensor,
+  hostNodeFields,
+  hostStepNode,
+  type HostProgram,
+  type HostStep,
+  type HostValue,
+  type HostValueSource,
+  type HostValueSymbols,
+  type HostTensor,
+  type HostAttr,
+} from './program/host-program.js';
 export { serializeProgram, deserializeProgram } from './program/serialize.js';
 export { seededRandom } from './testing/random.js';

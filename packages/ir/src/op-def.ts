@@ -52,6 +52,12 @@ export interface OpDef {
   readonly view?: boolean;
   /** A binary op whose two operands may be swapped (Add, Mul, Equal): pattern matching and CSE try both orders. */
   readonly commutative?: boolean;
+  /**
+   * The output's shape depends on the contents of the inputs, not only on
+   * their shapes (NonZero): compiled programs evaluate such a node on the
+   * host, from values the host has (feeds, constants, shapes).
+   */
+  readonly dataDependentShape?: boolean;
   /** Element-wise ops: the scalar expression of one output element, which the compiler plans and renders from. */
   readonly elementwise?: ElementwiseTrait;
   /** Reductions over axes: how each output element combines its input elements, which the compiler plans and renders from. */

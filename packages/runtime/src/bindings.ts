@@ -5,6 +5,31 @@
  */
 import { bindShape, describeTensorProblem, evaluateDim, FeedError, formatShape, LadonError, type BufferSpec, type Dim, type Program, type Tensor } from '@ladon/ir';
 import { LimitError } from './errors.js';
+import { runHostProgram } from './host-program.js';
+
+/** What a run knows once the feeds are checked: every symbol's value, and the values the host computed. */
+export interface RunBindings {
+  readonly bindings: ReadonlyMap<string, number>;
+  /** Values of the program's host part, by value name (buffers marked `host` are written from these). */
+  readonly hostValues: ReadonlyMap<string, Tensor>;
+}
+
+/** Checks `feeds`, binds the symbols of the input shapes, then runs the program's host part, which binds the rest. */
+export function bindRun(program: Program, feeds: Readonly<Record<string, Tensor>>): RunBindings {
+  const bindings = bindFeeds(program, feeds);
+  const hostValues = runHostProgram(program, feeds, bindings);
+  return { bindings, hostValues };
+}
+
+/** The host-computed contents of a buffer marked `host`, checked against its dtype and concrete shape. */
+export function hostValueOf(spec: BufferSpec, hostValues: ReadonlyMap<string, Tensor>, shape: readonly number[]): Tensor {
+  const value = hostValues.get(spec.name);
+  if (!value) throw new LadonError('E_PROGRAM', `buffer ${spec.name} is to be written by the host, but the program's host part does not compute it`, { tensor: spec.name });
+  if (value.dtype !== spec.dtype || value.shape.length !== shape.length || value.shape.some((dim, axis) => dim !== shape[axis])) {
+    throw new LadonError('E_PROGRAM', `the host computed %${spec.name} as ${value.dtype}${formatShape(value.shape)}, but its buffer is ${spec.dtype}${formatShape(shape)}`, { tensor: spec.name });
+  }
+  return value;
+}
 
 /** Checks `feeds` and returns the symbol bindings they imply. */
 export function bindFeeds(program: Program, feeds: Readonly<Record<string, Tensor>>): Map<string, number> {

@@ -1,7 +1,8 @@
 /**
  * The lowering loop both backends share: for every node that must run (see
  * demand.ts), in graph order — nothing when its outputs are constants or
- * values the host knows, a view when its plan says so, else the backend's
+ * values the host knows or computes (runtime/: sizes and values that
+ * arrive with the feeds get symbols the host binds), a view when its plan says so, else the backend's
  * emitter for its plan. Backends differ only in their emitters and in the
  * capabilities they declare (which can change a plan, e.g. reading Q/K/V
  * in place from a packed projection).
@@ -13,6 +14,7 @@ import { needsNoKernel } from './plans/host-values.js';
 import { readsPackedSlice } from './plans/packed-slices.js';
 import { PlanContext } from './plans/plan-context.js';
 import { planNode, type KernelPlan, type PlanEmitters, type PlanOptions } from './plans/plan.js';
+import { RuntimeValues } from './runtime/runtime-values.js';
 
 /** A backend's half of lowering: its emitters and its capabilities. */
 export interface Backend<Lowering> {
@@ -24,9 +26,12 @@ export interface Backend<Lowering> {
 export function lowerGraph<Lowering>(graph: Graph, program: ProgramBuilder, lowering: Lowering, backend: Backend<Lowering>): void {
   const constants = program.constantValues;
   const readsThrough = backend.options.attention?.packedSlices ? readsPackedSlice(graph) : undefined;
-  for (const node of demandedNodes(graph, readsThrough)) {
-    if (needsNoKernel(graph, node, constants)) continue;
-    const plan = planNode(new PlanContext(graph, node, constants), backend.options);
+  const running = demandedNodes(graph, readsThrough);
+  const runtime = RuntimeValues.analyze(graph, running, constants);
+  program.useRuntimeValues(runtime);
+  for (const node of running) {
+    if (needsNoKernel(graph, node, constants, runtime)) continue;
+    const plan = planNode(new PlanContext(graph, node, constants, runtime), backend.options);
     if (plan.kind === 'view') {
       program.alias(plan.output, plan.input);
       continue;

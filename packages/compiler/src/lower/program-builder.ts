@@ -28,6 +28,7 @@ import {
 } from '@ladon/ir';
 import { orderArgs, withoutSplitParams, type KernelArgs, type KernelSignature } from './kernel-call.js';
 import { hostKnownContents } from './plans/host-values.js';
+import type { RuntimeValues } from './runtime/runtime-values.js';
 import { symbolLimits } from './size-limits.js';
 
 interface MutableBuffer extends Omit<BufferSpec, 'firstStep' | 'lastStep'> {
@@ -44,6 +45,7 @@ export class ProgramBuilder {
   private readonly steps: ProgramStep[] = [];
   private readonly constants: ReadonlyMap<string, Tensor>;
   private readonly derived = new Map<string, number>();
+  private runtime: RuntimeValues | undefined;
 
   constructor(
     readonly graph: Graph,
@@ -62,7 +64,13 @@ export class ProgramBuilder {
     return this.constants;
   }
 
-  /** The buffer holding `value` (created on first use: input, output, weight, known or intermediate). */
+  /** Values that arrive at run time: the host computes some buffers and binds more symbols (set before the first buffer). */
+  useRuntimeValues(runtime: RuntimeValues): void {
+    if (this.buffers.length > 0) throw new LadonError('E_COMPILE', 'run-time values must be analysed before the first buffer is created');
+    this.runtime = runtime;
+  }
+
+  /** The buffer holding `value` (created on first use: input, output, weight, known, host-written or intermediate). */
   buffer(value: string): number {
     const existing = this.byValue.get(value);
     if (existing !== undefined) return existing;
@@ -71,7 +79,8 @@ export class ProgramBuilder {
     if (constant) return this.define(value, this.weightBuffer(value, constant));
     const known = hostKnownContents(this.graph, value);
     const kind: BufferKind = this.graph.inputs.includes(value) ? 'input' : this.graph.outputs.includes(value) ? 'output' : 'intermediate';
-    return this.define(value, { name: value, dtype, shape, kind, ...(known ? { known } : {}) });
+    const host = !known && this.runtime?.writtenByHost(value) === true;
+    return this.define(value, { name: value, dtype, shape, kind, ...(known ? { known } : {}), ...(host ? { host } : {}) });
   }
 
   /**
@@ -151,7 +160,9 @@ export class ProgramBuilder {
     }));
     const limits = symbolLimits(this.graph);
     const symbolLimitsField = Object.keys(limits).length > 0 ? { symbolLimits: limits } : {};
-    return { format: 'ladon-program', version: PROGRAM_VERSION, name: this.graph.name, target: this.target, inputs, outputs, buffers, steps: this.steps, weights, ...payload, ...symbolLimitsField, passes };
+    const host = this.runtime?.program();
+    const hostField = host ? { host } : {};
+    return { format: 'ladon-program', version: PROGRAM_VERSION, name: this.graph.name, target: this.target, inputs, outputs, buffers, steps: this.steps, weights, ...payload, ...hostField, ...symbolLimitsField, passes };
   }
 
   private weightBuffer(value: string, constant: Tensor): Omit<MutableBuffer, 'id' | 'firstStep' | 'lastStep'> {

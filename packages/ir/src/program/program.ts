@@ -11,6 +11,7 @@
  */
 import type { Dim } from '../dim.js';
 import type { DType } from '../dtype.js';
+import type { HostProgram } from './host-program.js';
 
 /** What a buffer holds. */
 export type BufferKind = 'input' | 'output' | 'weight' | 'intermediate' | 'scratch';
@@ -35,6 +36,8 @@ export interface BufferSpec {
    * at the copy of the part that runs it.
    */
   readonly perThread?: boolean;
+  /** The host computes this value from the feeds (see {@link Program.host}) and the runtime writes it. */
+  readonly host?: boolean;
   /** The first and last step that touch the buffer (liveness, for memory planning). */
   readonly firstStep: number;
   readonly lastStep: number;
@@ -153,6 +156,12 @@ export interface Program {
   readonly weights: Uint8Array;
   readonly wasm?: WasmPayload;
   readonly wgsl?: WgslPayload;
+  /**
+   * What the runtime evaluates on the host when the feeds arrive: values
+   * that decide sizes and come from the feeds, and the symbols they bind
+   * (absent when every size follows from the input shapes).
+   */
+  readonly host?: HostProgram;
   /** Upper bounds for symbols, when the compiler had to assume some (e.g. a positional table of 64 rows). */
   readonly symbolLimits?: Readonly<Record<string, number>>;
   /** What compiled it: the pass names, for reports. */

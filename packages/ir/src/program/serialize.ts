@@ -6,6 +6,7 @@
  * structure and throws a typed error naming what is wrong.
  */
 import { LadonError } from '../errors.js';
+import type { HostProgram } from './host-program.js';
 import { PROGRAM_VERSION, type Program } from './program.js';
 
 const MAGIC = 'LADONPG1';
@@ -94,6 +95,22 @@ function checkProgram(program: Program, fail: (message: string) => never): void 
     if (step.split !== undefined && !(isDim(step.split?.units) && isDim(step.split?.unitCost))) fail(`step ${step.kernel} has a malformed split`);
   }
   for (const tensor of [...program.inputs, ...program.outputs]) if (!ids.has(tensor.buffer)) fail(`tensor ${tensor.name} has unknown buffer ${tensor.buffer}`);
+  if (program.host !== undefined) checkHostProgram(program.host, fail);
   if (program.target === 'wasm' && !(program.wasm?.simd instanceof Uint8Array)) fail('a wasm program without its module');
   if (program.target === 'wgsl' && !Array.isArray(program.wgsl?.kernels)) fail('a wgsl program without its kernels');
+}
+
+const isStringList = (value: unknown): boolean => Array.isArray(value) && value.every((item) => typeof item === 'string');
+
+/** The host part's structure (its ops and values are checked again when a session evaluates it). */
+function checkHostProgram(host: HostProgram, fail: (message: string) => never): void {
+  if (!host || !Array.isArray(host.values) || !Array.isArray(host.steps) || !Array.isArray(host.valueSymbols)) fail('a malformed host part');
+  for (const value of host.values) {
+    if (typeof value?.name !== 'string' || !value.type || !Array.isArray(value.type.shape) || typeof value.source?.kind !== 'string') fail('a malformed host value');
+  }
+  for (const step of host.steps) {
+    const wellFormed = typeof step?.op === 'string' && isStringList(step.inputs) && isStringList(step.outputs) && Array.isArray(step.types) && typeof step.evaluate === 'boolean';
+    if (!wellFormed || typeof step.attrs !== 'object' || step.attrs === null) fail(`a malformed host step${typeof step?.op === 'string' ? ` (${step.op})` : ''}`);
+  }
+  for (const entry of host.valueSymbols) if (typeof entry?.value !== 'string' || !isStringList(entry.symbols)) fail('a malformed host value symbol list');
 }

@@ -1,8 +1,9 @@
 /**
  * The WebAssembly backend: one module, one linear memory. Memory layout:
  * reserved bytes (kernel constants), then the weights (copied once), then
- * the arena planned per symbol binding (see memory-plan.ts). A run writes the
- * feeds into their buffers, calls each step's kernel export with resolved
+ * the arena planned per symbol binding (see memory-plan.ts). A run binds the
+ * symbols (the input shapes, then the program's host part), writes the
+ * feeds and the host's values into their buffers, calls each step's kernel export with resolved
  * pointers and sizes, and copies the outputs out.
  *
  * Threads: with more than one, the memory is shared and the module is
@@ -13,7 +14,7 @@
  */
 import { allocData, LadonError, ProgramFormatError, type BufferSpec, type Dim, type Program, type ProgramStep, type StepArg, type Tensor, type WasmPayload } from '@ladon/ir';
 import type { BackendSession } from '../backend.js';
-import { bindFeeds, evaluateSize } from '../bindings.js';
+import { bindRun, evaluateSize, hostValueOf } from '../bindings.js';
 import { rootOf } from '../lifetimes.js';
 import { BackendError, LimitError, ThreadError } from '../errors.js';
 import { planMemory, type MemoryPlan } from '../memory-plan.js';
@@ -139,11 +140,14 @@ export class WasmSession implements BackendSession {
 
   private async runNow(feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
     if (this.disposed) throw new BackendError('this wasm session was disposed');
-    const bindings = bindFeeds(this.program, feeds);
+    const { bindings, hostValues } = bindRun(this.program, feeds);
     const context: RunContext = { bindings, plan: this.planFor(bindings) };
     this.ensureMemory(context.plan);
     for (const input of this.program.inputs) this.write(input.buffer, feeds[input.name], context.plan);
-    for (const spec of this.program.buffers) if (spec.known) this.writeKnown(spec, context);
+    for (const spec of this.program.buffers) {
+      if (spec.known) this.writeKnown(spec, context);
+      else if (spec.host) this.write(spec.id, hostValueOf(spec, hostValues, context.plan.shapes.get(spec.id)!), context.plan);
+    }
     for (const step of this.program.steps) {
       const parts = step.split ? partsFor(this.evaluate(step.split.units, bindings), this.evaluate(step.split.unitCost, bindings), this.threads) : 0;
       if (parts > 1) await this.runInParts(step, parts, context);

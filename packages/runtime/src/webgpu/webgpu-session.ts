@@ -3,13 +3,14 @@
  * checks every kernel against the adapter's limits, compiles the pipelines
  * (cached per device; a WGSL error is a ShaderCompileError naming the
  * kernel) and uploads the weights once. A run binds the symbols from the
- * feeds, takes (or builds) the run plan of that binding, writes the feeds
- * and host-known values, records every dispatch and the output copies in
+ * feeds (and the program's host part, which binds sizes decided by values
+ * in the feeds), takes (or builds) the run plan of that binding, writes the
+ * feeds, the host-known and the host-computed values, records every dispatch and the output copies in
  * one command buffer, submits it, and reads the outputs back.
  */
 import { allocData, type Program, type Tensor, type WgslKernel } from '@ladon/ir';
 import type { BackendSession } from '../backend.js';
-import { bindFeeds, evaluateSize } from '../bindings.js';
+import { bindRun, evaluateSize, hostValueOf } from '../bindings.js';
 import { BackendError, DeviceLostError, LimitError } from '../errors.js';
 import { BufferPool } from './buffer-pool.js';
 import { rootLifetimes, rootOf } from './buffer-slots.js';
@@ -128,10 +129,11 @@ export class WebGpuSession implements BackendSession {
     const { program, gpu, f16Storage } = this.resources;
     if (this.disposed) throw new BackendError('this WebGPU session was disposed');
     gpu.checkAlive();
-    const bindings = bindFeeds(program, feeds);
+    const { bindings, hostValues } = bindRun(program, feeds);
     const plan = this.planFor(bindings);
     for (const input of program.inputs) gpu.write(plan.bufferOf(input.buffer), 0, toDeviceBytes(feeds[input.name].dtype, feeds[input.name].data, f16Storage));
     this.writeKnownValues(plan, bindings);
+    this.writeHostValues(plan, hostValues);
     gpu.submit(plan.dispatches, plan.copies);
     let bytes: Uint8Array;
     try {
@@ -158,6 +160,15 @@ export class WebGpuSession implements BackendSession {
         data[i] = spec.dtype === 'i64' ? BigInt(value) : value;
       });
       gpu.write(plan.bufferOf(spec.id), 0, toDeviceBytes(spec.dtype, data, f16Storage));
+    }
+  }
+
+  private writeHostValues(plan: RunPlan, hostValues: ReadonlyMap<string, Tensor>): void {
+    const { program, gpu, f16Storage } = this.resources;
+    for (const spec of program.buffers) {
+      if (!spec.host) continue;
+      const value = hostValueOf(spec, hostValues, plan.shapes.get(spec.id)!);
+      if (value.data.length > 0) gpu.write(plan.bufferOf(spec.id), 0, toDeviceBytes(spec.dtype, value.data, f16Storage));
     }
   }
 

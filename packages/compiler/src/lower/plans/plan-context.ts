@@ -16,6 +16,7 @@ import {
   type Node,
   type Tensor,
 } from '@ladon/ir';
+import type { RuntimeValues } from '../runtime/runtime-values.js';
 
 /** The context of planning one node. */
 export class PlanContext {
@@ -26,6 +27,8 @@ export class PlanContext {
     readonly graph: Graph,
     readonly node: Node,
     readonly constants: ReadonlyMap<string, Tensor>,
+    /** What the lowering knows about values that arrive at run time (none when absent). */
+    readonly runtime?: RuntimeValues,
   ) {
     this.infer = inferContextOf(graph, node, constants);
   }
@@ -52,12 +55,28 @@ export class PlanContext {
     return known && known.every((dim) => dim !== '?') ? known : undefined;
   }
 
-  /** Like {@link staticInts}, but an UnsupportedError naming the node when the contents are not known. */
+  /**
+   * Like {@link staticInts}, but an error naming the node when the contents
+   * are not known: a RuntimeValueError when they arrive at run time (a
+   * session that can compile specialises on them), else an UnsupportedError.
+   */
   requireStaticInts(slot: number, role: string): readonly Dim[] {
     const values = this.staticInts(slot);
     if (values) return values;
     const value = this.node.inputs[slot];
+    if (this.runtime?.isRuntime(value)) throw this.runtime.needsValue(this.node, value, role);
     throw this.unsupported(`the ${role} %${value} must be known at compile time`, value);
+  }
+
+  /**
+   * The contents of input `slot` as dims a kernel takes as arguments: the
+   * compile-time contents, else symbols the host binds to the entries when
+   * they arrive at run time; undefined when absent.
+   */
+  runtimeInts(slot: number, role: string): readonly Dim[] | undefined {
+    const value = this.node.inputs[slot];
+    if (!value) return undefined;
+    return this.staticInts(slot) ?? this.runtime?.entrySymbols(value) ?? this.requireStaticInts(slot, role);
   }
 
   /** Like {@link requireStaticInts}, but every entry must be a number. */

@@ -1,0 +1,122 @@
+/**
+ * Values that decide sizes arriving at run time (graph inputs, not
+ * constants): one compiled program serves every value — the host
+ * evaluates the small integer subgraph when the feeds arrive, binds the
+ * sizes it decides, plans memory for them, and the outputs carry their real
+ * shapes. Checked on wasm and WebGPU against the reference interpreter,
+ * through a serialised `.ladon` program (the host part travels with it).
+ */
+import { compileProgram } from '@ladon/compiler';
+import { deserializeProgram, GraphBuilder, interpret, serializeProgram, ShapeError, tensor, UnsupportedError, type Graph, type Tensor } from '@ladon/ir';
+import { randomTensor, seededRandom } from '@ladon/ir/testing';
+import { Session } from '@ladon/runtime';
+import { describe, expect, it } from 'vitest';
+import { describeGpu, expectOutputs } from '../src/gpu.js';
+
+type Feeds = Record<string, Tensor>;
+const next = seededRandom(11);
+const floats = (shape: number[]) => randomTensor(next, 'f32', shape, { low: -2, high: 2 });
+const i64 = (values: number[], shape = [values.length]) => tensor('i64', shape, values);
+
+/** Compiles `graph` once for `backend`, then runs every feed set on that one program and compares with the reference. */
+async function checkRuns(graph: Graph, runs: readonly Feeds[], backend: 'wasm' | 'webgpu'): Promise<void> {
+  const program = await compileProgram(graph, { target: backend === 'wasm' ? 'wasm' : 'wgsl' });
+  expect(program.host, 'the program has a host part').toBeDefined();
+  const session = await Session.create(serializeProgram(program), { backend });
+  try {
+    for (const feeds of runs) {
+      const expected = interpret(graph, feeds);
+      const got = await session.run(feeds);
+      for (const name of graph.outputs) expect(got[name].shape, `shape of ${name}`).toEqual(expected[name].shape);
+      expectOutputs(got, expected, () => ({ rtol: 0, atol: 1e-6 }));
+    }
+  } finally {
+    session.dispose();
+  }
+}
+
+function reshapeGraph(): Graph {
+  const g = new GraphBuilder('reshape_fed');
+  const x = g.input('x', 'f32', ['rows', 12]);
+  g.output(g.op('Reshape', [x, g.input('shape', 'i64', [3])]), 'y');
+  return g.build();
+}
+
+function expandGraph(): Graph {
+  const g = new GraphBuilder('expand_fed');
+  g.output(g.op('Expand', [g.input('x', 'f32', [3, 1]), g.input('shape', 'i64', [2])]), 'y');
+  return g.build();
+}
+
+function fillGraph(): Graph {
+  const g = new GraphBuilder('fill_fed');
+  g.output(g.op('ConstantOfShape', [g.input('shape', 'i64', [2])], { value: tensor('i32', [1], [7]) }), 'y');
+  return g.build();
+}
+
+/** Reshape(x, [rows * n, -1] computed from Shape(x) and a fed n), then an Add whose size follows the new symbols. */
+function chainGraph(): Graph {
+  const g = new GraphBuilder('chain_fed');
+  const x = g.input('x', 'f32', ['rows', 24]);
+  const n = g.input('n', 'i64', [1]);
+  const rows = g.op('Slice', [g.op('Shape', [x]), g.ints([0]), g.ints([1])]);
+  const target = g.op('Concat', [g.op('Mul', [rows, n]), g.ints([-1])], { axis: 0 });
+  const y = g.op('Reshape', [x, target]);
+  g.output(g.op('Add', [y, y]), 'y');
+  return g.build();
+}
+
+function checkAll(backend: 'wasm' | 'webgpu'): void {
+  it('Reshape to a fed shape: one program, three shapes', async () => {
+    await checkRuns(reshapeGraph(), [
+      { x: floats([2, 12]), shape: i64([2, -1, 3]) },
+      { x: floats([2, 12]), shape: i64([0, 3, 4]) },
+      { x: floats([5, 12]), shape: i64([1, 60, 1]) },
+    ], backend);
+  });
+
+  it('Expand to a fed shape (a broadcast axis, and none)', async () => {
+    await checkRuns(expandGraph(), [{ x: floats([3, 1]), shape: i64([3, 4]) }, { x: floats([3, 1]), shape: i64([1, 1]) }, { x: floats([3, 1]), shape: i64([3, 6]) }], backend);
+  });
+
+  it('ConstantOfShape of a fed shape, zero-size included', async () => {
+    await checkRuns(fillGraph(), [{ shape: i64([2, 5]) }, { shape: i64([0, 3]) }, { shape: i64([4, 1]) }], backend);
+  });
+
+  it('a shape computed on the host from Shape(x) and a fed factor sizes the ops after it', async () => {
+    await checkRuns(chainGraph(), [{ x: floats([2, 24]), n: i64([3]) }, { x: floats([3, 24]), n: i64([4]) }], backend);
+  });
+
+  it('a fed shape that contradicts the compiled one is a ShapeError naming the node', async () => {
+    const graph = reshapeGraph();
+    graph.values.get('y')!.type = { dtype: 'f32', shape: [2, 3, 4] };
+    const program = await compileProgram(graph, { target: backend === 'wasm' ? 'wasm' : 'wgsl' });
+    const session = await Session.create(program, { backend });
+    await expect(session.run({ x: floats([2, 12]), shape: i64([2, 4, 3]) })).rejects.toThrow(ShapeError);
+    await expect(session.run({ x: floats([2, 12]), shape: i64([2, 4, 3]) })).rejects.toThrow(/Reshape %y: at run time %y is \[2, 4, 3\], but the program was compiled for \[2, 3, 4\]/);
+    expect((await session.run({ x: floats([2, 12]), shape: i64([2, 3, 4]) })).y.shape).toEqual([2, 3, 4]);
+    session.dispose();
+  });
+}
+
+describe('run-time shape values on wasm', () => checkAll('wasm'));
+describeGpu('run-time shape values on webgpu', () => checkAll('webgpu'));
+
+describe('run-time shape values at compile time', () => {
+  it('a shape computed on the device is an UnsupportedError naming the node that needs it', async () => {
+    const g = new GraphBuilder('device_shape');
+    const x = g.input('x', 'f32', [2, 6]);
+    const product = g.op('MatMul', [g.input('w', 'f32', ['rows', 3]), g.input('v', 'f32', [3, 2])]);
+    const target = g.op('Cast', [g.op('ReduceSum', [product, g.ints([0])], { keepdims: 0 })], { to: 7 });
+    g.output(g.op('Reshape', [x, target]), 'y');
+    const compiling = compileProgram(g.build(), { target: 'wasm' });
+    await expect(compiling).rejects.toThrow(UnsupportedError);
+    await expect(compileProgram(g.build(), { target: 'wasm' })).rejects.toThrow(/Reshape %y: its shape %.* arrives at run time, and it depends on %.* \(f32\[rows, 2\]\), computed by MatMul/);
+  });
+
+  it('the host part survives serialisation', async () => {
+    const program = await compileProgram(reshapeGraph(), { target: 'wasm' });
+    expect(deserializeProgram(serializeProgram(program)).host).toEqual(program.host);
+    expect(program.host!.steps.map((step) => [step.op, step.evaluate])).toEqual([['Reshape', false]]);
+  });
+});
