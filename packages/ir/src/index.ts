@@ -61,6 +61,7 @@ export { GraphBuilder, type ValueRef } from './builder.js';
 export { printGraph, printNode, formatValueName, formatNumber, type PrintOptions } from './text/print.js';
 export { parseGraph } from './text/parse.js';
 export { interpret, runNode, type InterpretOptions } from './interpret.js';
+export { withInputValues } from './specialize.js';
 export { numericValues } from './ops/kernel-utils.js';
 export { onnxTypeToDType, dtypeToOnnxType, onnxTypeName, ONNX_TYPE_NAMES } from './onnx-dtype.js';
 export { compareTensors, toleranceFor, DEFAULT_TOLERANCES, type Comparison, type Tolerance } from './compare.js';

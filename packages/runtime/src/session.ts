@@ -9,13 +9,17 @@
  *
  * The source is a precompiled Program (bytes of a `.ladon` file or the
  * object), an IR Graph, or ONNX bytes; the last two are compiled on demand
- * (the compiler is loaded with a dynamic import only then).
+ * (the compiler is loaded with a dynamic import only then). Sizes decided by
+ * input values are bound at run time by the program's host part; where a
+ * kernel needs an input's value itself at compile time, a session from a
+ * graph or ONNX bytes compiles one program per distinct value of it.
  */
-import { deserializeProgram, Graph, LadonError, type Program, type Tensor } from '@ladon/ir';
+import { deserializeProgram, Graph, LadonError, RuntimeValueError, type Program, type Tensor } from '@ladon/ir';
 import type { BackendName, BackendSession } from './backend.js';
 import { BackendError } from './errors.js';
 import { compileGraph, importOnnx } from './load-tools.js';
 import { ReferenceSession } from './reference/reference-session.js';
+import { SpecializingSession } from './specializing-session.js';
 import { WasmSession, type WasmSessionOptions } from './wasm/wasm-session.js';
 import { createWebGpuSession, preferredBackend, type WebGpuSessionOptions } from './webgpu/webgpu-session.js';
 
@@ -39,7 +43,10 @@ export class Session {
 
   private constructor(
     private readonly inner: BackendSession,
-    /** The compiled program (undefined on the reference backend). */
+    /**
+     * The compiled program (undefined on the reference backend, and when the
+     * program is compiled per value of some inputs: see RuntimeValueError).
+     */
     readonly program: Program | undefined,
   ) {}
 
@@ -65,10 +72,17 @@ export class Session {
       return new Session(new ReferenceSession(loaded), undefined);
     }
     const target = backend === 'wasm' ? 'wasm' : 'wgsl';
-    const program = loaded instanceof Graph ? await compileGraph(loaded, target) : loaded;
+    const load = (program: Program) => (backend === 'wasm' ? WasmSession.create(program, options) : createWebGpuSession(program, options));
+    let program: Program;
+    try {
+      program = loaded instanceof Graph ? await compileGraph(loaded, target) : loaded;
+    } catch (error) {
+      // Kernels that need some inputs' values: compile per value when the feeds arrive.
+      if (!(error instanceof RuntimeValueError) || !(loaded instanceof Graph)) throw error;
+      return new Session(new SpecializingSession(backend, loaded, target, load, error.inputs), undefined);
+    }
     if (program.target !== target) throw new BackendError(`this program was compiled for ${program.target}; the ${backend} backend needs a ${target} program`);
-    const inner = backend === 'wasm' ? await WasmSession.create(program, options) : await createWebGpuSession(program, options);
-    return new Session(inner, program);
+    return new Session(await load(program), program);
   }
 
   /** Runs the model on `feeds` (by input name) and returns the outputs (by output name). */

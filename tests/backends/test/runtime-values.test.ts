@@ -7,7 +7,7 @@
  * through a serialised `.ladon` program (the host part travels with it).
  */
 import { compileProgram } from '@ladon/compiler';
-import { deserializeProgram, GraphBuilder, interpret, serializeProgram, ShapeError, tensor, UnsupportedError, type Graph, type Tensor } from '@ladon/ir';
+import { deserializeProgram, GraphBuilder, interpret, RuntimeValueError, serializeProgram, ShapeError, tensor, UnsupportedError, type Graph, type Tensor } from '@ladon/ir';
 import { randomTensor, seededRandom } from '@ladon/ir/testing';
 import { Session } from '@ladon/runtime';
 import { describe, expect, it } from 'vitest';
@@ -66,7 +66,40 @@ function chainGraph(): Graph {
   return g.build();
 }
 
+function triluGraph(): Graph {
+  const g = new GraphBuilder('trilu_fed');
+  g.output(g.op('Trilu', [g.input('x', 'f32', [2, 4, 5]), g.input('k', 'i64', [])], { upper: 0 }), 'y');
+  return g.build();
+}
+
+function sliceGraph(): Graph {
+  const g = new GraphBuilder('slice_fed');
+  const x = g.input('x', 'f32', [4, 6]);
+  g.output(g.op('Slice', [x, g.input('starts', 'i64', [1]), g.ints([100]), g.input('axes', 'i64', [1]), g.ints([-1])]), 'y');
+  return g.build();
+}
+
 function checkAll(backend: 'wasm' | 'webgpu'): void {
+  it('Trilu with a fed k: the kernel takes a symbol the host binds to k (negative too)', async () => {
+    const k = (value: number) => tensor('i64', [], [value]);
+    await checkRuns(triluGraph(), [{ x: floats([2, 4, 5]), k: k(-1) }, { x: floats([2, 4, 5]), k: k(2) }, { x: floats([2, 4, 5]), k: k(-9) }], backend);
+  });
+
+  it('Slice with fed starts and axes: a session from the graph compiles one program per value', async () => {
+    const graph = sliceGraph();
+    await expect(compileProgram(graph, { target: backend === 'wasm' ? 'wasm' : 'wgsl' })).rejects.toThrow(RuntimeValueError);
+    const session = await Session.create(graph, { backend });
+    expect(session.program).toBeUndefined();
+    for (const [start, axis] of [[-1, 0], [2, 1], [-1, 0]]) {
+      const feeds = { x: floats([4, 6]), starts: i64([start]), axes: i64([axis]) };
+      const got = await session.run(feeds);
+      const expected = interpret(graph, feeds);
+      expect(got.y.shape).toEqual(expected.y.shape);
+      expectOutputs(got, expected, () => ({ rtol: 0, atol: 0 }));
+    }
+    session.dispose();
+  });
+
   it('Reshape to a fed shape: one program, three shapes', async () => {
     await checkRuns(reshapeGraph(), [
       { x: floats([2, 12]), shape: i64([2, -1, 3]) },
@@ -112,6 +145,20 @@ describe('run-time shape values at compile time', () => {
     const compiling = compileProgram(g.build(), { target: 'wasm' });
     await expect(compiling).rejects.toThrow(UnsupportedError);
     await expect(compileProgram(g.build(), { target: 'wasm' })).rejects.toThrow(/Reshape %y: its shape %.* arrives at run time, and it depends on %.* \(f32\[rows, 2\]\), computed by MatMul/);
+  });
+
+  it('a kernel that needs a fed value at compile time is a RuntimeValueError naming the inputs behind it', async () => {
+    const compiling = compileProgram(sliceGraph(), { target: 'wasm' });
+    await expect(compiling).rejects.toThrow(/Slice %y: the starts %starts arrives at run time \(from graph input 'starts'\)/);
+    const error = await compileProgram(sliceGraph(), { target: 'wgsl' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RuntimeValueError);
+    expect((error as RuntimeValueError).inputs).toEqual(['starts']);
+  });
+
+  it('a fed Trilu k becomes a value symbol of the host part', async () => {
+    const program = await compileProgram(triluGraph(), { target: 'wasm' });
+    expect(program.host!.valueSymbols).toEqual([{ value: 'k', symbols: ['k_v0'] }]);
+    expect(program.steps[0].args).toContainEqual({ dim: 'k_v0' });
   });
 
   it('the host part survives serialisation', async () => {

@@ -86,7 +86,7 @@ export function planRange(ctx: PlanContext): RangePlan {
   return { kind: 'range', node: ctx.node, output, dtype: ctx.dtype(output), start, delta, count };
 }
 
-/** Plans Trilu (k known at compile time, default 0). */
+/** Plans Trilu (k default 0; when it arrives at run time, a symbol the host binds to its value). */
 export function planTrilu(ctx: PlanContext): TriluPlan {
   const [x, k = ''] = ctx.node.inputs;
   const shape = ctx.shape(x);
@@ -96,7 +96,7 @@ export function planTrilu(ctx: PlanContext): TriluPlan {
     input: x,
     output: ctx.node.outputs[0],
     upper: ctx.infer.int('upper') === 1,
-    k: k ? ctx.requireStaticInts(1, 'k')[0] : 0,
+    k: k ? ctx.runtimeInts(1, 'k')![0] : 0,
     matrices: productOfDims(shape.slice(0, -2)),
     rows: shape[shape.length - 2],
     cols: shape[shape.length - 1],
