@@ -46,6 +46,16 @@ import { UNARY_MATH_OPS } from './ops/unary-math.js';
 import { Unsqueeze } from './ops/unsqueeze.js';
 import { VARIADIC_ARITHMETIC_OPS } from './ops/variadic-arithmetic.js';
 import { Where } from './ops/where.js';
+import { Dropout } from './ops/dropout.js';
+import { Flatten } from './ops/flatten.js';
+import { GatherElements } from './ops/gather-elements.js';
+import { GatherND } from './ops/gather-nd.js';
+import { NonZero } from './ops/non-zero.js';
+import { OneHot } from './ops/one-hot.js';
+import { Pad } from './ops/pad.js';
+import { Size } from './ops/size.js';
+import { Tile } from './ops/tile.js';
+import { ScatterElements, ScatterND } from './ops/scatter.js';
 
 const BUILTIN_OPS: readonly OpDef[] = [
   // linear algebra
@@ -58,6 +68,7 @@ const BUILTIN_OPS: readonly OpDef[] = [
   Softmax, LogSoftmax, ...REDUCTION_OPS, ArgMax, ArgMin, CumSum, TopK, LayerNormalization, RMSNormalization,
   // shape and data movement
   Transpose, Reshape, Unsqueeze, Squeeze, Concat, Split, Slice, Gather, Shape, Expand, Identity,
+  Flatten, Size, Tile, Pad, GatherElements, GatherND, ScatterElements, ScatterND, NonZero, OneHot, Dropout,
   // constants and generators
   Constant, ConstantOfShape, Range, Trilu,
   // attention and position

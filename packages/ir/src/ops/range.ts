@@ -1,7 +1,8 @@
 /**
- * Range (ONNX Range-11): start, start + delta, ... up to (not including)
- * limit; the inputs are scalars of one dtype and the output has
- * max(ceil((limit - start) / delta), 0) elements. `Range(0, seq, 1)` infers
+ * Range (ONNX Range-11; Range-27 widened the types, f16 is read here):
+ * start, start + delta, ... up to (not including) limit; the inputs are
+ * scalars of one dtype and the output has max(ceil((limit - start) / delta),
+ * 0) elements. `Range(0, seq, 1)` infers
  * a length of `seq`.
  */
 import { divDimsExact, subDims, UNKNOWN_DIM, type Dim } from '../dim.js';
@@ -34,7 +35,7 @@ export const Range: OpDef = {
   outputs: [{ name: 'output' }],
   attributes: {},
   infer(ctx) {
-    const dtype = ctx.expectDType(0, ['f32', 'i32', 'i64']);
+    const dtype = ctx.expectDType(0, ['f32', 'f16', 'i32', 'i64']);
     for (let i = 0; i < 3; i++) {
       if (i > 0) ctx.expectSameDType(0, i);
       const type = ctx.type(i);
@@ -54,7 +55,7 @@ export const Range: OpDef = {
     return [{ dtype, shape: [length] }];
   },
   inferValue(ctx) {
-    if (ctx.type(0).dtype === 'f32') return undefined;
+    if (ctx.type(0).dtype === 'f32' || ctx.type(0).dtype === 'f16') return undefined;
     const [start, limit, delta] = [0, 1, 2].map((i) => staticScalar(ctx, i));
     if (typeof start !== 'number' || typeof limit !== 'number' || typeof delta !== 'number' || delta === 0) return undefined;
     const length = rangeLength(start, limit, delta);
@@ -67,7 +68,7 @@ export const Range: OpDef = {
       if (input.dtype !== dtype) ctx.failEval(`${NAMES[i]} ${ctx.inputRef(i)} is ${input.dtype} but start is ${dtype}`);
       if (input.data.length !== 1) ctx.failEval(`${NAMES[i]} ${ctx.inputRef(i)} must be a scalar, got shape [${input.shape}]`);
     });
-    const [start, limit, delta] = inputs.map((input) => (dtype === 'f32' ? numericValues(input)[0] : intValues(input)[0]));
+    const [start, limit, delta] = inputs.map((input) => (dtype === 'f32' || dtype === 'f16' ? numericValues(input)[0] : intValues(input)[0]));
     if (delta === 0) return ctx.failEval(`delta ${ctx.inputRef(2)} is 0; the range would never reach its limit`);
     const length = rangeLength(start, limit, delta);
     const values = new Float64Array(length);

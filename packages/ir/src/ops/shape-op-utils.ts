@@ -108,16 +108,23 @@ export function smallKnown(values: readonly Dim[] | undefined): readonly Dim[] |
   return values && values.length <= MAX_KNOWN_ELEMENTS ? values : undefined;
 }
 
+/** Axes that arrive at run time: only how many there are is known (a number when the input's length is static). */
+export interface RuntimeAxes {
+  readonly count: Dim;
+}
+
 /**
- * The `axes` of Squeeze/Unsqueeze at inference: the second input (which must
- * be known statically) or, for opset < 13 exports, the `axes` attribute.
- * Undefined when neither is given.
+ * The `axes` of Squeeze/Unsqueeze at inference: the second input or, for
+ * opset < 13 exports, the `axes` attribute; {@link RuntimeAxes} when the
+ * input's contents are not known statically; undefined when neither is given.
  */
-export function inferAxesOperand(ctx: InferContext): number[] | undefined {
+export function inferAxesOperand(ctx: InferContext): number[] | RuntimeAxes | undefined {
   if (ctx.has(1)) {
     if (ctx.hasAttr('axes')) return ctx.failAttr(`axes are given both as input ${ctx.inputRef(1)} and as an attribute; give one`);
-    expectIntInput(ctx, 1, ['i64'], [0, 1]);
-    return requireKnownInts(ctx, 1, 'axes');
+    const type = expectIntInput(ctx, 1, ['i64'], [0, 1]);
+    const known = knownNumbers(ctx, 1);
+    if (known) return known;
+    return { count: type.shape.length === 0 ? 1 : type.shape[0] };
   }
   const attr = ctx.ints('axes');
   return attr ? [...attr] : undefined;

@@ -3,7 +3,7 @@
  * second input (i64 1-D); without it every axis of size 1 is removed. The
  * older attribute form (`axes` ints, opset < 13) is accepted too.
  */
-import type { Dim } from '../dim.js';
+import { UNKNOWN_DIM, type Dim } from '../dim.js';
 import type { OpDef } from '../op-def.js';
 import { formatShape, formatType } from '../shape.js';
 import { evalAxesOperand, inferAxesOperand, normalizeAxes } from './shape-op-utils.js';
@@ -20,6 +20,15 @@ export const Squeeze: OpDef = {
     const data = ctx.type(0);
     const shape = data.shape;
     const axes = inferAxesOperand(ctx);
+    if (axes && !Array.isArray(axes)) {
+      // Axes from the feeds: the rank is known; a dim is known only when the size-1 candidates are exactly that many.
+      if (typeof axes.count !== 'number') return ctx.failShape(`the number of axes ${ctx.inputRef(1)} is not known statically, so the output rank is unknown`);
+      const candidates = shape.flatMap((dim, axis) => (dim === 1 || typeof dim !== 'number' ? [axis] : []));
+      const certain = candidates.length === axes.count && candidates.every((axis) => shape[axis] === 1);
+      const rank = shape.length - axes.count;
+      if (rank < 0) return ctx.failShape(`cannot squeeze ${axes.count} axes of data ${ctx.inputRef(0)} ${formatType(data)}`, ctx.node.inputs[0]);
+      return [{ dtype: data.dtype, shape: certain ? shape.filter((dim) => dim !== 1) : new Array<Dim>(rank).fill(UNKNOWN_DIM) }];
+    }
     if (!axes) {
       const unsure = shape.findIndex((dim) => typeof dim !== 'number');
       if (unsure >= 0) {

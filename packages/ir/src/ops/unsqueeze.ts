@@ -3,7 +3,7 @@
  * (given as the second input, i64 1-D; negative counts from the end of the
  * output). The older attribute form (`axes` ints, opset < 13) is accepted too.
  */
-import type { Dim } from '../dim.js';
+import { UNKNOWN_DIM, type Dim } from '../dim.js';
 import type { OpContext, OpDef } from '../op-def.js';
 import { evalAxesOperand, inferAxesOperand, normalizeAxes } from './shape-op-utils.js';
 
@@ -29,6 +29,11 @@ export const Unsqueeze: OpDef = {
     const data = ctx.type(0);
     const axes = inferAxesOperand(ctx);
     if (!axes) return ctx.failAttr(`Unsqueeze needs axes: give them as input 1 (i64 1-D) or, before opset 13, as the 'axes' attribute`);
+    if (!Array.isArray(axes)) {
+      // Axes from the feeds: only the output rank is known.
+      if (typeof axes.count !== 'number') return ctx.failShape(`the number of axes ${ctx.inputRef(1)} is not known statically, so the output rank is unknown`);
+      return [{ dtype: data.dtype, shape: new Array<Dim>(data.shape.length + axes.count).fill(UNKNOWN_DIM) }];
+    }
     return [{ dtype: data.dtype, shape: unsqueezeShape(ctx, data.shape, axes) }];
   },
   inferValue(ctx) {
