@@ -13,7 +13,7 @@ import type { ProgramBuilder } from './program-builder.js';
 import { needsNoKernel } from './plans/host-values.js';
 import { readsPackedSlice } from './plans/packed-slices.js';
 import { PlanContext } from './plans/plan-context.js';
-import { planNode, type KernelPlan, type PlanEmitters, type PlanOptions } from './plans/plan.js';
+import { planSteps, type KernelPlan, type PlanEmitters, type PlanOptions } from './plans/plan.js';
 import { RuntimeValues } from './runtime/runtime-values.js';
 
 /** A backend's half of lowering: its emitters and its capabilities. */
@@ -31,12 +31,13 @@ export function lowerGraph<Lowering>(graph: Graph, program: ProgramBuilder, lowe
   program.useRuntimeValues(runtime);
   for (const node of running) {
     if (needsNoKernel(graph, node, constants, runtime)) continue;
-    const plan = planNode(new PlanContext(graph, node, constants, runtime), backend.options);
-    if (plan.kind === 'view') {
-      program.alias(plan.output, plan.input);
-      continue;
+    for (const plan of planSteps(new PlanContext(graph, node, constants, runtime), backend.options)) {
+      if (plan.kind === 'view') {
+        program.alias(plan.output, plan.input);
+        continue;
+      }
+      const emit = backend.emitters[plan.kind] as (lowering: Lowering, plan: KernelPlan) => void;
+      emit(lowering, plan);
     }
-    const emit = backend.emitters[plan.kind] as (lowering: Lowering, plan: KernelPlan) => void;
-    emit(lowering, plan);
   }
 }

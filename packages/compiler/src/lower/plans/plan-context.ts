@@ -87,6 +87,19 @@ export class PlanContext {
     throw this.unsupported(`the ${role} %${value} must be plain numbers at compile time, got [${values.join(', ')}]`, value);
   }
 
+  /**
+   * The constant value of input `slot` (a control value such as a flag or a
+   * ratio that decides what kernels run); a RuntimeValueError when it
+   * arrives at run time, an UnsupportedError when the device computes it.
+   */
+  requireConstant(slot: number, role: string): Tensor {
+    const value = this.node.inputs[slot];
+    const constant = this.constants.get(value);
+    if (constant) return constant;
+    if (this.runtime?.isRuntime(value)) throw this.runtime.needsValue(this.node, value, role);
+    throw this.unsupported(`the ${role} %${value} must be known at compile time`, value);
+  }
+
   /** A static number for a dim a kernel must bake in, or an UnsupportedError naming the node. */
   staticDim(dim: Dim, what: string): number {
     if (typeof dim === 'number') return dim;

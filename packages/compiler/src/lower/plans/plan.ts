@@ -5,10 +5,11 @@
  * only decide how to emit it (what to bake into a kernel, what to pass at
  * run time). An op with no planner here has no kernel on any backend.
  */
-import { getOpDef, nodeLocation, UnsupportedError, type Node } from '@ladon/ir';
+import { getOpDef, LadonError, nodeLocation, UnsupportedError, type Node } from '@ladon/ir';
 import { planArgExtreme, planCumSum, planTopK, type ScanPlan, type SelectPlan } from './along-axis.js';
 import { planAttention, type AttentionOptions, type AttentionPlan } from './attention.js';
 import { planConcat, planExpand, planSlice, planSplit, planTranspose, type CopyPlan } from './copy.js';
+import { planDropout } from './dropout.js';
 import { planElementwise, type ElementwisePlan } from './elementwise.js';
 import { planFill, planGather, planRange, planTrilu, type FillPlan, type GatherPlan, type RangePlan, type TriluPlan } from './indexing.js';
 import { planGemm, planLinear, planMatMul, type MatMulPlan } from './matmul.js';
@@ -49,7 +50,8 @@ export interface PlanOptions {
   readonly attention?: AttentionOptions;
 }
 
-type Planner = (ctx: PlanContext, options: PlanOptions) => OpPlan;
+/** A planner returns one plan, or several for an op that lowers to several (Dropout: a view and a fill). */
+type Planner = (ctx: PlanContext, options: PlanOptions) => OpPlan | readonly OpPlan[];
 
 /** The planner of each op that is neither a view, element-wise nor a reduction (those are op traits). */
 const PLANNERS: Readonly<Record<string, Planner>> = {
@@ -76,21 +78,34 @@ const PLANNERS: Readonly<Record<string, Planner>> = {
   ArgMin: planArgExtreme,
   CumSum: planCumSum,
   RotaryEmbedding: planRotary,
+  Dropout: planDropout,
 };
 
 /** The ops with kernels (views, element-wise ops and reductions aside). */
 export const PLANNED_OPS: readonly string[] = Object.keys(PLANNERS).sort();
 
-/** The plan of `ctx.node`, or an UnsupportedError naming the node when no backend has a kernel for its op. */
-export function planNode(ctx: PlanContext, options: PlanOptions = {}): OpPlan {
+/** The plans of `ctx.node`, in order, or an UnsupportedError naming the node when no backend has a kernel for its op. */
+export function planSteps(ctx: PlanContext, options: PlanOptions = {}): readonly OpPlan[] {
   const node = ctx.node;
   const def = getOpDef(node.op, nodeLocation(node));
-  if (def.view) return planView(ctx);
-  if (def.elementwise) return planElementwise(ctx);
-  if (def.reduction) return planReduce(ctx);
+  if (def.view) return [planView(ctx)];
+  if (def.elementwise) return [planElementwise(ctx)];
+  if (def.reduction) return [planReduce(ctx)];
   const planner = PLANNERS[node.op];
   if (!planner) throw noKernel(node);
-  return planner(ctx, options);
+  const planned = planner(ctx, options);
+  return isPlanList(planned) ? planned : [planned];
+}
+
+function isPlanList(planned: OpPlan | readonly OpPlan[]): planned is readonly OpPlan[] {
+  return Array.isArray(planned);
+}
+
+/** The plan of a node whose op lowers to one plan (see {@link planSteps}). */
+export function planNode(ctx: PlanContext, options: PlanOptions = {}): OpPlan {
+  const plans = planSteps(ctx, options);
+  if (plans.length !== 1) throw new LadonError('E_INTERNAL', `${ctx.node.op} lowers to ${plans.length} plans; use planSteps`, nodeLocation(ctx.node));
+  return plans[0];
 }
 
 function noKernel(node: Node): UnsupportedError {
