@@ -21,7 +21,12 @@ export interface GatherPlan {
   readonly inner: Dim;
 }
 
-/** Range: output[i] = start + i · delta for `count` elements. */
+/**
+ * Range: output[i] = start + i · delta for `count` elements. Integer start
+ * and delta are dims (numbers, or symbols the host binds when they are fed);
+ * f32 ones are numbers when known at compile time; otherwise (and for f16)
+ * `operands` names the one-element tensors a kernel reads them from.
+ */
 export interface RangePlan {
   readonly kind: 'range';
   readonly node: Node;
@@ -30,6 +35,7 @@ export interface RangePlan {
   readonly start: Dim;
   readonly delta: Dim;
   readonly count: Dim;
+  readonly operands?: { readonly start: string; readonly delta: string };
 }
 
 /** Trilu: per trailing [rows, cols] matrix keep (r, c) when c - r >= k (upper) or <= k (lower), else 0. */
@@ -73,17 +79,21 @@ export function planGather(ctx: PlanContext): GatherPlan {
   };
 }
 
-/** Plans Range whose start and delta are known at compile time (the length from the output's type, else from the limit). */
+/** Plans Range (the length from the output's type, which the host binds when the operands are fed). */
 export function planRange(ctx: PlanContext): RangePlan {
   const output = ctx.node.outputs[0];
+  const dtype = ctx.dtype(output);
   const [start, limit, delta] = [0, 1, 2].map((slot) => staticScalar(ctx.infer, slot));
-  if (start === undefined || delta === undefined) throw ctx.unsupported('Range start and delta must be known at compile time', output);
   let [count] = ctx.shape(output);
   if (count === '?') {
     if (typeof start !== 'number' || typeof limit !== 'number' || typeof delta !== 'number') throw ctx.unsupported('the length of the range is not known', output);
     count = rangeLength(start, limit, delta);
   }
-  return { kind: 'range', node: ctx.node, output, dtype: ctx.dtype(output), start, delta, count };
+  const plan = { kind: 'range', node: ctx.node, output, dtype, count } as const;
+  if (dtype === 'i32' || dtype === 'i64') return { ...plan, start: ctx.runtimeInts(0, 'start')![0], delta: ctx.runtimeInts(2, 'delta')![0] };
+  if (dtype === 'f32' && typeof start === 'number' && typeof delta === 'number') return { ...plan, start, delta };
+  const [startValue, , deltaValue] = ctx.node.inputs;
+  return { ...plan, start: 0, delta: 0, operands: { start: startValue, delta: deltaValue } };
 }
 
 /** Plans Trilu (k default 0; when it arrives at run time, a symbol the host binds to its value). */

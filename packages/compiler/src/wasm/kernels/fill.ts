@@ -40,6 +40,23 @@ export function rangeFloatKernel(start: number, delta: number): KernelSpec {
   };
 }
 
+/** Range for f32 reading start and delta from one-element buffers: out[i] = start + i·delta (params out, count, start, delta). */
+export const rangeFloatOperandsKernel: KernelSpec = {
+  name: 'range_f32_operands',
+  params: ['out', 'count', 'start', 'delta'],
+  build(f) {
+    const i = f.i32;
+    const index = f.local('index', 'i32');
+    const [start, delta] = [f.local('startValue', 'f32'), f.local('deltaValue', 'f32')];
+    const value = f.f32.add(start.get(), f.f32.mul(f.f32.fromI32(index.get()), delta.get()));
+    return [
+      start.set(f.f32.load(f.get('start'))),
+      delta.set(f.f32.load(f.get('delta'))),
+      f.for(index, i.const(0), f.get('count'), 1, [f.f32.store(i.add(f.get('out'), i.shl(index.get(), 2)), value)]),
+    ];
+  },
+};
+
 /**
  * ConstantOfShape: `count` copies of one element whose bytes are baked in
  * (given as little-endian 32-bit words). Params out, count.

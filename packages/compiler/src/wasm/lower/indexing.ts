@@ -1,13 +1,15 @@
 /**
  * Emitting Gather, Range, Trilu and ConstantOfShape plans: Gather copies
  * one `inner` row per index (clamping out-of-range indices, see
- * kernels/gather.ts); f32 Range bakes start and delta in, integer Range
- * takes them (possibly symbolic) at run time; Trilu and the fill bake in
+ * kernels/gather.ts); float Range bakes start and delta in, or reads them
+ * from their tensors when they arrive at run time (f16 through f32 copies),
+ * integer Range takes them (possibly symbols the host binds) at run time; Trilu and the fill bake in
  * the element size and (for the fill) the value's bytes.
  */
-import { dtypeSize } from '@ladon/ir';
+import { dtypeSize, type Node } from '@ladon/ir';
 import type { FillPlan, GatherPlan, RangePlan, TriluPlan } from '../../lower/plans/indexing.js';
-import { constantFillKernel, rangeFloatKernel, rangeIntKernel, triluKernel } from '../kernels/fill.js';
+import { f16ToF32, f32ToF16 } from '../kernels/convert-f16.js';
+import { constantFillKernel, rangeFloatKernel, rangeFloatOperandsKernel, rangeIntKernel, triluKernel } from '../kernels/fill.js';
 import { gatherKernel } from '../kernels/gather.js';
 import { bufferArg, unsupported, type WasmLowering } from '../lowering.js';
 
@@ -25,16 +27,31 @@ export function emitGather(lowering: WasmLowering, plan: GatherPlan): void {
   });
 }
 
-/** Emits Range (f32, i32, i64). */
+/** Emits Range (f32, f16 through an f32 copy, i32, i64). */
 export function emitRange(lowering: WasmLowering, plan: RangePlan): void {
-  const dtype = lowering.expectDType(plan.node, plan.output, ['f32', 'i32', 'i64'], 'output');
-  const [out, count] = [bufferArg(lowering, plan.output), { dim: plan.count }];
-  if (dtype === 'f32') {
-    if (typeof plan.start !== 'number' || typeof plan.delta !== 'number') throw unsupported(plan.node, 'f32 ranges need numeric start and delta', plan.output);
-    lowering.call(rangeFloatKernel(plan.start, plan.delta), plan.node, { out, count });
+  const dtype = lowering.expectDType(plan.node, plan.output, ['f32', 'f16', 'i32', 'i64'], 'output');
+  const count = { dim: plan.count };
+  if (dtype === 'i32' || dtype === 'i64') {
+    lowering.call(rangeIntKernel(dtype), plan.node, { out: bufferArg(lowering, plan.output), count, start: { dim: plan.start }, delta: { dim: plan.delta } });
     return;
   }
-  lowering.call(rangeIntKernel(dtype as 'i32' | 'i64'), plan.node, { out, count, start: { dim: plan.start }, delta: { dim: plan.delta } });
+  const half = dtype === 'f16';
+  const out = half ? { buffer: lowering.program.scratch(`${plan.output}_f32`, 'f32', [plan.count]) } : bufferArg(lowering, plan.output);
+  if (plan.operands) {
+    const operand = (value: string) => (half ? { buffer: halfToF32(lowering, plan.node, value) } : bufferArg(lowering, value));
+    lowering.call(rangeFloatOperandsKernel, plan.node, { out, count, start: operand(plan.operands.start), delta: operand(plan.operands.delta) });
+  } else {
+    if (typeof plan.start !== 'number' || typeof plan.delta !== 'number') throw unsupported(plan.node, 'float ranges need numeric start and delta', plan.output);
+    lowering.call(rangeFloatKernel(plan.start, plan.delta), plan.node, { out, count });
+  }
+  if (half) lowering.call(f32ToF16, plan.node, { src: out, dst: bufferArg(lowering, plan.output), count });
+}
+
+/** An f32 scratch copy of a one-element f16 tensor. */
+function halfToF32(lowering: WasmLowering, node: Node, value: string): number {
+  const copy = lowering.program.scratch(`${value}_f32`, 'f32', [1]);
+  lowering.call(f16ToF32, node, { src: bufferArg(lowering, value), dst: { buffer: copy }, count: { dim: 1 } });
+  return copy;
 }
 
 /** Emits Trilu. */

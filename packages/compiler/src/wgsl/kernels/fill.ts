@@ -3,7 +3,7 @@
  * (start + i · delta), Fill (ConstantOfShape) and Trilu (keep a triangle of
  * each trailing matrix, zero the rest).
  */
-import { elementTag } from '../elements.js';
+import { elementTag, load, store } from '../elements.js';
 import type { KernelDecl, WgslElement } from '../kernel.js';
 import { FLAT_PARAMS, FLAT_WORKGROUP, flatLoop } from './flat.js';
 
@@ -23,6 +23,26 @@ export function rangeKernel(element: 'f32' | 'i32'): KernelDecl {
     entryParams: FLAT_PARAMS,
     entryBody: `  ${flatLoop('count')} {
     y[e] = u.start + ${element}(e) * u.delta;
+  }`,
+  };
+}
+
+/** Range reading start and delta from one-element tensors (f32 or f16 elements, computed in f32). */
+export function rangeOperandsKernel(element: 'f32' | 'half_t'): KernelDecl {
+  return {
+    name: `range_operands_${elementTag(element)}`,
+    summary: 'the sequence start + i * delta, start and delta read from tensors',
+    storage: [
+      { name: 'start', access: 'read', element },
+      { name: 'delta', access: 'read', element },
+      { name: 'y', access: 'read_write', element },
+    ],
+    uniforms: [{ name: 'count', type: 'u32' }],
+    workgroupSize: [FLAT_WORKGROUP, 1, 1],
+    gridStride: true,
+    entryParams: FLAT_PARAMS,
+    entryBody: `  ${flatLoop('count')} {
+    y[e] = ${store(`${load('start', '0', element)} + f32(e) * ${load('delta', '0', element)}`, element)};
   }`,
   };
 }

@@ -1,13 +1,14 @@
 /**
  * Emitting Gather, Range, Trilu and ConstantOfShape plans with the flat
- * kernels (one invocation per output element). Range needs numeric start
- * and delta (uniforms of its element type); the fill value goes in a
+ * kernels (one invocation per output element). Range takes start and
+ * delta as uniforms of its element type (integers may be symbols the host
+ * binds), or reads them from their tensors when the plan says so; the fill value goes in a
  * uniform as the bits of a 32-bit element (an f32 for f16).
  */
 import { productOfDims, toNumbers, type Tensor } from '@ladon/ir';
 import type { FillPlan, GatherPlan, RangePlan, TriluPlan } from '../../lower/plans/indexing.js';
 import { copyElement, deviceElement } from '../elements.js';
-import { fillKernel, rangeKernel, triluKernel } from '../kernels/fill.js';
+import { fillKernel, rangeKernel, rangeOperandsKernel, triluKernel } from '../kernels/fill.js';
 import { FLAT_WORKGROUP } from '../kernels/flat.js';
 import { gatherKernel } from '../kernels/gather.js';
 import { flatLaunch, unsupported, type WgslLowering } from '../lowering.js';
@@ -20,12 +21,19 @@ export function emitGather(lowering: WgslLowering, plan: GatherPlan): void {
   lowering.call(gatherKernel(copyElement(lowering.graph.typeOf(plan.data).dtype)), plan.node, { buffers, uniforms }, flatLaunch(count, FLAT_WORKGROUP));
 }
 
-/** Emits Range (f32 or a 32-bit integer element). */
+/** Emits Range (f32 or a 32-bit integer element; f32 or f16 from tensors when start and delta arrive at run time). */
 export function emitRange(lowering: WgslLowering, plan: RangePlan): void {
+  if (plan.operands) {
+    const element = deviceElement(plan.dtype);
+    if (element !== 'f32' && element !== 'half_t') throw unsupported(plan.node, `Range of ${plan.dtype} from tensors`);
+    const buffers = { start: lowering.buffer(plan.operands.start), delta: lowering.buffer(plan.operands.delta), y: lowering.buffer(plan.output) };
+    lowering.call(rangeOperandsKernel(element), plan.node, { buffers, uniforms: { count: plan.count } }, flatLaunch(plan.count, FLAT_WORKGROUP));
+    return;
+  }
   const { start, delta } = plan;
-  if (typeof start !== 'number' || typeof delta !== 'number') throw unsupported(plan.node, `Range start and delta must be numbers when compiling for WGSL, got ${start} and ${delta}`);
   const element = deviceElement(plan.dtype);
   if (element !== 'f32' && element !== 'i32') throw unsupported(plan.node, `Range of ${plan.dtype}`);
+  if (element === 'f32' && (typeof start !== 'number' || typeof delta !== 'number')) throw unsupported(plan.node, `f32 Range start and delta must be numbers, got ${start} and ${delta}`);
   const uniforms = { count: plan.count, start, delta };
   lowering.call(rangeKernel(element), plan.node, { buffers: { y: lowering.buffer(plan.output) }, uniforms }, flatLaunch(plan.count, FLAT_WORKGROUP));
 }
