@@ -46,6 +46,10 @@ export { readArgExtreme } from './ops/arg-extreme.js';
 export { cumSumAxis, readCumSumFlags } from './ops/cumsum.js';
 export { readTopK } from './ops/top-k.js';
 export { readRotaryDims, type RotaryDims } from './ops/rotary-embedding.js';
+export { padMode, padSource, type PadMode } from './ops/pad.js';
+export { oneHotAxis, oneHotPosition } from './ops/one-hot.js';
+export { indexDepth } from './ops/gather-nd.js';
+export { scatterReduction, type ScatterReduction } from './ops/scatter.js';
 // Element-wise ops are defined by a scalar expression (builders as `scalar.add(...)`; see scalar/expr.ts).
 export * as scalar from './scalar/expr.js';
 export type { ScalarExpr, ScalarType, ScalarFunction, UnaryOp, BinaryOp, CompareOp } from './scalar/expr.js';

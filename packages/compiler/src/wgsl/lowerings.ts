@@ -11,6 +11,7 @@ import { emitElementwise } from './lower/elementwise.js';
 import { emitFill, emitGather, emitRange, emitTrilu } from './lower/indexing.js';
 import { emitMatMul } from './lower/matmul.js';
 import { emitLayerNorm, emitSoftmax } from './lower/normalize.js';
+import { emitPad } from './lower/pad.js';
 import { emitReduce } from './lower/reduce.js';
 import { emitRotary } from './lower/rotary.js';
 import type { WgslLowering } from './lowering.js';
@@ -21,6 +22,7 @@ export const WGSL_BACKEND: Backend<WgslLowering> = {
     attention: emitAttention, matmul: emitMatMul, elementwise: emitElementwise, copy: emitCopy, reduce: emitReduce,
     'layer-norm': emitLayerNorm, softmax: emitSoftmax, gather: emitGather, range: emitRange, trilu: emitTrilu, fill: emitFill,
     select: emitSelect, scan: emitScan, rotary: emitRotary,
+    pad: emitPad,
   },
   options: {},
 };

@@ -14,6 +14,7 @@ import { planElementwise, type ElementwisePlan } from './elementwise.js';
 import { planFill, planGather, planRange, planTrilu, type FillPlan, type GatherPlan, type RangePlan, type TriluPlan } from './indexing.js';
 import { planGemm, planLinear, planMatMul, type MatMulPlan } from './matmul.js';
 import { planLayerNorm, planSoftmax, type LayerNormPlan, type SoftmaxPlan } from './normalize.js';
+import { planPad, planTile, type PadPlan } from './pad.js';
 import type { PlanContext } from './plan-context.js';
 import { planReduce, type ReducePlan } from './reduce.js';
 import { planRotary, type RotaryPlan } from './rotary.js';
@@ -35,7 +36,8 @@ export type OpPlan =
   | FillPlan
   | SelectPlan
   | ScanPlan
-  | RotaryPlan;
+  | RotaryPlan
+  | PadPlan;
 
 /** The plan kinds a backend emits (views are the program builder's). */
 export type KernelPlan = Exclude<OpPlan, ViewPlan>;
@@ -79,6 +81,8 @@ const PLANNERS: Readonly<Record<string, Planner>> = {
   CumSum: planCumSum,
   RotaryEmbedding: planRotary,
   Dropout: planDropout,
+  Pad: planPad,
+  Tile: planTile,
 };
 
 /** The ops with kernels (views, element-wise ops and reductions aside). */
