@@ -30,8 +30,9 @@ export function emitPad(lowering: WgslLowering, plan: PadPlan): void {
     ...rankValues('in_stride', padLeft(strides, MAX_RANK, 0, what)),
   };
   const { value } = plan;
-  const valueBuffer = value === undefined ? {} : { value: typeof value === 'string' ? lowering.buffer(value) : lowering.program.derivedWeight(`${plan.output}_pad_value`, value) };
-  const buffers = { x: lowering.buffer(plan.input), ...valueBuffer, y: lowering.buffer(plan.output) };
+  const buffers: Record<string, number> = { x: lowering.buffer(plan.input) };
+  if (value !== undefined) buffers.value = typeof value === 'string' ? lowering.buffer(value) : lowering.program.derivedWeight(`${plan.output}_pad_value`, value);
+  buffers.y = lowering.buffer(plan.output);
   const kernel = padKernel(copyElement(plan.dtype), plan.mode, value !== undefined);
   lowering.call(kernel, plan.node, { buffers, uniforms }, flatLaunch(count, FLAT_WORKGROUP));
 }
