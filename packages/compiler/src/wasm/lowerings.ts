@@ -14,6 +14,7 @@ import { emitElementwise } from './lower/elementwise.js';
 import { emitFill, emitGather, emitRange, emitTrilu } from './lower/indexing.js';
 import { emitMatMul } from './lower/matmul.js';
 import { emitLayerNorm, emitSoftmax } from './lower/normalize.js';
+import { emitGatherElements, emitGatherNd, emitScatter } from './lower/indexed.js';
 import { emitPad } from './lower/pad.js';
 import { emitReduce } from './lower/reduce.js';
 import { emitRotary } from './lower/rotary.js';
@@ -31,6 +32,7 @@ export const WASM_BACKEND: Backend<WasmLowering> = {
     'layer-norm': inF32(emitLayerNorm), softmax: inF32(emitSoftmax), gather: emitGather, range: emitRange, trilu: emitTrilu, fill: emitFill,
     select: inF32(emitSelect), scan: inF32(emitScan), rotary: inF32(emitRotary),
     pad: emitPad,
+    'gather-elements': emitGatherElements, 'gather-nd': emitGatherNd, scatter: emitScatter,
   },
   options: { attention: { packedSlices: true } },
 };

@@ -11,6 +11,7 @@ import { emitElementwise } from './lower/elementwise.js';
 import { emitFill, emitGather, emitRange, emitTrilu } from './lower/indexing.js';
 import { emitMatMul } from './lower/matmul.js';
 import { emitLayerNorm, emitSoftmax } from './lower/normalize.js';
+import { emitGatherElements, emitGatherNd, emitScatter } from './lower/indexed.js';
 import { emitPad } from './lower/pad.js';
 import { emitReduce } from './lower/reduce.js';
 import { emitRotary } from './lower/rotary.js';
@@ -23,6 +24,7 @@ export const WGSL_BACKEND: Backend<WgslLowering> = {
     'layer-norm': emitLayerNorm, softmax: emitSoftmax, gather: emitGather, range: emitRange, trilu: emitTrilu, fill: emitFill,
     select: emitSelect, scan: emitScan, rotary: emitRotary,
     pad: emitPad,
+    'gather-elements': emitGatherElements, 'gather-nd': emitGatherNd, scatter: emitScatter,
   },
   options: {},
 };

@@ -14,6 +14,7 @@ import { planElementwise, type ElementwisePlan } from './elementwise.js';
 import { planFill, planGather, planRange, planTrilu, type FillPlan, type GatherPlan, type RangePlan, type TriluPlan } from './indexing.js';
 import { planGemm, planLinear, planMatMul, type MatMulPlan } from './matmul.js';
 import { planLayerNorm, planSoftmax, type LayerNormPlan, type SoftmaxPlan } from './normalize.js';
+import { planGatherElements, planGatherNd, planScatter, type GatherElementsPlan, type GatherNdPlan, type ScatterPlan } from './indexed.js';
 import { planPad, planTile, type PadPlan } from './pad.js';
 import type { PlanContext } from './plan-context.js';
 import { planReduce, type ReducePlan } from './reduce.js';
@@ -37,7 +38,10 @@ export type OpPlan =
   | SelectPlan
   | ScanPlan
   | RotaryPlan
-  | PadPlan;
+  | PadPlan
+  | GatherElementsPlan
+  | GatherNdPlan
+  | ScatterPlan;
 
 /** The plan kinds a backend emits (views are the program builder's). */
 export type KernelPlan = Exclude<OpPlan, ViewPlan>;
@@ -83,6 +87,10 @@ const PLANNERS: Readonly<Record<string, Planner>> = {
   Dropout: planDropout,
   Pad: planPad,
   Tile: planTile,
+  GatherElements: planGatherElements,
+  GatherND: planGatherNd,
+  ScatterElements: planScatter,
+  ScatterND: planScatter,
 };
 
 /** The ops with kernels (views, element-wise ops and reductions aside). */

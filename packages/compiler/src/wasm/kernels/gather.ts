@@ -30,7 +30,7 @@ export function gatherKernel(elementBytes: number, indexType: 'i32' | 'i64'): Ke
         f.if(i.gt(f.get('axisSize'), i.const(0)), [
           f.for(outer, i.const(0), f.get('outer'), 1, [
             f.for(j, i.const(0), f.get('count'), 1, [
-              ...readIndex(f, index, j, indexType),
+              ...readIndex(f, index, f.get('indices'), j.get(), indexType, f.get('axisSize')),
               source.set(i.add(f.get('data'), i.mul(i.add(i.mul(outer.get(), f.get('axisSize')), index.get()), rowBytes.get()))),
               ...copyRow(f, target, source, rowBytes.get()),
               target.set(i.add(target.get(), rowBytes.get())),
@@ -42,25 +42,32 @@ export function gatherKernel(elementBytes: number, indexType: 'i32' | 'i64'): Ke
   };
 }
 
-/** Sets `index` to indices[j], wrapped (negative from the end) and clamped into [0, axisSize). */
-function readIndex(f: FunctionBuilder, index: Local, j: Local, indexType: 'i32' | 'i64'): Expr[] {
+/**
+ * Sets `index` to the index at `position` of the index tensor at `pointer`
+ * (i32 or i64), wrapped (negative from the end) and clamped into
+ * [0, size). i64 indices beyond the i32 range saturate first.
+ */
+export function readIndex(f: FunctionBuilder, index: Local, pointer: Expr, position: Expr, indexType: 'i32' | 'i64', size: Expr): Expr[] {
   const i = f.i32;
   const statements: Expr[] = [];
+  const limit = f.temp('i32');
   if (indexType === 'i32') {
-    statements.push(index.set(i.load(i.add(f.get('indices'), i.shl(j.get(), 2)))));
+    statements.push(index.set(i.load(i.add(pointer, i.shl(position, 2)))));
   } else {
-    const at = (): Expr => i.add(f.get('indices'), i.shl(j.get(), 3));
-    const high = f.local('indexHigh', 'i32');
+    const at = f.temp('i32');
+    const high = f.temp('i32');
     // an i64 fits in i32 when its high word is the sign extension of the low word; else saturate
     statements.push(
-      index.set(i.load(at())),
-      high.set(i.load(at(), 4)),
+      at.set(i.add(pointer, i.shl(position, 3))),
+      index.set(i.load(at.get())),
+      high.set(i.load(at.get(), 4)),
       f.if(i.ne(high.get(), i.shrS(index.get(), 31)), [index.set(i.select(i.lt(high.get(), i.const(0)), i.const(-0x80000000), i.const(0x7fffffff)))]),
     );
   }
   statements.push(
-    f.if(i.lt(index.get(), i.const(0)), [index.set(i.add(index.get(), f.get('axisSize')))]),
-    index.set(i.max(i.const(0), i.min(index.get(), i.sub(f.get('axisSize'), i.const(1))))),
+    limit.set(size),
+    f.if(i.lt(index.get(), i.const(0)), [index.set(i.add(index.get(), limit.get()))]),
+    index.set(i.max(i.const(0), i.min(index.get(), i.sub(limit.get(), i.const(1))))),
   );
   return statements;
 }
