@@ -11,7 +11,7 @@ import { emitScan, emitSelect } from './lower/along-axis.js';
 import { emitAttention } from './lower/attention.js';
 import { emitCopy } from './lower/copy.js';
 import { emitElementwise } from './lower/elementwise.js';
-import { emitFill, emitGather, emitRange, emitTrilu } from './lower/indexing.js';
+import { emitFill, emitGather, emitOneHot, emitRange, emitTrilu } from './lower/indexing.js';
 import { emitMatMul } from './lower/matmul.js';
 import { emitLayerNorm, emitSoftmax } from './lower/normalize.js';
 import { emitGatherElements, emitGatherNd, emitScatter } from './lower/indexed.js';
@@ -33,6 +33,7 @@ export const WASM_BACKEND: Backend<WasmLowering> = {
     select: inF32(emitSelect), scan: inF32(emitScan), rotary: inF32(emitRotary),
     pad: emitPad,
     'gather-elements': emitGatherElements, 'gather-nd': emitGatherNd, scatter: emitScatter,
+    'one-hot': emitOneHot,
   },
   options: { attention: { packedSlices: true } },
 };

@@ -1,11 +1,11 @@
 /**
  * Plans of the ops that compute positions or constant values: Gather
- * (entries along an axis picked by run-time indices), Range, Trilu and
- * ConstantOfShape. Their control inputs (Range's scalars, Trilu's k, the
+ * (entries along an axis picked by run-time indices), OneHot, Range, Trilu
+ * and ConstantOfShape. Their control inputs (Range's scalars, Trilu's k, the
  * target shape) are read at compile time, so sizes may stay symbolic
  * (`seq`) but never depend on tensor data.
  */
-import { normalizeAxis, productOfDims, rangeLength, staticScalar, tensor, type Dim, type DType, type Node, type Tensor } from '@ladon/ir';
+import { normalizeAxis, oneHotAxis, productOfDims, rangeLength, staticScalar, tensor, type Dim, type DType, type Node, type Tensor } from '@ladon/ir';
 import type { PlanContext } from './plan-context.js';
 
 /** Gather: data viewed as [outer, axisSize, inner], indices flattened to `count`, output [outer, count, inner]. */
@@ -59,6 +59,36 @@ export interface FillPlan {
   /** A one-element tensor of the output's dtype. */
   readonly value: Tensor;
   readonly count: Dim;
+}
+
+/** OneHot: output [outer, depth, inner]; element (o, j, i) is values[1] when indices[o, i] picks j, else values[0]. */
+export interface OneHotPlan {
+  readonly kind: 'one-hot';
+  readonly node: Node;
+  readonly indices: string;
+  readonly values: string;
+  readonly output: string;
+  readonly outer: Dim;
+  readonly depth: Dim;
+  readonly inner: Dim;
+}
+
+/** Plans OneHot (the depth is the output's size along the new axis: a symbol the host binds when it is fed). */
+export function planOneHot(ctx: PlanContext): OneHotPlan {
+  const [indices, , values] = ctx.node.inputs;
+  const output = ctx.node.outputs[0];
+  const shape = ctx.shape(indices);
+  const axis = oneHotAxis(ctx.infer, shape.length);
+  return {
+    kind: 'one-hot',
+    node: ctx.node,
+    indices,
+    values,
+    output,
+    outer: productOfDims(shape.slice(0, axis)),
+    depth: ctx.shape(output)[axis],
+    inner: productOfDims(shape.slice(axis)),
+  };
 }
 
 /** Plans Gather along its axis. */

@@ -11,7 +11,7 @@ import { planAttention, type AttentionOptions, type AttentionPlan } from './atte
 import { planConcat, planExpand, planSlice, planSplit, planTranspose, type CopyPlan } from './copy.js';
 import { planDropout } from './dropout.js';
 import { planElementwise, type ElementwisePlan } from './elementwise.js';
-import { planFill, planGather, planRange, planTrilu, type FillPlan, type GatherPlan, type RangePlan, type TriluPlan } from './indexing.js';
+import { planFill, planGather, planOneHot, planRange, planTrilu, type FillPlan, type GatherPlan, type OneHotPlan, type RangePlan, type TriluPlan } from './indexing.js';
 import { planGemm, planLinear, planMatMul, type MatMulPlan } from './matmul.js';
 import { planLayerNorm, planSoftmax, type LayerNormPlan, type SoftmaxPlan } from './normalize.js';
 import { planGatherElements, planGatherNd, planScatter, type GatherElementsPlan, type GatherNdPlan, type ScatterPlan } from './indexed.js';
@@ -41,7 +41,8 @@ export type OpPlan =
   | PadPlan
   | GatherElementsPlan
   | GatherNdPlan
-  | ScatterPlan;
+  | ScatterPlan
+  | OneHotPlan;
 
 /** The plan kinds a backend emits (views are the program builder's). */
 export type KernelPlan = Exclude<OpPlan, ViewPlan>;
@@ -91,6 +92,7 @@ const PLANNERS: Readonly<Record<string, Planner>> = {
   GatherND: planGatherNd,
   ScatterElements: planScatter,
   ScatterND: planScatter,
+  OneHot: planOneHot,
 };
 
 /** The ops with kernels (views, element-wise ops and reductions aside). */

@@ -1,5 +1,5 @@
 /**
- * Gather along one axis: data viewed as [outer, axisSize, inner], indices
+ * Gather along one axis (and OneHot, at the end): data viewed as [outer, axisSize, inner], indices
  * flattened to `count` values; output [outer, count, inner]. Each picked
  * slice of `inner` elements is one row copy.
  *
@@ -70,4 +70,37 @@ export function readIndex(f: FunctionBuilder, index: Local, pointer: Expr, posit
     index.set(i.max(i.const(0), i.min(index.get(), i.sub(limit.get(), i.const(1))))),
   );
   return statements;
+}
+
+/**
+ * OneHot: out[o, j, i] = values[1] when indices[o, i] (i32, i64 or f32
+ * truncated; negative counts from the end) equals j, else values[0]; raw
+ * elements of `elementBytes`. Parameters: indices, values, out, outer,
+ * depth, inner.
+ */
+export function oneHotKernel(elementBytes: number, indexType: 'i32' | 'i64' | 'f32'): KernelSpec {
+  return {
+    name: `one_hot_e${elementBytes}_${indexType}`,
+    params: ['indices', 'values', 'out', 'outer', 'depth', 'inner'],
+    build(f) {
+      const i = f.i32;
+      const [outer, j, inner, index, target] = ['outerIndex', 'j', 'innerIndex', 'index', 'target'].map((name) => f.local(name, 'i32'));
+      const position = (): Expr => i.add(i.mul(outer.get(), f.get('inner')), inner.get());
+      const read = indexType === 'f32' ? i.fromF32(f.f32.load(i.add(f.get('indices'), i.shl(position(), 2)))) : indexType === 'i32' ? i.load(i.add(f.get('indices'), i.shl(position(), 2))) : i.fromF32(f.f32.fromI64At(i.add(f.get('indices'), i.shl(position(), 3))));
+      const value = (on: Expr): Expr => i.add(f.get('values'), i.mul(on, i.const(elementBytes)));
+      return [
+        target.set(f.get('out')),
+        f.for(outer, i.const(0), f.get('outer'), 1, [
+          f.for(j, i.const(0), f.get('depth'), 1, [
+            f.for(inner, i.const(0), f.get('inner'), 1, [
+              index.set(read),
+              f.if(i.lt(index.get(), i.const(0)), [index.set(i.add(index.get(), f.get('depth')))]),
+              f.raw.copy(elementBytes, target.get(), value(i.eq(index.get(), j.get()))),
+              target.set(i.add(target.get(), i.const(elementBytes))),
+            ]),
+          ]),
+        ]),
+      ];
+    },
+  };
 }

@@ -7,10 +7,10 @@
  * the element size and (for the fill) the value's bytes.
  */
 import { dtypeSize, type Node } from '@ladon/ir';
-import type { FillPlan, GatherPlan, RangePlan, TriluPlan } from '../../lower/plans/indexing.js';
+import type { FillPlan, GatherPlan, OneHotPlan, RangePlan, TriluPlan } from '../../lower/plans/indexing.js';
 import { f16ToF32, f32ToF16 } from '../kernels/convert-f16.js';
 import { constantFillKernel, rangeFloatKernel, rangeFloatOperandsKernel, rangeIntKernel, triluKernel } from '../kernels/fill.js';
-import { gatherKernel } from '../kernels/gather.js';
+import { gatherKernel, oneHotKernel } from '../kernels/gather.js';
 import { bufferArg, unsupported, type WasmLowering } from '../lowering.js';
 
 /** Emits Gather along any axis. */
@@ -23,6 +23,19 @@ export function emitGather(lowering: WasmLowering, plan: GatherPlan): void {
     outer: { dim: plan.outer },
     axisSize: { dim: plan.axisSize },
     count: { dim: plan.count },
+    inner: { dim: plan.inner },
+  });
+}
+
+/** Emits OneHot (i32, i64 or f32 indices). */
+export function emitOneHot(lowering: WasmLowering, plan: OneHotPlan): void {
+  const indexType = lowering.expectDType(plan.node, plan.indices, ['i32', 'i64', 'f32'], 'indices') as 'i32' | 'i64' | 'f32';
+  lowering.call(oneHotKernel(dtypeSize(lowering.graph.typeOf(plan.values).dtype), indexType), plan.node, {
+    indices: bufferArg(lowering, plan.indices),
+    values: bufferArg(lowering, plan.values),
+    out: bufferArg(lowering, plan.output),
+    outer: { dim: plan.outer },
+    depth: { dim: plan.depth },
     inner: { dim: plan.inner },
   });
 }

@@ -6,11 +6,11 @@
  * uniform as the bits of a 32-bit element (an f32 for f16).
  */
 import { productOfDims, toNumbers, type Tensor } from '@ladon/ir';
-import type { FillPlan, GatherPlan, RangePlan, TriluPlan } from '../../lower/plans/indexing.js';
+import type { FillPlan, GatherPlan, OneHotPlan, RangePlan, TriluPlan } from '../../lower/plans/indexing.js';
 import { copyElement, deviceElement } from '../elements.js';
 import { fillKernel, rangeKernel, rangeOperandsKernel, triluKernel } from '../kernels/fill.js';
 import { FLAT_WORKGROUP } from '../kernels/flat.js';
-import { gatherKernel } from '../kernels/gather.js';
+import { gatherKernel, oneHotKernel } from '../kernels/gather.js';
 import { flatLaunch, unsupported, type WgslLowering } from '../lowering.js';
 
 /** Emits Gather along its axis. */
@@ -19,6 +19,14 @@ export function emitGather(lowering: WgslLowering, plan: GatherPlan): void {
   const buffers = { data: lowering.buffer(plan.data), indices: lowering.buffer(plan.indices), y: lowering.buffer(plan.output) };
   const uniforms = { count, inner: plan.inner, index_count: plan.count, axis_dim: plan.axisSize };
   lowering.call(gatherKernel(copyElement(lowering.graph.typeOf(plan.data).dtype)), plan.node, { buffers, uniforms }, flatLaunch(count, FLAT_WORKGROUP));
+}
+
+/** Emits OneHot. */
+export function emitOneHot(lowering: WgslLowering, plan: OneHotPlan): void {
+  const count = productOfDims([plan.outer, plan.depth, plan.inner]);
+  const buffers = { indices: lowering.buffer(plan.indices), values: lowering.buffer(plan.values), y: lowering.buffer(plan.output) };
+  const kernel = oneHotKernel(copyElement(lowering.graph.typeOf(plan.values).dtype), deviceElement(lowering.graph.typeOf(plan.indices).dtype));
+  lowering.call(kernel, plan.node, { buffers, uniforms: { count, inner: plan.inner, depth: plan.depth } }, flatLaunch(count, FLAT_WORKGROUP));
 }
 
 /** Emits Range (f32 or a 32-bit integer element; f32 or f16 from tensors when start and delta arrive at run time). */
