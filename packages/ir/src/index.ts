@@ -49,6 +49,7 @@ export { readRotaryDims, type RotaryDims } from './ops/rotary-embedding.js';
 export { padMode, padSource, type PadMode } from './ops/pad.js';
 export { oneHotAxis, oneHotPosition } from './ops/one-hot.js';
 export { indexDepth } from './ops/gather-nd.js';
+export { dropoutHash, dropoutThreshold } from './ops/dropout.js';
 export { scatterReduction, type ScatterReduction } from './ops/scatter.js';
 // Element-wise ops are defined by a scalar expression (builders as `scalar.add(...)`; see scalar/expr.ts).
 export * as scalar from './scalar/expr.js';

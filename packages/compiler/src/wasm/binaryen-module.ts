@@ -251,6 +251,8 @@ export class FunctionBuilder {
       le: (a: Expr, b: Expr) => m.i32.le_s(a, b),
       gt: (a: Expr, b: Expr) => m.i32.gt_s(a, b),
       ge: (a: Expr, b: Expr) => m.i32.ge_s(a, b),
+      /** a >= b, both read as unsigned. */
+      geU: (a: Expr, b: Expr) => m.i32.ge_u(a, b),
       /** min(a, b); each operand is evaluated once. */
       min: (a: Expr, b: Expr) => pick(a, b, (x, y) => m.i32.lt_s(x, y)),
       /** max(a, b); each operand is evaluated once. */

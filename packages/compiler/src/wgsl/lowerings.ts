@@ -8,7 +8,7 @@ import { emitScan, emitSelect } from './lower/along-axis.js';
 import { emitAttention } from './lower/attention.js';
 import { emitCopy } from './lower/copy.js';
 import { emitElementwise } from './lower/elementwise.js';
-import { emitFill, emitGather, emitOneHot, emitRange, emitTrilu } from './lower/indexing.js';
+import { emitDropout, emitFill, emitGather, emitOneHot, emitRange, emitTrilu } from './lower/indexing.js';
 import { emitMatMul } from './lower/matmul.js';
 import { emitLayerNorm, emitSoftmax } from './lower/normalize.js';
 import { emitGatherElements, emitGatherNd, emitScatter } from './lower/indexed.js';
@@ -26,6 +26,7 @@ export const WGSL_BACKEND: Backend<WgslLowering> = {
     pad: emitPad,
     'gather-elements': emitGatherElements, 'gather-nd': emitGatherNd, scatter: emitScatter,
     'one-hot': emitOneHot,
+    dropout: emitDropout,
   },
   options: {},
 };

@@ -3,8 +3,9 @@
  * or false) and whenever the ratio is 0, the output is the input and the
  * optional mask is all true. In training mode with a ratio r > 0, each
  * element is kept with probability 1 - r and scaled by 1 / (1 - r); the
- * mask comes from a counter-based hash of (seed, element index), so it is
- * reproducible here but not numpy's (no runtime can reproduce that).
+ * mask comes from a counter-based hash of (seed attribute, default 0;
+ * element index), the same on every backend, so it is reproducible but not
+ * numpy's (no runtime can reproduce that).
  * Before opset 12 the ratio is an attribute.
  */
 import type { EvalContext, InferContext, OpDef } from '../op-def.js';
@@ -33,24 +34,35 @@ export function dropoutMode(ctx: EvalContext): { ratio: number; training: boolea
   return { ratio, training };
 }
 
-/** A uniform number in [0, 1) from (seed, index): a 32-bit integer hash (lowbias32). */
-function hashUniform(seed: number, index: number): number {
+/**
+ * The 32-bit hash of element `index` under `seed` that decides a training
+ * mask: the index times the golden ratio, xored with the seed, then the
+ * lowbias32 finaliser (xor-shift 16, times 0x7feb352d, xor-shift 15, times
+ * 0x846ca68b, xor-shift 16), all modulo 2^32. Kernels compute the same.
+ */
+export function dropoutHash(seed: number, index: number): number {
   let x = (Math.imul(index, 0x9e3779b9) ^ seed) >>> 0;
   x ^= x >>> 16;
   x = Math.imul(x, 0x7feb352d);
   x ^= x >>> 15;
   x = Math.imul(x, 0x846ca68b);
   x ^= x >>> 16;
-  return (x >>> 0) / 2 ** 32;
+  return x >>> 0;
+}
+
+/** Elements whose hash is at least this are kept (hash / 2^32 >= ratio, decided in integers). */
+export function dropoutThreshold(ratio: number): number {
+  return Math.ceil(ratio * 2 ** 32);
 }
 
 function dropped(ctx: EvalContext, input: Tensor, ratio: number): [Tensor, Tensor] {
   const seed = ctx.optionalInt('seed') ?? 0;
+  const threshold = dropoutThreshold(ratio);
   const values = numericValues(input);
   const keep = new Uint8Array(values.length);
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
-    keep[i] = hashUniform(seed, i) >= ratio ? 1 : 0;
+    keep[i] = dropoutHash(seed, i) >= threshold ? 1 : 0;
     out[i] = keep[i] ? values[i] / (1 - ratio) : 0;
   }
   return [fromNumbers(input.dtype, input.shape, out), tensor('bool', input.shape, keep)];

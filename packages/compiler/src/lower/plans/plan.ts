@@ -9,7 +9,7 @@ import { getOpDef, LadonError, nodeLocation, UnsupportedError, type Node } from 
 import { planArgExtreme, planCumSum, planTopK, type ScanPlan, type SelectPlan } from './along-axis.js';
 import { planAttention, type AttentionOptions, type AttentionPlan } from './attention.js';
 import { planConcat, planExpand, planSlice, planSplit, planTranspose, type CopyPlan } from './copy.js';
-import { planDropout } from './dropout.js';
+import { planDropout, type DropoutPlan } from './dropout.js';
 import { planElementwise, type ElementwisePlan } from './elementwise.js';
 import { planFill, planGather, planOneHot, planRange, planTrilu, type FillPlan, type GatherPlan, type OneHotPlan, type RangePlan, type TriluPlan } from './indexing.js';
 import { planGemm, planLinear, planMatMul, type MatMulPlan } from './matmul.js';
@@ -42,7 +42,8 @@ export type OpPlan =
   | GatherElementsPlan
   | GatherNdPlan
   | ScatterPlan
-  | OneHotPlan;
+  | OneHotPlan
+  | DropoutPlan;
 
 /** The plan kinds a backend emits (views are the program builder's). */
 export type KernelPlan = Exclude<OpPlan, ViewPlan>;

@@ -7,8 +7,10 @@
  * the element size and (for the fill) the value's bytes.
  */
 import { dtypeSize, type Node } from '@ladon/ir';
+import type { DropoutPlan } from '../../lower/plans/dropout.js';
 import type { FillPlan, GatherPlan, OneHotPlan, RangePlan, TriluPlan } from '../../lower/plans/indexing.js';
 import { f16ToF32, f32ToF16 } from '../kernels/convert-f16.js';
+import { dropoutKernel } from '../kernels/dropout.js';
 import { constantFillKernel, rangeFloatKernel, rangeFloatOperandsKernel, rangeIntKernel, triluKernel } from '../kernels/fill.js';
 import { gatherKernel, oneHotKernel } from '../kernels/gather.js';
 import { bufferArg, unsupported, type WasmLowering } from '../lowering.js';
@@ -87,4 +89,17 @@ export function emitFill(lowering: WasmLowering, plan: FillPlan): void {
   const words = Array.from(new Uint32Array(bytes.buffer));
   const kernel = constantFillKernel(value.dtype, dtypeSize(value.dtype) === 8 ? words : [words[0]]);
   lowering.call(kernel, plan.node, { out: bufferArg(lowering, plan.output), count: { dim: plan.count } });
+}
+
+/** Emits training-mode Dropout (seed and threshold as arguments, the scale baked in). */
+export function emitDropout(lowering: WasmLowering, plan: DropoutPlan): void {
+  const mask = plan.mask ? { mask: bufferArg(lowering, plan.mask) } : {};
+  lowering.call(dropoutKernel(plan.scale, plan.mask !== undefined), plan.node, {
+    in: bufferArg(lowering, plan.input),
+    out: bufferArg(lowering, plan.output),
+    ...mask,
+    count: { dim: plan.count },
+    seed: { int: plan.seed },
+    threshold: { int: plan.threshold },
+  });
 }

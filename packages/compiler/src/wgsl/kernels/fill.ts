@@ -92,3 +92,41 @@ export function triluKernel(element: WgslElement, upper: boolean): KernelDecl {
   }`,
   };
 }
+
+/** Training-mode Dropout on f32: y[e] = x[e] * scale where dropout_hash(seed, e) >= threshold (the reference's hash), else 0; the mask when asked. */
+export function dropoutKernel(withMask: boolean): KernelDecl {
+  return {
+    name: `dropout_f32${withMask ? '_mask' : ''}`,
+    summary: 'training-mode dropout with a hashed mask',
+    storage: [
+      { name: 'x', access: 'read', element: 'f32' },
+      { name: 'y', access: 'read_write', element: 'f32' },
+      ...(withMask ? [{ name: 'mask', access: 'read_write' as const, element: 'u32' as const }] : []),
+    ],
+    uniforms: [
+      { name: 'count', type: 'u32' },
+      { name: 'seed', type: 'u32' },
+      { name: 'threshold', type: 'u32' },
+      { name: 'scale', type: 'f32' },
+    ],
+    workgroupSize: [FLAT_WORKGROUP, 1, 1],
+    gridStride: true,
+    helpers: `fn dropout_hash(seed: u32, index: u32) -> u32 {
+  var h = (index * 0x9e3779b9u) ^ seed;
+  h ^= h >> 16u;
+  h *= 0x7feb352du;
+  h ^= h >> 15u;
+  h *= 0x846ca68bu;
+  h ^= h >> 16u;
+  return h;
+}`,
+    entryParams: FLAT_PARAMS,
+    entryBody: [
+      `  ${flatLoop('count')} {`,
+      '    let keep = dropout_hash(u.seed, e) >= u.threshold;',
+      '    y[e] = select(0.0, x[e] * u.scale, keep);',
+      ...(withMask ? ['    mask[e] = select(0u, 1u, keep);'] : []),
+      '  }',
+    ].join('\n'),
+  };
+}

@@ -6,9 +6,10 @@
  * uniform as the bits of a 32-bit element (an f32 for f16).
  */
 import { productOfDims, toNumbers, type Tensor } from '@ladon/ir';
+import type { DropoutPlan } from '../../lower/plans/dropout.js';
 import type { FillPlan, GatherPlan, OneHotPlan, RangePlan, TriluPlan } from '../../lower/plans/indexing.js';
 import { copyElement, deviceElement } from '../elements.js';
-import { fillKernel, rangeKernel, rangeOperandsKernel, triluKernel } from '../kernels/fill.js';
+import { dropoutKernel, fillKernel, rangeKernel, rangeOperandsKernel, triluKernel } from '../kernels/fill.js';
 import { FLAT_WORKGROUP } from '../kernels/flat.js';
 import { gatherKernel, oneHotKernel } from '../kernels/gather.js';
 import { flatLaunch, unsupported, type WgslLowering } from '../lowering.js';
@@ -69,4 +70,12 @@ export function emitFill(lowering: WgslLowering, plan: FillPlan): void {
   const element = copyElement(lowering.graph.typeOf(plan.output).dtype) as 'u32' | 'half_t';
   const uniforms = { count: plan.count, value: fillValue(plan.value) };
   lowering.call(fillKernel(element), plan.node, { buffers: { y: lowering.buffer(plan.output) }, uniforms }, flatLaunch(plan.count, FLAT_WORKGROUP));
+}
+
+/** Emits training-mode Dropout. */
+export function emitDropout(lowering: WgslLowering, plan: DropoutPlan): void {
+  const buffers: Record<string, number> = { x: lowering.buffer(plan.input), y: lowering.buffer(plan.output) };
+  if (plan.mask) buffers.mask = lowering.buffer(plan.mask);
+  const uniforms = { count: plan.count, seed: plan.seed, threshold: plan.threshold, scale: plan.scale };
+  lowering.call(dropoutKernel(plan.mask !== undefined), plan.node, { buffers, uniforms }, flatLaunch(plan.count, FLAT_WORKGROUP));
 }
