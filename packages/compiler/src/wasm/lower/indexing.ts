@@ -6,7 +6,7 @@
  * integer Range takes them (possibly symbols the host binds) at run time; Trilu and the fill bake in
  * the element size and (for the fill) the value's bytes.
  */
-import { dtypeSize, type Node } from '@ladon/ir';
+import { dtypeSize, type Node, type StepArg } from '@ladon/ir';
 import type { DropoutPlan } from '../../lower/plans/dropout.js';
 import type { FillPlan, GatherPlan, OneHotPlan, RangePlan, TriluPlan } from '../../lower/plans/indexing.js';
 import { f16ToF32, f32ToF16 } from '../kernels/convert-f16.js';
@@ -93,13 +93,8 @@ export function emitFill(lowering: WasmLowering, plan: FillPlan): void {
 
 /** Emits training-mode Dropout (seed and threshold as arguments, the scale baked in). */
 export function emitDropout(lowering: WasmLowering, plan: DropoutPlan): void {
-  const mask = plan.mask ? { mask: bufferArg(lowering, plan.mask) } : {};
-  lowering.call(dropoutKernel(plan.scale, plan.mask !== undefined), plan.node, {
-    in: bufferArg(lowering, plan.input),
-    out: bufferArg(lowering, plan.output),
-    ...mask,
-    count: { dim: plan.count },
-    seed: { int: plan.seed },
-    threshold: { int: plan.threshold },
-  });
+  const args: Record<string, StepArg> = { in: bufferArg(lowering, plan.input), out: bufferArg(lowering, plan.output) };
+  if (plan.mask) args.mask = bufferArg(lowering, plan.mask);
+  Object.assign(args, { count: { dim: plan.count }, seed: { int: plan.seed }, threshold: { int: plan.threshold } });
+  lowering.call(dropoutKernel(plan.scale, plan.mask !== undefined), plan.node, args);
 }
