@@ -2,7 +2,8 @@
  * Buffer lifetimes, shared by the wasm memory planner and the WebGPU buffer
  * slots. Views (aliasOf) use their root's bytes; a root lives from its first
  * to its last step, including its views' steps; inputs and host-written
- * shape values from before the first step, outputs to after the last.
+ * values (known shape values, values the host part computed) from before
+ * the first step, outputs to after the last.
  */
 import type { BufferSpec, Program } from '@ladon/ir';
 
@@ -29,7 +30,7 @@ export function rootLifetimes(program: Program): Map<number, Lifetime> {
   for (const spec of program.buffers) {
     const root = rootOf(program, spec.id);
     if (program.buffers[root].kind === 'weight') continue;
-    const hostWritten = spec.kind === 'input' || spec.known !== undefined;
+    const hostWritten = spec.kind === 'input' || spec.known !== undefined || spec.host === true;
     extend(root, hostWritten ? -1 : spec.firstStep, spec.lastStep);
   }
   for (const output of program.outputs) {

@@ -79,7 +79,54 @@ function sliceGraph(): Graph {
   return g.build();
 }
 
+/** Range of fed scalars in `dtype`, and a NonZero of a fed mask whose count sizes the Transpose after it. */
+function rangeGraph(dtype: 'f32' | 'f16' | 'i64'): Graph {
+  const g = new GraphBuilder(`range_${dtype}`);
+  g.output(g.op('Range', ['start', 'limit', 'delta'].map((name) => g.input(name, dtype, []))), 'y');
+  return g.build();
+}
+
+function nonZeroGraph(): Graph {
+  const g = new GraphBuilder('non_zero_fed');
+  g.output(g.op('Transpose', [g.op('NonZero', [g.input('mask', 'bool', [2, 'n'])])]), 'y');
+  return g.build();
+}
+
+/** Squeeze and Unsqueeze with fed axes, Flatten and Size of the result, OneHot with a fed depth. */
+function axesGraph(): Graph {
+  const g = new GraphBuilder('axes_fed');
+  const squeezed = g.op('Squeeze', [g.input('x', 'f32', [1, 'n', 1, 3]), g.input('squeeze', 'i64', [2])]);
+  const unsqueezed = g.op('Unsqueeze', [squeezed, g.input('unsqueeze', 'i64', [1])]);
+  g.output(g.op('Flatten', [unsqueezed], { axis: 1 }), 'flat');
+  g.output(g.op('Size', [unsqueezed]), 'size');
+  g.output(g.op('OneHot', [g.input('indices', 'i64', [3]), g.input('depth', 'f32', []), g.constant(tensor('i32', [2], [0, 1]))]), 'hot');
+  return g.build();
+}
+
 function checkAll(backend: 'wasm' | 'webgpu'): void {
+  it('Range of fed operands in f32, f16 and i64 (negative deltas, empty ranges)', async () => {
+    for (const dtype of ['f32', 'f16', 'i64'] as const) {
+      const run = (start: number, limit: number, delta: number) => ({ start: tensor(dtype, [], [start]), limit: tensor(dtype, [], [limit]), delta: tensor(dtype, [], [delta]) });
+      await checkRuns(rangeGraph(dtype), [run(1, 5, 2), run(10, -3, -4), run(3, 3, 1), run(0, 40, 1)], backend);
+    }
+  });
+
+  it('NonZero of a fed mask: the host counts, the device transposes', async () => {
+    const mask = (values: boolean[]) => tensor('bool', [2, values.length / 2], values);
+    await checkRuns(nonZeroGraph(), [{ mask: mask([true, false, true, true, false, true]) }, { mask: mask([false, false]) }, { mask: mask([true, true, true, true]) }], backend);
+  });
+
+  it('fed axes for Squeeze and Unsqueeze, Flatten and Size after them, a fed OneHot depth', async () => {
+    const run = (n: number, squeeze: number[], unsqueeze: number, depth: number) => ({
+      x: floats([1, n, 1, 3]),
+      squeeze: i64(squeeze),
+      unsqueeze: i64([unsqueeze]),
+      indices: i64([0, -1, 7]),
+      depth: tensor('f32', [], [depth]),
+    });
+    await checkRuns(axesGraph(), [run(2, [0, 2], 0, 3), run(1, [2, -4], -1, 8), run(4, [-2, 0], 1, 1)], backend);
+  });
+
   it('Trilu with a fed k: the kernel takes a symbol the host binds to k (negative too)', async () => {
     const k = (value: number) => tensor('i64', [], [value]);
     await checkRuns(triluGraph(), [{ x: floats([2, 4, 5]), k: k(-1) }, { x: floats([2, 4, 5]), k: k(2) }, { x: floats([2, 4, 5]), k: k(-9) }], backend);
