@@ -18,7 +18,7 @@ import { matmulKernel } from './kernels/matmul.js';
 const GOLDEN_DIR = new URL('./golden/', import.meta.url);
 const UPDATE = process.env.LADON_UPDATE_GOLDEN === '1';
 
-/** The kernels of a few graphs: element-wise, copy, index, fill, reduction and row kernels. */
+/** The kernels of a few graphs: element-wise, copy, index, fill, reduction, row, pad, gather/scatter, one-hot and dropout kernels. */
 function programKernels(): WgslKernel[] {
   const elementwise = new GraphBuilder('golden_wgsl_elementwise');
   const x = elementwise.input('x', 'f32', ['rows', 8]);
@@ -71,7 +71,22 @@ function programKernels(): WgslKernel[] {
   const rotary = lines.input('heads', 'f32', ['batch', 2, 'seq', 8]);
   const caches = ['cos', 'sin'].map((name) => lines.input(name, 'f32', [32, 2]));
   lines.output(lines.op('RotaryEmbedding', [rotary, ...caches, lines.input('positions', 'i64', ['batch', 'seq'])], { rotary_embedding_dim: 4 }), 'rotated');
-  return [elementwise.build(), coverage.build(), movement.build(), rows.build(), lines.build()].flatMap((graph) => lowerToWgsl(graph, []).wgsl!.kernels);
+  const indexed = new GraphBuilder('golden_wgsl_indexed');
+  const v = indexed.input('x', 'f32', ['rows', 6]);
+  const picks = indexed.input('indices', 'i64', ['rows', 2]);
+  indexed.output(indexed.op('Pad', [v, indexed.ints([1, 2, 0, 1])], { mode: 'reflect' }), 'reflected');
+  indexed.output(indexed.op('Pad', [v, indexed.ints([0, 1, 2, 0]), indexed.input('value', 'f32', [])]), 'padded');
+  indexed.output(indexed.op('Tile', [v, indexed.ints([2, 1])]), 'tiled');
+  indexed.output(indexed.op('GatherElements', [v, picks], { axis: 1 }), 'picked');
+  indexed.output(indexed.op('GatherND', [v, indexed.input('tuples', 'i32', ['n', 2])]), 'cells');
+  indexed.output(indexed.op('ScatterElements', [v, picks, indexed.input('updates', 'f32', ['rows', 2])], { axis: 1, reduction: 'add' }), 'scattered');
+  indexed.output(indexed.op('ScatterND', [v, indexed.input('rows_at', 'i64', [3, 1]), indexed.input('new_rows', 'f32', [3, 6])]), 'replaced');
+  indexed.output(indexed.op('OneHot', [picks, indexed.constant(tensor('i64', [], [5])), indexed.constant(tensor('f32', [2], [0, 1]))]), 'hot');
+  const [dropped, mask] = indexed.opMulti('Dropout', [v, indexed.scalar(0.25), indexed.constant(tensor('bool', [], [true]))], { seed: 3 }, 2);
+  indexed.output(dropped!, 'dropped');
+  indexed.output(mask!, 'mask');
+  indexed.output(indexed.op('Range', [indexed.input('start', 'f32', []), indexed.input('limit', 'f32', []), indexed.input('delta', 'f32', [])]), 'range');
+  return [elementwise.build(), coverage.build(), movement.build(), rows.build(), lines.build(), indexed.build()].flatMap((graph) => lowerToWgsl(graph, []).wgsl!.kernels);
 }
 
 const KERNELS: readonly KernelDecl[] = [

@@ -144,6 +144,26 @@ function matmulGraph(): Graph {
   return g.build();
 }
 
+/** Index, padding and generator kernels: Pad (reflect; constant with a value), Tile, GatherElements, GatherND, ScatterElements (add), ScatterND (max), OneHot, training-mode Dropout, Range of fed f32 operands. */
+function indexedGraph(): Graph {
+  const g = new GraphBuilder('golden_indexed');
+  const x = g.input('x', 'f32', ['rows', 6]);
+  const indices = g.input('indices', 'i64', ['rows', 2]);
+  g.output(g.op('Pad', [x, g.ints([1, 2, 0, 1])], { mode: 'reflect' }), 'reflected');
+  g.output(g.op('Pad', [x, g.ints([0, 1, 2, 0]), g.input('value', 'f32', [])]), 'padded');
+  g.output(g.op('Tile', [x, g.ints([2, 1])]), 'tiled');
+  g.output(g.op('GatherElements', [x, indices], { axis: 1 }), 'picked');
+  g.output(g.op('GatherND', [x, g.input('tuples', 'i32', ['n', 2])]), 'cells');
+  g.output(g.op('ScatterElements', [x, indices, g.input('updates', 'f32', ['rows', 2])], { axis: 1, reduction: 'add' }), 'scattered');
+  g.output(g.op('ScatterND', [x, g.input('rows_at', 'i64', [3, 1]), g.input('new_rows', 'f32', [3, 6])], { reduction: 'max' }), 'maxed');
+  g.output(g.op('OneHot', [indices, g.constant(tensor('i64', [], [5])), g.constant(tensor('f32', [2], [0, 1]))]), 'hot');
+  const [dropped, mask] = g.opMulti('Dropout', [x, g.scalar(0.25), g.constant(tensor('bool', [], [true]))], { seed: 3 }, 2);
+  g.output(dropped!, 'dropped');
+  g.output(mask!, 'mask');
+  g.output(g.op('Range', [g.input('start', 'f32', []), g.input('limit', 'f32', []), g.input('delta', 'f32', [])]), 'range');
+  return g.build();
+}
+
 const GOLDEN = [
   { file: 'linear-packed.relaxed.wat', description: 'Linear x[rows, 8] · W[8, 12] + b, relaxed-SIMD module', graph: linearGraph, relaxed: true },
   { file: 'add-bias-row.wat', description: 'Add x[batch, seq, 16] + bias[16], plain SIMD module', graph: biasAddGraph, relaxed: false },
@@ -153,6 +173,8 @@ const GOLDEN = [
   { file: 'reductions.wat', description: 'ReduceSum/Mean/Max/LogSumExp, Layer/RMSNormalization, (Log)Softmax, plain SIMD module', graph: reductionGraph, relaxed: false },
   { file: 'along-axis.wat', description: 'TopK, ArgMax (select_last_index), CumSum (exclusive, reverse), plain SIMD module', graph: alongAxisGraph, relaxed: false },
   { file: 'rotary.wat', description: 'RotaryEmbedding (interleaved, partial, position ids), plain SIMD module', graph: rotaryGraph, relaxed: false },
+  { file: 'reductions.wat', description: 'ReduceSum/ReduceMean, LayerNormalization, Softmax, plain SIMD module', graph: reductionGraph, relaxed: false },
+  { file: 'indexed.wat', description: 'Pad, Tile, GatherElements, GatherND, ScatterElements, ScatterND, OneHot, Dropout, Range of fed operands, plain SIMD module', graph: indexedGraph, relaxed: false },
   { file: 'matmul-general.wat', description: 'MatMul a[batch, rows, 16] · b[16, 12] on the general GEMM kernel, plain SIMD module', graph: matmulGraph, relaxed: false },
 ];
 
