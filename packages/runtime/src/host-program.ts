@@ -21,6 +21,7 @@ import {
   runNode,
   ShapeError,
   tensor,
+  type Dim,
   type HostStep,
   type HostValue,
   type Node,
@@ -86,6 +87,7 @@ class HostRun {
       const count = shape?.every((dim): dim is number => typeof dim === 'number') ? shape.reduce((product, dim) => product * dim, 1) : 0;
       if (step.evaluate && count > MAX_HOST_ELEMENTS) throw new LimitError(`%${output} would hold ${count} elements, more than the host computes (${MAX_HOST_ELEMENTS})`, nodeLocation(node, output));
     });
+    if (step.broadcast) this.checkBroadcast(node, step.broadcast, inference.types[0]?.shape as readonly number[]);
     if (!step.evaluate) {
       node.outputs.forEach((output, index) => this.bind(node, output, step.types[index], inference.types[index]?.shape as readonly number[] | undefined));
       return;
@@ -112,6 +114,23 @@ class HostRun {
   /** The host values the runtime writes into buffers. */
   get computed(): ReadonlyMap<string, Tensor> {
     return this.values;
+  }
+
+  /** Each input must broadcast (size 1 against a larger output) exactly where its compiled dim is 1, as the kernels do. */
+  private checkBroadcast(node: Node, compiled: readonly (readonly Dim[] | undefined)[], output: readonly number[]): void {
+    node.inputs.forEach((input, index) => {
+      const shape = compiled[index];
+      if (!input || !shape) return;
+      const concrete = this.facts(input)!.type.shape as readonly number[];
+      const offset = output.length - shape.length;
+      shape.forEach((dim, axis) => {
+        if (dim === 1 || concrete[axis] !== 1 || output[offset + axis] === 1) return;
+        throw new ShapeError(
+          `at run time %${input} is ${formatShape(concrete)} and broadcasts along axis ${axis} to ${formatShape(output)}, but the program was compiled for ${formatShape(shape)}, reading it without broadcasting there`,
+          nodeLocation(node, input),
+        );
+      });
+    });
   }
 
   private bind(node: Node, output: string, compiled: TensorType | undefined, shape: readonly number[] | undefined): void {

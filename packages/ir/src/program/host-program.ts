@@ -66,6 +66,13 @@ export interface HostStep {
    * concrete input shapes and host values (the node itself runs as a kernel).
    */
   readonly evaluate: boolean;
+  /**
+   * For a broadcasting (element-wise) node reading sizes bound at run time:
+   * its inputs' shapes as compiled. The kernels broadcast an input along an
+   * axis only where its compiled dim is 1 (or missing); the host checks
+   * that the concrete shapes broadcast exactly there.
+   */
+  readonly broadcast?: readonly (readonly Dim[] | undefined)[];
 }
 
 /** Symbols bound to the entries of a host value (a run-time `k` or pads a kernel takes as an argument). */

@@ -9,6 +9,7 @@
  * raises a RuntimeValueError naming the graph inputs behind it.
  */
 import {
+  getOpDef,
   hostNodeFields,
   isIntDType,
   RuntimeValueError,
@@ -39,6 +40,8 @@ export class RuntimeValues {
     private readonly closure: HostClosure,
     /** The nodes the host evaluates or re-infers, in graph order. */
     private readonly hostNodes: readonly Node[],
+    /** Broadcasting nodes whose inputs have sizes bound at run time: the host checks their broadcast pattern. */
+    private readonly broadcastChecks: ReadonlySet<Node>,
     private readonly namer: SymbolNamer,
   ) {}
 
@@ -54,15 +57,18 @@ export class RuntimeValues {
     const active = new Set([...running, ...closure.evaluated]);
     const unknownDims = [...active].some((node) => node.outputs.some((output) => output && graph.typeOf(output).shape.includes('?')));
     const hostNodes: Node[] = [];
+    const broadcastChecks = new Set<Node>();
     if (closure.runtimeStatic.size > 0 || closure.evaluated.size > 0 || unknownDims) {
       for (const node of graph.nodes) {
         if (!active.has(node)) continue;
+        const broadcasts = getOpDef(node.op).elementwise !== undefined && node.inputs.some((input) => input && graph.typeOf(input).shape.some((dim) => namer.mentionsFresh(dim)));
         const named = nameUnknownDims(graph, node, constants, namer);
         const readsRuntime = node.inputs.some((input) => closure.runtimeStatic.has(input));
-        if (named || readsRuntime || closure.evaluated.has(node)) hostNodes.push(node);
+        if (broadcasts) broadcastChecks.add(node);
+        if (named || readsRuntime || broadcasts || closure.evaluated.has(node)) hostNodes.push(node);
       }
     }
-    return new RuntimeValues(graph, constants, closure, hostNodes, namer);
+    return new RuntimeValues(graph, constants, closure, hostNodes, broadcastChecks, namer);
   }
 
   /** True when the runtime writes `value` from what the host computed (no kernel produces it). */
@@ -128,7 +134,9 @@ export class RuntimeValues {
     for (const node of this.hostNodes) {
       node.inputs.forEach(read);
       const evaluate = this.closure.evaluated.has(node);
-      steps.push({ ...hostNodeFields(node), types: node.outputs.map((output) => (output ? this.graph.typeOf(output) : undefined)), evaluate });
+      const types = node.outputs.map((output) => (output ? this.graph.typeOf(output) : undefined));
+      const broadcast = this.broadcastChecks.has(node) ? { broadcast: node.inputs.map((input) => (input ? this.graph.typeOf(input).shape : undefined)) } : {};
+      steps.push({ ...hostNodeFields(node), types, evaluate, ...broadcast });
       if (evaluate) for (const output of node.outputs) if (output) computed.add(output);
     }
     for (const entry of this.valueSymbols) read(entry.value);

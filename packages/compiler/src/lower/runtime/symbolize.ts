@@ -11,6 +11,7 @@ import { dimSymbols, inferNode, isUnknownDim, valueFacts, type Dim, type Graph, 
 /** Fresh, valid symbol names that no dim of the graph uses yet. */
 export class SymbolNamer {
   private readonly used = new Set<string>();
+  private readonly created = new Set<string>();
 
   constructor(graph: Graph) {
     for (const value of graph.values.values()) {
@@ -25,7 +26,13 @@ export class SymbolNamer {
     let name = base;
     for (let index = 2; this.used.has(name); index++) name = `${base}_${index}`;
     this.used.add(name);
+    this.created.add(name);
     return name;
+  }
+
+  /** True when `dim` mentions a symbol this namer created. */
+  mentionsFresh(dim: Dim): boolean {
+    return dimSymbols(dim).some((symbol) => this.created.has(symbol));
   }
 }
 
