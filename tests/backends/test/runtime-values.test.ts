@@ -48,6 +48,13 @@ function expandGraph(): Graph {
   return g.build();
 }
 
+/** Add(x, Expand(row, shape)): the Expand's size is bound at run time, the Add broadcasts by the compiled shapes. */
+function expandAddGraph(): Graph {
+  const g = new GraphBuilder('expand_add_fed');
+  g.output(g.op('Add', [g.input('x', 'f32', ['n', 3]), g.op('Expand', [g.input('row', 'f32', [1, 3]), g.input('shape', 'i64', [2])])]), 'y');
+  return g.build();
+}
+
 function fillGraph(): Graph {
   const g = new GraphBuilder('fill_fed');
   g.output(g.op('ConstantOfShape', [g.input('shape', 'i64', [2])], { value: tensor('i32', [1], [7]) }), 'y');
@@ -157,6 +164,16 @@ function checkAll(backend: 'wasm' | 'webgpu'): void {
 
   it('Expand to a fed shape (a broadcast axis, and none)', async () => {
     await checkRuns(expandGraph(), [{ x: floats([3, 1]), shape: i64([3, 4]) }, { x: floats([3, 1]), shape: i64([1, 1]) }, { x: floats([3, 1]), shape: i64([3, 6]) }], backend);
+  });
+
+  it('an element-wise op reading a size bound at run time: right when it matches, a ShapeError naming the node when it would broadcast', async () => {
+    const graph = expandAddGraph();
+    await checkRuns(graph, [{ x: floats([4, 3]), row: floats([1, 3]), shape: i64([4, 3]) }, { x: floats([2, 3]), row: floats([1, 3]), shape: i64([2, 1]) }], backend);
+    const session = await Session.create(await compileProgram(graph, { target: backend === 'wasm' ? 'wasm' : 'wgsl' }), { backend });
+    const broadcasting = { x: floats([4, 3]), row: floats([1, 3]), shape: i64([1, 3]) };
+    await expect(session.run(broadcasting)).rejects.toThrow(ShapeError);
+    await expect(session.run(broadcasting)).rejects.toThrow(/Add %y: at run time %.* is \[1, 3\] and broadcasts along axis 0 to \[4, 3\]/);
+    session.dispose();
   });
 
   it('ConstantOfShape of a fed shape, zero-size included', async () => {
