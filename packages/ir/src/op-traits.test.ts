@@ -18,7 +18,10 @@ describe('op traits', () => {
     expect(statics).toEqual({
       ConstantOfShape: [0],
       CumSum: [1],
+      Dropout: [1, 2],
       Expand: [1],
+      OneHot: [1],
+      Pad: [1, 3],
       Range: [0, 1, 2],
       ...Object.fromEntries(['L1', 'L2', 'LogSum', 'LogSumExp', 'Max', 'Mean', 'Min', 'Prod', 'Sum', 'SumSquare'].map((kind) => [`Reduce${kind}`, [1]])),
       Reshape: [1],
@@ -26,6 +29,7 @@ describe('op traits', () => {
       Split: [1],
       Squeeze: [1],
       TopK: [1],
+      Tile: [1],
       Trilu: [1],
       Unsqueeze: [1],
     });
@@ -36,7 +40,7 @@ describe('op traits', () => {
   });
 
   it('knows the views and the commutative ops', () => {
-    expect(listOps().filter((op) => getOpDef(op).view)).toEqual(['Identity', 'Reshape', 'Squeeze', 'Unsqueeze']);
+    expect(listOps().filter((op) => getOpDef(op).view)).toEqual(['Flatten', 'Identity', 'Reshape', 'Squeeze', 'Unsqueeze']);
     expect(listOps().filter((op) => getOpDef(op).commutative)).toEqual(['Add', 'And', 'Equal', 'Max', 'Mean', 'Min', 'Mul', 'Or', 'Sum', 'Xor']);
   });
 
