@@ -35,7 +35,9 @@ describe('run-time values', () => {
     expect(graph.typeOf(reshaped).shape).toEqual(named);
     expect(graph.typeOf('y').shape).toEqual(named);
     const host = runtime.program()!;
-    expect(host.steps.map((step) => [step.op, step.evaluate])).toEqual([['Mul', true], ['Concat', true], ['Reshape', false]]);
+    // the Add reads the new sizes: the host checks that its inputs broadcast where the kernel does
+    expect(host.steps.map((step) => [step.op, step.evaluate])).toEqual([['Mul', true], ['Concat', true], ['Reshape', false], ['Add', false]]);
+    expect(host.steps.map((step) => step.broadcast)).toEqual([undefined, undefined, undefined, [named, []]]);
     expect(host.values.map((value) => [value.name, value.source.kind])).toEqual(
       expect.arrayContaining([['n', 'feed'], ['x', 'feed']]),
     );
