@@ -4,8 +4,6 @@
  * Reshape/Expand targets at run time (Shape -> Gather -> Unsqueeze ->
  * Concat); this pass turns what is statically known into constants:
  *
- * - Equal/Where over shape vectors that the known entries decide (PyTorch's
- *   `expand_as` pattern) become known values (shape-selects.ts);
  * - a value whose contents are all numbers becomes an initializer;
  * - a Reshape target known symbolically (`[batch, seq, 4, 16]`) becomes a
  *   constant using 0 (copy the input dim) and at most one -1;
@@ -32,7 +30,6 @@ import type { Pass, PassContext } from '../pass.js';
 import { numberAttribute } from './attributes.js';
 import { replaceNodeWithInitializers } from './initializers.js';
 import { removeNoOps } from './no-op-removal.js';
-import { decideShapeSelects } from './shape-selects.js';
 
 /** The constant a value with all-numeric known contents stands for, if its type is a static rank-0/1 numeric tensor. */
 function knownAsTensor(graph: Graph, name: string): Tensor | undefined {
@@ -162,14 +159,12 @@ function constantExpandTargets(graph: Graph, ctx: PassContext): void {
 
 /**
  * Folds statically known shape computations into constants and removes shape no-ops. Counters:
- * `equal-decided`, `where-decided`, `known-value-to-initializer`, `reshape-target`, `expand-target`, and the no-op kinds of `NO_OP_COUNTERS` (no-op-removal.ts).
+ * `known-value-to-initializer`, `reshape-target`, `expand-target`, and the no-op kinds of `NO_OP_COUNTERS` (no-op-removal.ts).
  */
 export const foldShapesPass: Pass = {
   name: 'fold-shapes',
   description: 'shape values known statically become constants; Reshape/Expand targets become constant; shape no-ops go',
   run(graph, ctx) {
-    verifyGraph(graph);
-    decideShapeSelects(graph, constantValues(graph), ctx);
     verifyGraph(graph);
     knownValuesToInitializers(graph, ctx);
     constantReshapeTargets(graph, ctx);
