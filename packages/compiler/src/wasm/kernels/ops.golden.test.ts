@@ -173,7 +173,6 @@ const GOLDEN = [
   { file: 'reductions.wat', description: 'ReduceSum/Mean/Max/LogSumExp, Layer/RMSNormalization, (Log)Softmax, plain SIMD module', graph: reductionGraph, relaxed: false },
   { file: 'along-axis.wat', description: 'TopK, ArgMax (select_last_index), CumSum (exclusive, reverse), plain SIMD module', graph: alongAxisGraph, relaxed: false },
   { file: 'rotary.wat', description: 'RotaryEmbedding (interleaved, partial, position ids), plain SIMD module', graph: rotaryGraph, relaxed: false },
-  { file: 'reductions.wat', description: 'ReduceSum/ReduceMean, LayerNormalization, Softmax, plain SIMD module', graph: reductionGraph, relaxed: false },
   { file: 'indexed.wat', description: 'Pad, Tile, GatherElements, GatherND, ScatterElements, ScatterND, OneHot, Dropout, Range of fed operands, plain SIMD module', graph: indexedGraph, relaxed: false },
   { file: 'matmul-general.wat', description: 'MatMul a[batch, rows, 16] · b[16, 12] on the general GEMM kernel, plain SIMD module', graph: matmulGraph, relaxed: false },
 ];
