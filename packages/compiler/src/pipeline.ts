@@ -21,6 +21,7 @@ import { transposeIntoMatMulPass } from './passes/transpose-into-matmul.js';
 export const DEFAULT_PIPELINE: readonly Pass[] = [
   foldConstantsPass, // Constant nodes become initializers; constant subgraphs are evaluated
   foldShapesPass, // Shape -> Gather -> Concat chains resolve from the (symbolic) shapes
+  foldConstantsPass, // what the shapes made constant (a scale computed from a static size) folds
   dcePass, // drop what folding left unused
   csePass, // merge duplicate nodes and identical constants
   divToMulPass, // x / c -> x * (1/c): one form of scaling

@@ -6,7 +6,7 @@
  * the four data movements per operand disappear and the kernel reads the
  * projections in place.
  */
-import { dimsEqual, mulDims, type Dim, type Graph, type Node } from '@ladon/ir';
+import { ATTN_NONPAD, dimsEqual, mulDims, type Dim, type Graph, type Node } from '@ladon/ir';
 import { insertNode } from '../../graph-edit.js';
 import { capture, op, type OpPattern } from '../../rewrite/pattern.js';
 import { rulePass, type RewriteRule, type RuleMatch } from '../../rewrite/rewriter.js';
@@ -22,8 +22,8 @@ function headSplit(name: string): OpPattern {
   return op('Transpose', [op('Reshape', [capture(`${name}3`), capture(`${name}Shape`)], { as: `${name}Split` })], { where: isHeadsPerm });
 }
 
-/** No KV cache, no nonpad lengths: the 3-D form keeps the same meaning. */
-const PLAIN_ATTENTION = (_attrs: Node['attrs'], node: Node): boolean => node.inputs.length <= 4 && !node.outputs[1] && !node.outputs[2];
+/** No nonpad lengths: the 3-D form keeps the same meaning (a KV cache stays 4-D: past and present are [B, Hkv, T, D] in both forms). */
+const PLAIN_ATTENTION = (_attrs: Node['attrs'], node: Node): boolean => !node.inputs[ATTN_NONPAD];
 
 /** `[B, S, H·D]` split as `[B, S, H, D]`: returns H and D, or undefined. */
 function splitHeads(graph: Graph, flat: string, split: string): { heads: number; size: Dim } | undefined {
@@ -63,7 +63,7 @@ export const absorbHeadLayout: RewriteRule = {
     const wanted = attention.outputs.map((output) => Boolean(output));
     const outputs = insertNode(graph, 'Attention', inputs, attrs, { before: match.root, name: 'attention', outputs: wanted });
     const replacements = new Map([[match.root.outputs[0], outputs[0]]]);
-    if (attention.outputs[3]) replacements.set(attention.outputs[3], outputs[3]);
+    attention.outputs.forEach((output, slot) => slot > 0 && output && replacements.set(output, outputs[slot]));
     return replacements;
   },
 };

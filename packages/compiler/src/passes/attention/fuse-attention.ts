@@ -11,13 +11,14 @@
  * - K/V expanded for GQA/MQA are traced back to their KV heads (not copied);
  * - attention weights read elsewhere map to `qk_matmul_output_mode`.
  */
-import { dimsEqual, dtypeToOnnxType, mulDims, tensor, type DType, type Graph, type Node } from '@ladon/ir';
+import { dimsEqual, dtypeToOnnxType, mulDims, subDims, tensor, type Dim, type DType, type Graph, type Node } from '@ladon/ir';
 import { insertConstant, insertNode, insertOp } from '../../graph-edit.js';
 import type { Pass, PassContext } from '../../pass.js';
 import { capture, op } from '../../rewrite/pattern.js';
 import { applyRules, type RewriteRule } from '../../rewrite/rewriter.js';
 import { analyzeAttention, type AttentionPlan, type MaskTerm } from './analyze.js';
 import { composePerms, isIdentityPerm, producedBy, swapLastTwo, transposePerm, type GraphIndex } from './layout.js';
+import { detachEarlyReaders, inGraphCache, type InGraphCache } from './kv-cache.js';
 import { isCausalMask } from './mask-probe.js';
 import { constantValues } from '@ladon/ir';
 
@@ -90,11 +91,12 @@ function weightsOutput(index: GraphIndex, plan: AttentionPlan): WeightsOutput | 
 
 function buildAttention(graph: Graph, index: GraphIndex, plan: AttentionPlan, before: Node, weights: WeightsOutput | undefined): Map<string, string> {
   const dtype = graph.typeOf(plan.q).dtype;
-  const scores = graph.typeOf(plan.stages.biased).shape;
-  const causalTerm = weights?.mode === 2 ? undefined : plan.masks.find((mask) => isCausalTerm(index, mask, scores[scores.length - 2], scores[scores.length - 1]));
   let k = untranspose(graph, index, plan.kTransposed, before);
   let v = plan.v;
   if (plan.rank === 4) [k, v] = collapseRepeatedHeads(index, k, v);
+  const cache = plan.rank === 4 ? inGraphCache(index, k, v) : undefined;
+  if (cache) [k, v] = [cache.key, cache.value];
+  const causalTerm = weights?.mode === 2 ? undefined : plan.masks.find((mask) => isCausalTerm(index, mask, causalOffset(graph, plan, cache)));
   let q = plan.q;
   if (plan.rank === 3) [q, k, v] = [q, k, v].map((value) => unsqueezeHeads(graph, value, before));
   const mask = buildMask(graph, plan.masks.filter((mask) => mask !== causalTerm), dtype, plan.rank, before);
@@ -102,15 +104,34 @@ function buildAttention(graph: Graph, index: GraphIndex, plan: AttentionPlan, be
   if (causalTerm) attrs.is_causal = 1;
   if (plan.softcap > 0) attrs.softcap = plan.softcap;
   if (weights) attrs.qk_matmul_output_mode = weights.mode;
-  const inputs = mask ? [q, k, v, mask] : [q, k, v];
-  const [y, , , qk] = insertNode(graph, 'Attention', inputs, attrs, { before, name: 'attention', outputs: [true, false, false, Boolean(weights)] });
+  const inputs = cache ? [q, k, v, mask ?? '', cache.pastKey, cache.pastValue] : mask ? [q, k, v, mask] : [q, k, v];
+  const [y, presentKey, presentValue, qk] = insertNode(graph, 'Attention', inputs, attrs, { before, name: 'attention', outputs: [true, Boolean(cache), Boolean(cache), Boolean(weights)] });
   const replacements = new Map([[before.outputs[0], plan.rank === 3 ? squeezeHeads(graph, y, before) : y]]);
   if (weights) replacements.set(weights.value, plan.rank === 3 ? squeezeHeads(graph, qk, before) : qk);
+  if (cache) {
+    const attention = graph.nodes[graph.nodes.indexOf(before) - 1];
+    for (const concat of [cache.keyConcat, cache.valueConcat]) detachEarlyReaders(graph, concat, attention);
+    replacements.set(cache.keyConcat.outputs[0], presentKey);
+    replacements.set(cache.valueConcat.outputs[0], presentValue);
+  }
   return replacements;
 }
 
-function isCausalTerm(index: GraphIndex, mask: MaskTerm, sq: string | number, skv: string | number): boolean {
-  return mask.kind === 'add' ? isCausalMask(index, mask.value, 'additive', sq, skv) : isCausalMask(index, mask.condition, mask.encoding, sq, skv);
+/** Scores [..., Sq, T] and the causal diagonal's offset: the past length with a cache (T minus the new keys), else 0. */
+interface ScoreDims {
+  readonly rows: Dim;
+  readonly cols: Dim;
+  readonly offset: Dim;
+}
+
+function causalOffset(graph: Graph, plan: AttentionPlan, cache: InGraphCache | undefined): ScoreDims {
+  const scores = graph.typeOf(plan.stages.biased).shape;
+  const [rows, cols] = scores.slice(-2);
+  return { rows, cols, offset: cache ? subDims(cols, graph.typeOf(cache.key).shape[2]) : 0 };
+}
+
+function isCausalTerm(index: GraphIndex, mask: MaskTerm, { rows, cols, offset }: ScoreDims): boolean {
+  return mask.kind === 'add' ? isCausalMask(index, mask.value, 'additive', rows, cols, offset) : isCausalMask(index, mask.condition, mask.encoding, rows, cols, offset);
 }
 
 /** K in [..., Skv, D] from Kᵀ: composes with the Transpose that made Kᵀ when there is one. */

@@ -28,19 +28,20 @@ const SMALL_PROBES = [
 const MAX_PROBE = 4096;
 
 /**
- * True when `mask` (encoded as `encoding`) is the top-left causal mask for
- * scores of the given [..., Sq, Skv] dims, for every probed size binding.
+ * True when `mask` (encoded as `encoding`) is the causal mask for scores of
+ * the given [..., Sq, Skv] dims, for every probed size binding: key j is
+ * masked iff j > i + offset (offset 0 is top-left aligned; with a KV cache
+ * it is the past length, bottom-right aligned).
  */
-export function isCausalMask(index: GraphIndex, mask: string, encoding: MaskEncoding, sq: Dim, skv: Dim): boolean {
+export function isCausalMask(index: GraphIndex, mask: string, encoding: MaskEncoding, sq: Dim, skv: Dim, offset: Dim = 0): boolean {
   const cone = shapeOnlyCone(index, mask);
   if (!cone) return false;
   const symbols = collectSymbols(index.graph);
   const probe = (bindings: Map<string, number>): boolean | undefined => {
-    const rows = typeof sq === 'number' ? sq : evaluateDim(sq, bindings);
-    const cols = typeof skv === 'number' ? skv : evaluateDim(skv, bindings);
-    if (rows === undefined || cols === undefined) return undefined;
+    const [rows, cols, shift] = [sq, skv, offset].map((dim) => (typeof dim === 'number' ? dim : evaluateDim(dim, bindings)));
+    if (rows === undefined || cols === undefined || shift === undefined) return undefined;
     const value = evaluateCone(index, cone, mask, bindings);
-    return value === undefined || !fitsScores(value, rows, cols) ? undefined : matchesCausal(value, encoding, rows, cols);
+    return value === undefined || !fitsScores(value, rows, cols) ? undefined : matchesCausal(value, encoding, rows, cols, shift);
   };
   const small = SMALL_PROBES.every((sizes) => probe(new Map(symbols.map((symbol, i) => [symbol, sizes[i % sizes.length] + Math.floor(i / sizes.length)]))) === true);
   if (!small) return false;
@@ -48,7 +49,11 @@ export function isCausalMask(index: GraphIndex, mask: string, encoding: MaskEnco
   if (largest + 2 > MAX_PROBE) return false;
   const scoreSymbols = new Set([...dimSymbols(sq), ...dimSymbols(skv)]);
   const sized = (size: number): Map<string, number> => new Map(symbols.map((symbol, i) => [symbol, scoreSymbols.has(symbol) ? size : SMALL_PROBES[0][i % 8]]));
-  return probe(sized(largest + 2)) ?? (largest > SMALL_PROBES[1][0] && probe(sized(largest)) === true);
+  const large = probe(sized(largest + 2));
+  if (large !== undefined) return large;
+  // A registered buffer bounds the sizes: probe at its size (a KV cache splits it between past and new keys).
+  if (largest <= SMALL_PROBES[1][0]) return false;
+  return [largest, Math.floor(largest / 2)].map((size) => probe(sized(size))).find((result) => result !== undefined) === true;
 }
 
 /** The largest dim or scalar value among the constants the mask is computed from. */
@@ -124,7 +129,7 @@ function placeholderFor(graph: Graph, name: string, bindings: ReadonlyMap<string
   return { dtype: type.dtype, shape: shape as number[], data: allocData(type.dtype, 0) };
 }
 
-function matchesCausal(value: Tensor, encoding: MaskEncoding, rows: number, cols: number): boolean {
+function matchesCausal(value: Tensor, encoding: MaskEncoding, rows: number, cols: number, offset: number): boolean {
   const shape = value.shape;
   const rank = shape.length;
   if (rank < 2 || shape.slice(0, -2).some((dim) => dim !== 1)) return false;
@@ -135,7 +140,7 @@ function matchesCausal(value: Tensor, encoding: MaskEncoding, rows: number, cols
   const data = numericValues(value);
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {
-      if (classify(data[i * cols + j], encoding) !== (j > i ? 'masked' : 'kept')) return false;
+      if (classify(data[i * cols + j], encoding) !== (j > i + offset ? 'masked' : 'kept')) return false;
     }
   }
   return true;
