@@ -113,6 +113,7 @@ export function removeDeadNodes(graph: Graph): number {
   }
   graph.nodes = kept.reverse();
   for (const input of graph.inputs) live.add(input);
+  for (const node of kept) for (const output of node.outputs) if (output) live.add(output); // unread outputs of a live node keep their types
   for (const name of [...graph.values.keys()]) if (!live.has(name)) graph.values.delete(name);
   for (const name of [...graph.initializers.keys()]) if (!live.has(name)) graph.initializers.delete(name);
   return before - graph.nodes.length;

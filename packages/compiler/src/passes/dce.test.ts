@@ -18,6 +18,17 @@ describe('dce', () => {
     expect(graph.initializers.has('unused')).toBe(false);
   });
 
+  it('keeps the types of the unread outputs of a live multi-output node (a Split whose last part nobody reads)', () => {
+    const g = new GraphBuilder();
+    const x = g.input('x', 'f32', [2, 6]);
+    const [first, second] = g.opMulti('Split', [x, g.ints([2, 2, 2])], { axis: -1 }, 3);
+    g.output(g.op('Add', [first!, second!]), 'y');
+    const graph = g.build();
+    runAndCompare(graph, [dcePass]);
+    const split = graph.nodes.find((node) => node.op === 'Split')!;
+    expect(split.outputs.every((output) => graph.values.has(output))).toBe(true);
+  });
+
   it('removes an Identity that names a graph output by renaming its input (readers follow)', () => {
     const g = new GraphBuilder();
     const x = g.input('x', 'f32', [3]);
