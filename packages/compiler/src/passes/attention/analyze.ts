@@ -10,13 +10,13 @@
  * and returns a plan, or the reason it declined. Legend: scores are
  * [B, H, Sq, Skv] (or [N, Sq, Skv] with heads folded into the batch).
  */
-import { dimsEqual, type Graph, type Node } from '@ladon/ir';
+import { dimsEqual, type Dim, type Graph, type Node, type Tensor } from '@ladon/ir';
 import { producedBy, scalarConstant, type GraphIndex } from './layout.js';
 import type { MaskEncoding } from './mask-probe.js';
 
-/** One mask applied to the scores. */
+/** One mask applied to the scores (an additive mask scaled by `factor`: a scale applied after it). */
 export type MaskTerm =
-  | { readonly kind: 'add'; readonly value: string }
+  | { readonly kind: 'add'; readonly value: string; readonly factor: number }
   | { readonly kind: 'fill'; readonly condition: string; readonly fill: number; readonly encoding: MaskEncoding };
 
 /** The values at each stage of the logits, for mapping `qk_matmul_output_mode`. */
@@ -90,50 +90,99 @@ interface PeeledLogits {
 
 function peelLogits(index: GraphIndex, logits: string, chain: Node[]): PeeledLogits | { declined: string } {
   const masks: MaskTerm[] = [];
+  const scores = index.graph.typeOf(logits).shape;
   let current = logits;
+  let outer = 1;
   for (;;) {
-    const mask = peelMask(index, current);
-    if (!mask) break;
-    masks.unshift(mask.term);
-    chain.push(mask.node);
-    current = mask.rest;
+    const mask = peelMask(index, current, scores, outer);
+    if (mask) {
+      if (mask.term) masks.unshift(mask.term);
+      chain.push(mask.node);
+      current = mask.rest;
+      continue;
+    }
+    const scaled = scaleAboveMask(index, current, scores);
+    if (!scaled) break;
+    outer *= scaled.scalar;
+    chain.push(scaled.node);
+    current = scaled.other;
   }
   const biased = logits;
   const cap = peelSoftcap(index, current);
   if (cap) chain.push(...cap.nodes);
   const capped = current;
-  const scores = peelScale(index, cap ? cap.inner : current, chain);
-  const qk = producedBy(index, scores.value, 'MatMul');
-  if (!qk) return { declined: `the logits do not come from a MatMul (found ${index.producers.get(scores.value)?.op ?? 'a graph input'})` };
+  const scaledScores = peelScale(index, cap ? cap.inner : current, chain);
+  const qk = producedBy(index, scaledScores.value, 'MatMul');
+  if (!qk) return { declined: `the logits do not come from a MatMul (found ${index.producers.get(scaledScores.value)?.op ?? 'a graph input'})` };
   chain.push(qk);
   const q = peelScale(index, qk.inputs[0], []);
   const k = peelScale(index, qk.inputs[1], []);
   return {
     q: q.value,
     kTransposed: k.value,
-    scale: scores.scale * q.scale * k.scale,
+    scale: outer * scaledScores.scale * q.scale * k.scale,
     softcap: cap?.softcap ?? 0,
     masks,
-    stages: { scaled: cap ? cap.inner : current, capped, biased },
+    // With a scale applied after a mask (masks, then `/ sqrt(d)`), no graph value is the scaled QKᵀ alone.
+    stages: { scaled: outer === 1 ? (cap ? cap.inner : current) : '', capped: outer === 1 ? capped : '', biased },
   };
 }
 
-/** Peels one mask off `value`: Add(x, mask) or Where(c, fill, x) / Where(c, x, fill). */
-function peelMask(index: GraphIndex, value: string): { term: MaskTerm; rest: string; node: Node } | undefined {
+/** A positive scalar Mul whose other operand is a masked score: `masked_fill(...) / sqrt(d)`. */
+function scaleAboveMask(index: GraphIndex, value: string, scores: readonly Dim[]): { node: Node; scalar: number; other: string } | undefined {
+  const node = producedBy(index, value, 'Mul');
+  const split = node && splitScalarMul(index, node);
+  if (!node || !split || !(split.scalar > 0) || !peelMask(index, split.other, scores, 1)) return undefined;
+  return { node, ...split };
+}
+
+/**
+ * Peels one mask off `value`: Add(x, mask) or Where(c, fill, x) / Where(c, x, fill);
+ * `factor` is the scale applied after it. A mask expanded to the scores' shape
+ * (`expand_as(scores)`) is the unexpanded mask; a constant one (ConstantOfShape
+ * with a finite value) shifts every score alike and changes nothing (term undefined).
+ */
+function peelMask(index: GraphIndex, value: string, scores: readonly Dim[], factor: number): { term?: MaskTerm; rest: string; node: Node } | undefined {
   const node = producedBy(index, value, 'Add', 'Where');
   if (!node) return undefined;
   if (node.op === 'Where') {
     const [condition, whenTrue, whenFalse] = node.inputs;
     const fillTrue = scalarConstant(index.constants, whenTrue);
-    if (fillTrue !== undefined && fillTrue <= FILL_LIMIT) return { term: { kind: 'fill', condition, fill: fillTrue, encoding: 'true-masks' }, rest: whenFalse, node };
+    const unexpanded = unexpand(index, condition, scores);
+    if (fillTrue !== undefined && fillTrue <= FILL_LIMIT) return { term: { kind: 'fill', condition: unexpanded, fill: fillTrue * factor, encoding: 'true-masks' }, rest: whenFalse, node };
     const fillFalse = scalarConstant(index.constants, whenFalse);
-    if (fillFalse !== undefined && fillFalse <= FILL_LIMIT) return { term: { kind: 'fill', condition, fill: fillFalse, encoding: 'true-keeps' }, rest: whenTrue, node };
+    if (fillFalse !== undefined && fillFalse <= FILL_LIMIT) return { term: { kind: 'fill', condition: unexpanded, fill: fillFalse * factor, encoding: 'true-keeps' }, rest: whenTrue, node };
     return undefined;
   }
   const [left, right] = node.inputs;
-  if (leadsToScores(index, left)) return { term: { kind: 'add', value: right }, rest: left, node };
-  if (leadsToScores(index, right)) return { term: { kind: 'add', value: left }, rest: right, node };
+  for (const [scoreSide, maskSide] of [
+    [left, right],
+    [right, left],
+  ]) {
+    if (!leadsToScores(index, scoreSide)) continue;
+    const fill = constantFill(index, maskSide);
+    if (fill !== undefined && Number.isFinite(fill)) return { rest: scoreSide, node };
+    return { term: { kind: 'add', value: unexpand(index, maskSide, scores), factor }, rest: scoreSide, node };
+  }
   return undefined;
+}
+
+/** The input of Expand(s) whose key axis already has the scores' width (broadcasting does the rest). */
+function unexpand(index: GraphIndex, value: string, scores: readonly Dim[]): string {
+  let current = value;
+  for (let expand = producedBy(index, current, 'Expand'); expand; expand = producedBy(index, current, 'Expand')) {
+    const shape = index.graph.typeOf(expand.inputs[0]).shape;
+    if (shape.length === 0 || shape.length > scores.length || !dimsEqual(shape[shape.length - 1], scores[scores.length - 1])) break;
+    current = expand.inputs[0];
+  }
+  return current;
+}
+
+/** The fill value of a ConstantOfShape producing `value`, if it is one. */
+function constantFill(index: GraphIndex, value: string): number | undefined {
+  const node = producedBy(index, value, 'ConstantOfShape');
+  const fill = node?.attrs.value as Tensor | undefined;
+  return node ? (fill ? Number(fill.data[0]) : 0) : undefined;
 }
 
 /** True when `value` is QKᵀ after scaling/softcap/masks (so the other Add operand is the mask). */

@@ -74,7 +74,8 @@ function weightsOutput(index: GraphIndex, plan: AttentionPlan): WeightsOutput | 
   for (const node of plan.chain) {
     if (node === root) continue;
     for (const value of node.outputs) {
-      const readers = index.consumers.get(value) ?? [];
+      // A Shape reads no data (expand_as(scores) for a mask): it is not given the weights; if it stays live, so does its input.
+      const readers = (index.consumers.get(value) ?? []).filter((reader) => reader.op !== 'Shape');
       if (readers.some((reader) => !inChain.has(reader)) || index.graph.outputs.includes(value)) escaping.add(value);
     }
   }
@@ -183,7 +184,7 @@ function squeezeHeads(graph: Graph, value: string, before: Node): string {
 function buildMask(graph: Graph, masks: readonly MaskTerm[], dtype: DType, rank: number, before: Node): string | undefined {
   let combined: string | undefined;
   for (const mask of masks) {
-    const additive = mask.kind === 'add' ? castTo(graph, mask.value, dtype, before) : fillToAdditive(graph, mask, dtype, before);
+    const additive = mask.kind === 'add' ? scaledBy(graph, castTo(graph, mask.value, dtype, before), mask.factor, before) : fillToAdditive(graph, mask, dtype, before);
     combined = combined ? insertOp(graph, 'Add', [combined, additive], {}, { before, name: 'attn_mask' }) : additive;
   }
   if (!combined) return undefined;
@@ -201,6 +202,13 @@ function fillToAdditive(graph: Graph, mask: Extract<MaskTerm, { kind: 'fill' }>,
   const zero = insertConstant(graph, tensor(dtype, [], [0]), 'mask_zero');
   const branches = mask.encoding === 'true-masks' ? [fill, zero] : [zero, fill];
   return insertOp(graph, 'Where', [mask.condition, ...branches], {}, { before, name: 'attn_mask' });
+}
+
+/** An additive mask applied before a scale is scaled with the scores. */
+function scaledBy(graph: Graph, value: string, factor: number, before: Node): string {
+  if (factor === 1) return value;
+  const dtype = graph.typeOf(value).dtype;
+  return insertOp(graph, 'Mul', [value, insertConstant(graph, tensor(dtype, [], [factor]), 'mask_scale')], {}, { before, name: 'attn_mask' });
 }
 
 function castTo(graph: Graph, value: string, dtype: DType, before: Node): string {
