@@ -39,6 +39,17 @@ export {
   ATTN_NONPAD,
   type AttentionDims,
 } from './ops/attention-infer.js';
+export {
+  ATTN_ROTARY_COS,
+  ATTN_ROTARY_SIN,
+  ATTN_ALIBI_SLOPES,
+  ATTN_KEY_POSITIONS,
+  ATTN_RELATIVE_BIAS,
+  ALIBI_FORMS,
+  readPositionAttrs,
+  type AlibiForm,
+  type PositionAttrs,
+} from './ops/attention-position.js';
 export { sliceStart } from './ops/slice.js';
 export { reducedAxes, combineIdentity } from './ops/reduce.js';
 export { staticScalar, rangeLength } from './ops/range.js';

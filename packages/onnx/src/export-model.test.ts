@@ -66,6 +66,14 @@ describe('exportOnnxModel', () => {
     expect(importOnnxModel(exportOnnxModel(blockGraph())).opsetVersion).toBe(17);
   });
 
+  it('refuses an Attention that uses the position extension (ALiBi slopes), naming the node', () => {
+    const g = new GraphBuilder('alibi');
+    const [q, k, v] = ['q', 'k', 'v'].map((name) => g.input(name, 'f32', [1, 2, 'seq', 4]));
+    const slopes = g.constant(tensor('f32', [2], [0.5, 0.25]));
+    g.output(g.op('Attention', [q, k, v, undefined, undefined, undefined, undefined, undefined, undefined, slopes], {}, 'alibi_attention'), 'y');
+    expect(() => exportOnnxModel(g.build(), { opset: 23 })).toThrow(/Attention %y \(alibi_attention\): .*position biases inside/);
+  });
+
   it('refuses Ladon-only ops with a typed error naming the node', () => {
     const g = new GraphBuilder('linear');
     const x = g.input('x', 'f32', [2, 4]);

@@ -67,10 +67,19 @@ function graphFields(graph: Graph, opset: number): MessageFields {
   };
 }
 
+/** Position inputs (slots after nonpad_kv_seqlen) or position attributes: Ladon's extension of Attention. */
+function usesPositionExtension(node: Node): boolean {
+  const positionAttributes = ['rotary_interleaved', 'alibi_form', 'relative_max_distance'];
+  return node.inputs.slice(7).some(Boolean) || positionAttributes.some((name) => node.attrs[name] !== undefined);
+}
+
 function nodeFields(node: Node, opset: number): MessageFields {
   const label = nodeLabel(node);
   if (LADON_ONLY_OPS.has(node.op)) {
     throw new OnnxExportError(`${node.op} is a Ladon extension with no ONNX equivalent; export the graph before compiling it`, { node: label, op: node.op });
+  }
+  if (node.op === 'Attention' && usesPositionExtension(node)) {
+    throw new OnnxExportError('this Attention applies rotary embeddings or position biases inside (a Ladon extension ONNX Attention lacks); export the graph before compiling it', { node: label, op: node.op });
   }
   const since = INTRODUCED_IN[node.op];
   if (since !== undefined && opset < since) {

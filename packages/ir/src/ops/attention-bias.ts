@@ -16,6 +16,7 @@
  */
 import { stridesOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { addPositionBiases, type PositionBiases } from './attention-position-reference.js';
 import { numericValues } from './kernel-utils.js';
 
 /** The concrete sizes and switches the bias depends on. */
@@ -35,14 +36,19 @@ export interface BiasConfig {
 /** Writes the bias of query row `i` of batch `b`, query head `h` into `row` (length T). */
 export type BiasRowFiller = (b: number, h: number, i: number, row: Float64Array) => void;
 
-/** Builds the per-row bias from the mask and nonpad_kv_seqlen (either may be absent). */
-export function makeBiasFiller(config: BiasConfig, mask: Tensor | undefined, nonpad: readonly number[] | undefined): BiasRowFiller {
+/**
+ * Builds the per-row bias from the mask, the position biases (ALiBi, relative
+ * position; see attention-position.ts, with query position offset + i) and
+ * nonpad_kv_seqlen (each may be absent).
+ */
+export function makeBiasFiller(config: BiasConfig, mask: Tensor | undefined, nonpad: readonly number[] | undefined, positions: PositionBiases = {}): BiasRowFiller {
   const readMask = mask ? maskReader(mask, config.totalSeq) : undefined;
   return (b, h, i, row) => {
     if (readMask) readMask(b, h, i, row);
     else row.fill(0);
     const valid = nonpad?.[b];
     const offset = causalOffset(config, valid);
+    addPositionBiases(positions, b, h, offset + i, row);
     maskOutside(row, allowedRange(config, offset + i, valid));
   };
 }

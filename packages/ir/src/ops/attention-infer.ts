@@ -15,6 +15,7 @@ import { nodeLocation } from '../graph.js';
 import type { InferContext } from '../op-def.js';
 import { formatShape, formatType, type TensorType } from '../shape.js';
 import { readAttentionAttrs, type AttentionAttrs } from './attention-attrs.js';
+import { checkPositionInputs } from './attention-position.js';
 import { FLOAT_TYPES } from './kernel-utils.js';
 
 /** Input slots of `Attention`. */
@@ -51,6 +52,8 @@ export interface AttentionDims {
   readonly dtype: DType;
   /** The dtype of V, past_value and present_value. */
   readonly vDType: DType;
+  /** R, the rotary dim (0 without rotary; see attention-position.ts). */
+  readonly rotaryDim: number;
 }
 
 /** Verifies an `Attention` node and returns one type per output slot (undefined for omitted outputs). */
@@ -70,7 +73,8 @@ export function inferAttentionDims(ctx: InferContext): AttentionDims {
       ctx.node.inputs[ATTN_Q],
     );
   }
-  const dims: AttentionDims = { ...qkv, ...pastDims(ctx, qkv), dtype, vDType };
+  const sized = { ...qkv, ...pastDims(ctx, qkv), dtype, vDType };
+  const dims: AttentionDims = { ...sized, rotaryDim: checkPositionInputs(ctx, sized) };
   checkMask(ctx, dims);
   checkNonpad(ctx, dims);
   return dims;

@@ -12,7 +12,9 @@
  * where K̂ = concat(past_key, K) and V̂ = concat(past_value, V) on the sequence
  * axis (these are present_key / present_value), g(h) = floor(h / (Hq/Hkv))
  * maps a query head to its key/value head (GQA/MQA), the default scale is
- * 1/sqrt(D), and the bias comes from attention-bias.ts. 3-D inputs
+ * 1/sqrt(D), and the bias comes from attention-bias.ts. With rotary tables
+ * (attention-position.ts), Q and the new K are rotated first (the rotated K
+ * is what present_key holds). 3-D inputs
  * `[B, S, H*D]` are read as `[B, H, S, D]` and Y is written back as
  * `[B, Sq, Hq*Dv]`.
  *
@@ -26,6 +28,8 @@ import type { TensorType } from '../shape.js';
 import { fromNumbers, type Tensor } from '../tensor.js';
 import { readAttentionAttrs, type AttentionAttrs } from './attention-attrs.js';
 import { makeBiasFiller, type BiasRowFiller } from './attention-bias.js';
+import { ATTN_ALIBI_SLOPES, ATTN_KEY_POSITIONS, ATTN_RELATIVE_BIAS, ATTN_ROTARY_COS, ATTN_ROTARY_SIN, readPositionAttrs, type PositionAttrs } from './attention-position.js';
+import { rotaryTables, rotateRows, type PositionBiases } from './attention-position-reference.js';
 import { ATTN_K, ATTN_MASK, ATTN_NONPAD, ATTN_PAST_KEY, ATTN_PAST_VALUE, ATTN_Q, ATTN_V, inferAttentionDims } from './attention-infer.js';
 import { intValues, numericValues } from './kernel-utils.js';
 
@@ -47,16 +51,23 @@ export interface AttentionSizes {
 export function evaluateAttention(ctx: EvalContext): (Tensor | undefined)[] {
   const sizes = verifyConcrete(ctx);
   const attrs = readAttentionAttrs(ctx);
+  const positions = readPositionAttrs(ctx);
   const q = ctx.input(ATTN_Q);
-  const presentKey = concatCache(ctx.optionalInput(ATTN_PAST_KEY), ctx.input(ATTN_K), sizes, sizes.headSize);
+  const rotary = rotaryTables(ctx.optionalInput(ATTN_ROTARY_COS), ctx.optionalInput(ATTN_ROTARY_SIN), positions.rotaryInterleaved);
+  const rotate = (value: Tensor, heads: number, size: number): ArrayLike<number> =>
+    rotary ? rotateRows(numericValues(value), rotary, { rank3: sizes.rank3, batch: sizes.batch, heads, seq: sizes.qSeq, size }) : numericValues(value);
+  const key = ctx.input(ATTN_K);
+  const rotatedKey = rotary ? fromNumbers(key.dtype, key.shape, rotate(key, sizes.kvHeads, sizes.headSize)) : key;
+  const presentKey = concatCache(ctx.optionalInput(ATTN_PAST_KEY), rotatedKey, sizes, sizes.headSize);
   const presentValue = concatCache(ctx.optionalInput(ATTN_PAST_VALUE), ctx.input(ATTN_V), sizes, sizes.vHeadSize);
   const nonpadInput = ctx.optionalInput(ATTN_NONPAD);
   const bias = makeBiasFiller(
     { ...sizes, hasPast: ctx.optionalInput(ATTN_PAST_KEY) !== undefined, ...attrs },
     ctx.optionalInput(ATTN_MASK),
     nonpadInput ? intValues(nonpadInput) : undefined,
+    positionBiases(ctx, positions),
   );
-  const operands = { q: numericValues(q), k: numericValues(presentKey), v: numericValues(presentValue), bias };
+  const operands = { q: rotate(q, sizes.qHeads, sizes.headSize), k: numericValues(presentKey), v: numericValues(presentValue), bias };
   const { y, qk } = runAttention(sizes, attrs, operands, ctx.wantsOutput(3));
   const { batch, qHeads, qSeq, totalSeq, vHeadSize } = sizes;
   const yShape = sizes.rank3 ? [batch, qSeq, qHeads * vHeadSize] : [batch, qHeads, qSeq, vHeadSize];
@@ -67,6 +78,18 @@ export function evaluateAttention(ctx: EvalContext): (Tensor | undefined)[] {
     qk && fromNumbers(q.dtype, [batch, qHeads, qSeq, totalSeq], qk),
   ];
   return ctx.node.outputs.map((name, slot) => (name ? outputs[slot] : undefined));
+}
+
+/** The ALiBi and relative position biases of the node, as the bias filler reads them. */
+function positionBiases(ctx: EvalContext, attrs: PositionAttrs): PositionBiases {
+  const slopes = ctx.optionalInput(ATTN_ALIBI_SLOPES);
+  const table = ctx.optionalInput(ATTN_RELATIVE_BIAS);
+  const keys = ctx.optionalInput(ATTN_KEY_POSITIONS);
+  return {
+    ...(slopes ? { alibi: { slopes: numericValues(slopes), form: attrs.alibiForm } } : {}),
+    ...(table ? { relative: { table: numericValues(table), maxDistance: attrs.relativeMaxDistance ?? 0 } } : {}),
+    ...(keys ? { keyPositions: { values: numericValues(keys), broadcastBatch: keys.shape[0] === 1 } } : {}),
+  };
 }
 
 /** Runs the full verification of inference on the concrete input types and returns the sizes. */

@@ -27,12 +27,17 @@
  *   qk_matmul_output [B, Hq, Sq, T]   by qk_matmul_output_mode: 0 scaled QKᵀ, 1 after softcap,
  *                                     2 after adding the mask/causal bias, 3 after softmax
  *
+ * Ladon's extension (attention-position.ts) adds position inputs after
+ * these: rotary tables, ALiBi slopes, key positions and a relative position
+ * bias, applied inside the attention.
+ *
  * 3-D inputs need `q_num_heads` and `kv_num_heads`. Verification lives in
  * attention-infer.ts, the bias (mask, causal, windows, nonpad) in
  * attention-bias.ts, and the reference semantics in attention-reference.ts.
  */
 import type { OpDef } from '../op-def.js';
 import { inferAttention } from './attention-infer.js';
+import { POSITION_ATTRIBUTES, POSITION_INPUTS } from './attention-position.js';
 import { evaluateAttention } from './attention-reference.js';
 
 /** The ONNX `Attention` op (opsets 23, 24 and 25 semantics). */
@@ -47,6 +52,7 @@ export const Attention: OpDef = {
     { name: 'past_key', optional: true },
     { name: 'past_value', optional: true },
     { name: 'nonpad_kv_seqlen', optional: true },
+    ...POSITION_INPUTS,
   ],
   outputs: [
     { name: 'Y' },
@@ -64,6 +70,7 @@ export const Attention: OpDef = {
     softmax_precision: { type: 'int' },
     left_window_size: { type: 'int', default: -1 },
     right_window_size: { type: 'int', default: -1 },
+    ...POSITION_ATTRIBUTES,
   },
   infer(ctx) {
     return inferAttention(ctx);
