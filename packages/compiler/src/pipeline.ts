@@ -4,6 +4,7 @@
 import type { Pass } from './pass.js';
 import { absorbHeadLayoutPass } from './passes/attention/absorb-heads.js';
 import { fuseAttentionPass } from './passes/attention/fuse-attention.js';
+import { fuseRotaryPass } from './passes/attention/fuse-rotary.js';
 import { mergeHeadLoopsPass } from './passes/attention/merge-head-loops.js';
 import { packProjectionsPass } from './passes/attention/pack-projections.js';
 import { composeTransposesPass } from './passes/compose-transposes.js';
@@ -33,6 +34,7 @@ export const DEFAULT_PIPELINE: readonly Pass[] = [
   fuseAttentionPass, // QKᵀ·scale -> mask -> softmax -> ·V  ->  Attention
   csePass, // per-head fusions built the same masks: one value each
   mergeHeadLoopsPass, // per-head attentions over slices, concatenated -> one multi-head Attention
+  fuseRotaryPass, // rotary embeddings of Q and K -> the Attention's rotary tables (applied as Q and K load)
   absorbHeadLayoutPass, // head split/merge reshapes -> the 3-D Attention layout
   linearPass, // Gemm, MatMul by a constant weight (+ bias) -> Linear
   packProjectionsPass, // Q/K/V projections of one input -> one packed Linear, sliced in place

@@ -50,6 +50,7 @@ export {
   type AlibiForm,
   type PositionAttrs,
 } from './ops/attention-position.js';
+export { applyRotary } from './ops/attention-position-reference.js';
 export { sliceStart } from './ops/slice.js';
 export { reducedAxes, combineIdentity } from './ops/reduce.js';
 export { staticScalar, rangeLength } from './ops/range.js';

@@ -97,3 +97,14 @@ export function alibiFactor(form: AlibiForm, k: number, q: number): number {
       return -Math.abs(k - q);
   }
 }
+
+/**
+ * Rotary embedding of a [B, H, S, D] tensor with tables [B or 1, S, R/2]
+ * (attention-position.ts semantics), in f64, as a new f32 tensor: what the
+ * Attention reference does to Q and K, for checks outside the op.
+ */
+export function applyRotary(x: Tensor, cos: Tensor, sin: Tensor, interleaved: boolean): Tensor {
+  const [batch, heads, seq, size] = x.shape;
+  const tables = rotaryTables(cos, sin, interleaved)!;
+  return { dtype: 'f32', shape: [...x.shape], data: Float32Array.from(rotateRows(numericValues(x), tables, { rank3: false, batch, heads, seq, size })) };
+}
