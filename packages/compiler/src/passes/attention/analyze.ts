@@ -96,7 +96,7 @@ function peelLogits(index: GraphIndex, logits: string, chain: Node[]): PeeledLog
   for (;;) {
     const mask = peelMask(index, current, scores, outer);
     if (mask) {
-      if (mask.term) masks.unshift(mask.term);
+      masks.unshift(...mask.terms);
       chain.push(mask.node);
       current = mask.rest;
       continue;
@@ -142,16 +142,16 @@ function scaleAboveMask(index: GraphIndex, value: string, scores: readonly Dim[]
  * (`expand_as(scores)`) is the unexpanded mask; a constant one (ConstantOfShape
  * with a finite value) shifts every score alike and changes nothing (term undefined).
  */
-function peelMask(index: GraphIndex, value: string, scores: readonly Dim[], factor: number): { term?: MaskTerm; rest: string; node: Node } | undefined {
+function peelMask(index: GraphIndex, value: string, scores: readonly Dim[], factor: number): { terms: MaskTerm[]; rest: string; node: Node } | undefined {
   const node = producedBy(index, value, 'Add', 'Where');
   if (!node) return undefined;
   if (node.op === 'Where') {
     const [condition, whenTrue, whenFalse] = node.inputs;
     const fillTrue = scalarConstant(index.constants, whenTrue);
     const unexpanded = unexpand(index, condition, scores);
-    if (fillTrue !== undefined && fillTrue <= FILL_LIMIT) return { term: { kind: 'fill', condition: unexpanded, fill: fillTrue * factor, encoding: 'true-masks' }, rest: whenFalse, node };
+    if (fillTrue !== undefined && fillTrue <= FILL_LIMIT) return { terms: [{ kind: 'fill', condition: unexpanded, fill: fillTrue * factor, encoding: 'true-masks' }], rest: whenFalse, node };
     const fillFalse = scalarConstant(index.constants, whenFalse);
-    if (fillFalse !== undefined && fillFalse <= FILL_LIMIT) return { term: { kind: 'fill', condition: unexpanded, fill: fillFalse * factor, encoding: 'true-keeps' }, rest: whenTrue, node };
+    if (fillFalse !== undefined && fillFalse <= FILL_LIMIT) return { terms: [{ kind: 'fill', condition: unexpanded, fill: fillFalse * factor, encoding: 'true-keeps' }], rest: whenTrue, node };
     return undefined;
   }
   const [left, right] = node.inputs;
@@ -160,11 +160,27 @@ function peelMask(index: GraphIndex, value: string, scores: readonly Dim[], fact
     [right, left],
   ]) {
     if (!leadsToScores(index, scoreSide)) continue;
-    const fill = constantFill(index, maskSide);
-    if (fill !== undefined && Number.isFinite(fill)) return { rest: scoreSide, node };
-    return { term: { kind: 'add', value: unexpand(index, maskSide, scores), factor }, rest: scoreSide, node };
+    const terms = additiveTerms(index, maskSide, scores)
+      .filter((term) => !Number.isFinite(constantFill(index, term) ?? NaN))
+      .map((term): MaskTerm => ({ kind: 'add', value: unexpand(index, term, scores), factor }));
+    return { terms, rest: scoreSide, node };
   }
   return undefined;
+}
+
+/**
+ * A sum of masks as its terms (T5 adds its position bias and its padding
+ * mask before adding them to the scores): Adds whose operands each keep the
+ * scores' key axis whole are split, so each term is read on its own.
+ */
+function additiveTerms(index: GraphIndex, value: string, scores: readonly Dim[]): string[] {
+  const node = producedBy(index, value, 'Add');
+  const whole = (operand: string): boolean => {
+    const shape = index.graph.typeOf(operand).shape;
+    return shape.length > 0 && dimsEqual(shape[shape.length - 1], scores[scores.length - 1]);
+  };
+  if (!node || !node.inputs.every(whole)) return [value];
+  return node.inputs.flatMap((operand) => additiveTerms(index, operand, scores));
 }
 
 /** The input of Expand(s) whose key axis already has the scores' width (broadcasting does the rest). */

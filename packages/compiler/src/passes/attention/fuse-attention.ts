@@ -11,7 +11,7 @@
  * - K/V expanded for GQA/MQA are traced back to their KV heads (not copied);
  * - attention weights read elsewhere map to `qk_matmul_output_mode`.
  */
-import { dimsEqual, dtypeToOnnxType, mulDims, subDims, tensor, type Dim, type DType, type Graph, type Node } from '@ladon/ir';
+import { dimsEqual, dtypeToOnnxType, mulDims, subDims, tensor, type AttrValue, type Dim, type DType, type Graph, type Node } from '@ladon/ir';
 import { insertConstant, insertNode, insertOp } from '../../graph-edit.js';
 import type { Pass, PassContext } from '../../pass.js';
 import { capture, op } from '../../rewrite/pattern.js';
@@ -20,6 +20,7 @@ import { analyzeAttention, type AttentionPlan, type MaskTerm } from './analyze.j
 import { composePerms, isIdentityPerm, producedBy, swapLastTwo, transposePerm, type GraphIndex } from './layout.js';
 import { detachEarlyReaders, inGraphCache, type InGraphCache } from './kv-cache.js';
 import { isCausalMask } from './mask-probe.js';
+import { positionInputs, type PositionInputs } from './position-inputs.js';
 import { constantValues } from '@ladon/ir';
 
 /** Where the attention weights (or logits) escape to, mapped to a qk_matmul_output_mode. */
@@ -100,12 +101,13 @@ function buildAttention(graph: Graph, index: GraphIndex, plan: AttentionPlan, be
   const causalTerm = weights?.mode === 2 ? undefined : plan.masks.find((mask) => isCausalTerm(index, mask, causalOffset(graph, plan, cache)));
   let q = plan.q;
   if (plan.rank === 3) [q, k, v] = [q, k, v].map((value) => unsqueezeHeads(graph, value, before));
-  const mask = buildMask(graph, plan.masks.filter((mask) => mask !== causalTerm), dtype, plan.rank, before);
-  const attrs: Record<string, number> = { scale: Math.fround(plan.scale) };
+  const positions = positionsOf(graph, index, plan, causalTerm, cache, weights);
+  const mask = buildMask(graph, positions.masks, dtype, plan.rank, before);
+  const attrs: Record<string, AttrValue> = { scale: Math.fround(plan.scale), ...positions.attrs };
   if (causalTerm) attrs.is_causal = 1;
   if (plan.softcap > 0) attrs.softcap = plan.softcap;
   if (weights) attrs.qk_matmul_output_mode = weights.mode;
-  const inputs = cache ? [q, k, v, mask ?? '', cache.pastKey, cache.pastValue] : mask ? [q, k, v, mask] : [q, k, v];
+  const inputs = attentionInputs([q, k, v, mask ?? '', cache?.pastKey ?? '', cache?.pastValue ?? ''], positions.inputs);
   const [y, presentKey, presentValue, qk] = insertNode(graph, 'Attention', inputs, attrs, { before, name: 'attention', outputs: [true, Boolean(cache), Boolean(cache), Boolean(weights)] });
   const replacements = new Map([[before.outputs[0], plan.rank === 3 ? squeezeHeads(graph, y, before) : y]]);
   if (weights) replacements.set(weights.value, plan.rank === 3 ? squeezeHeads(graph, qk, before) : qk);
@@ -116,6 +118,25 @@ function buildAttention(graph: Graph, index: GraphIndex, plan: AttentionPlan, be
     replacements.set(cache.valueConcat.outputs[0], presentValue);
   }
   return replacements;
+}
+
+/** The mask terms left after the position biases (4-D scores with static heads; not when the biased scores are returned) become position inputs. */
+function positionsOf(graph: Graph, index: GraphIndex, plan: AttentionPlan, causalTerm: MaskTerm | undefined, cache: InGraphCache | undefined, weights: WeightsOutput | undefined): PositionInputs {
+  const masks = plan.masks.filter((mask) => mask !== causalTerm);
+  const heads = graph.typeOf(plan.stages.biased).shape[1];
+  if (plan.rank !== 4 || typeof heads !== 'number' || weights?.mode === 2) return { masks, inputs: new Map(), attrs: {} };
+  return positionInputs(graph, index, masks, { heads, ...causalOffset(graph, plan, cache), causal: Boolean(causalTerm) }, graph.typeOf(plan.q).dtype);
+}
+
+/** Q, K, V and the optional ONNX inputs, then the position inputs at their slots; trailing empty slots dropped. */
+function attentionInputs(onnx: readonly string[], positions: ReadonlyMap<number, string>): string[] {
+  const inputs = [...onnx];
+  for (const [slot, value] of positions) {
+    while (inputs.length <= slot) inputs.push('');
+    inputs[slot] = value;
+  }
+  while (inputs.length > 3 && !inputs[inputs.length - 1]) inputs.pop();
+  return inputs;
 }
 
 /** Scores [..., Sq, T] and the causal diagonal's offset: the past length with a cache (T minus the new keys), else 0. */

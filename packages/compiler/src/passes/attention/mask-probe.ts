@@ -83,7 +83,7 @@ function fitsScores(value: Tensor, rows: number, cols: number): boolean {
 }
 
 /** The nodes computing `value`, if it reads graph inputs only through Shape; else undefined. */
-function shapeOnlyCone(index: GraphIndex, value: string): Node[] | undefined {
+export function shapeOnlyCone(index: GraphIndex, value: string): Node[] | undefined {
   const cone = new Set<Node>();
   const pending = [value];
   while (pending.length > 0) {
@@ -99,13 +99,15 @@ function shapeOnlyCone(index: GraphIndex, value: string): Node[] | undefined {
   return index.graph.nodes.filter((node) => cone.has(node));
 }
 
-function collectSymbols(graph: Graph): string[] {
+/** The symbolic sizes of the graph's inputs, sorted. */
+export function collectSymbols(graph: Graph): string[] {
   const symbols = new Set<string>();
   for (const name of graph.inputs) for (const dim of graph.typeOf(name).shape) if (typeof dim === 'string' && /^[A-Za-z_]\w*$/.test(dim)) symbols.add(dim);
   return [...symbols].sort();
 }
 
-function evaluateCone(index: GraphIndex, cone: readonly Node[], target: string, bindings: ReadonlyMap<string, number>): Tensor | undefined {
+/** Evaluates a shape-only cone (shapeOnlyCone) under a binding of the symbolic sizes; undefined when an op refuses. */
+export function evaluateCone(index: GraphIndex, cone: readonly Node[], target: string, bindings: ReadonlyMap<string, number>): Tensor | undefined {
   const env = new Map<string, Tensor>(index.constants);
   try {
     for (const node of cone) {
