@@ -93,6 +93,8 @@ const KERNELS: readonly KernelDecl[] = [
   attentionKernel({ headSize: 64, vHeadSize: 64, element: 'f32', vElement: 'f32', mask: 'none', nonpad: false }),
   attentionKernel({ headSize: 8, vHeadSize: 10, element: 'f32', vElement: 'f32', mask: 'bool', nonpad: true }),
   attentionKernel({ headSize: 8, vHeadSize: 8, element: 'f32', vElement: 'f32', mask: 'float', nonpad: false, scores: 3 }),
+  attentionKernel({ headSize: 16, vHeadSize: 16, element: 'f32', vElement: 'f32', mask: 'bool', nonpad: false, rotary: { half: 4, interleaved: false }, alibi: 'relative', keyPositions: true }),
+  attentionKernel({ headSize: 8, vHeadSize: 8, element: 'f32', vElement: 'f32', mask: 'none', nonpad: false, rotary: { half: 4, interleaved: true }, relative: true }),
   matmulKernel({ element: 'f32', hasC: false }),
   matmulKernel({ element: 'f32', hasC: true }),
 ];

@@ -21,6 +21,7 @@ import {
   type DType,
   type Node,
 } from '@ladon/ir';
+import { planPositions, type PositionPlan } from './attention-positions.js';
 import { mergeCopyAxes, type CopyLayout } from './copy.js';
 import { packedSliceOf } from './packed-slices.js';
 import type { PlanContext } from './plan-context.js';
@@ -92,6 +93,8 @@ export interface AttentionPlan {
   /** -1 is unbounded. */
   readonly leftWindow: number;
   readonly rightWindow: number;
+  /** Rotary tables and position biases (attention-positions.ts). */
+  readonly positions: PositionPlan;
 }
 
 /** What a backend can do that changes the plan. */
@@ -157,6 +160,7 @@ export function planAttention(ctx: PlanContext, options: AttentionOptions = {}):
     causal: attrs.isCausal,
     leftWindow: attrs.leftWindow,
     rightWindow: attrs.rightWindow,
+    positions: planPositions(ctx, Boolean(presentKeyOutput)),
   };
 }
 

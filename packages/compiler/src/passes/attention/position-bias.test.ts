@@ -72,7 +72,7 @@ describe('position biases computed in the attention', () => {
     const { compiled, attention } = fused(finish(c, causal(c, c.g.op('Add', [c.scores, bias]))));
     expect(attention.inputs[3]).toBe('');
     expect(attention.attrs).toMatchObject({ is_causal: 1, alibi_form: 'relative' });
-    expect(Array.from(compiled.initializers.get(attention.inputs[9])!.data)).toEqual(SLOPES);
+    expect(Array.from(compiled.initializers.get(attention.inputs[9])!.data as Float32Array)).toEqual(SLOPES);
     expect(countOps(compiled).Range).toBeUndefined();
   });
 
@@ -84,7 +84,7 @@ describe('position biases computed in the attention', () => {
     const logits = c.g.op('Mul', [c.g.op('Add', [c.g.op('MatMul', [c.q, c.g.op('Transpose', [c.k], { perm: [0, 1, 3, 2] })]), bias]), c.g.scalar(0.5)]);
     const { compiled, attention } = fused(finish(c, causal(c, logits)));
     expect(attention.attrs.alibi_form).toBeUndefined();
-    expect(Array.from(compiled.initializers.get(attention.inputs[9])!.data)).toEqual(SLOPES.map((slope) => slope * 0.5));
+    expect(Array.from(compiled.initializers.get(attention.inputs[9])!.data as Float32Array)).toEqual(SLOPES.map((slope) => slope * 0.5));
   });
 
   it('symmetric ALiBi -slope · |j - i| without causality', () => {

@@ -9,8 +9,9 @@
 import { store } from '../elements.js';
 import type { AttentionVariant } from './attention-variant.js';
 
-function setup(): string {
-  return `  let b = group.z;
+function setup(variant: AttentionVariant): string {
+  const loadQuery = variant.rotary ? 'load_q_rotated(q_base, d * 4u, b, i)' : 'load_q(q_base, d * 4u)';
+  return `  let b = group.z;${variant.rotary ? '\n  batch_index = b;' : ''}
   let h = group.y;
   let row0 = group.x * BLOCK_ROWS;
   let i = row0 + thread;
@@ -26,7 +27,7 @@ function setup(): string {
   seen_any = false;
   if (in_range) {
     let q_base = b * u.q_stride_b + h * u.q_stride_h + i * u.q_stride_s;
-    for (var d = 0u; d < HEAD_VECS; d++) { q_row[d] = load_q(q_base, d * 4u); }
+    for (var d = 0u; d < HEAD_VECS; d++) { q_row[d] = ${loadQuery}; }
   }`;
 }
 
@@ -90,5 +91,5 @@ function writeOutput(variant: AttentionVariant): string {
 
 /** The body of the attention kernel's entry point. */
 export function attentionEntry(variant: AttentionVariant): string {
-  return [setup(), keyRange(variant), tileLoop() + probabilitiesPass(variant), writeOutput(variant)].join('\n');
+  return [setup(variant), keyRange(variant), tileLoop() + probabilitiesPass(variant), writeOutput(variant)].join('\n');
 }

@@ -5,9 +5,10 @@
  * importing each other.
  */
 import type { WgslElement } from '../kernel.js';
+import type { PositionVariant } from './attention-positions.js';
 
-/** What an attention kernel is specialised to. */
-export interface AttentionVariant {
+/** What an attention kernel is specialised to (positions: rotary tables, ALiBi, relative bias). */
+export interface AttentionVariant extends PositionVariant {
   readonly headSize: number;
   readonly vHeadSize: number;
   /** Element of Q, K, Y, a float mask and qk_matmul_output. */

@@ -22,6 +22,7 @@
 import { elementTag, load, store } from '../elements.js';
 import type { KernelDecl, StorageDecl, UniformDecl, WgslElement } from '../kernel.js';
 import { attentionEntry } from './attention-entry.js';
+import { positionBiasHelper, positionStorage, positionTags, positionUniforms, rotaryLoader } from './attention-positions.js';
 import type { AttentionVariant } from './attention-variant.js';
 
 /** Query rows per workgroup (one invocation each). */
@@ -52,6 +53,7 @@ export function attentionKernelName(variant: AttentionVariant): string {
   if (variant.mask !== 'none') parts.push(variant.mask === 'bool' ? 'maskb' : 'maskf');
   if (variant.nonpad) parts.push('nonpad');
   if (variant.scores !== undefined) parts.push(`qk${variant.scores}`);
+  parts.push(...positionTags(variant));
   return parts.join('_');
 }
 
@@ -68,6 +70,7 @@ function attentionStorage(variant: AttentionVariant): StorageDecl[] {
   ];
   if (variant.mask !== 'none') storage.push({ name: 'mask', access: 'read', element: variant.mask === 'bool' ? 'u32' : element });
   if (variant.nonpad) storage.push({ name: 'nonpad', access: 'read', element: 'i32' });
+  storage.push(...positionStorage(variant, element));
   storage.push({ name: 'y', access: 'read_write', element });
   if (variant.scores !== undefined) storage.push({ name: 'qk', access: 'read_write', element });
   return storage;
@@ -86,7 +89,7 @@ function attentionUniforms(variant: AttentionVariant): UniformDecl[] {
     { name: 'past_seq', type: 'u32' },
     { name: 'has_past', type: 'u32' },
   ];
-  return [...sizes, ...strides, ...mask, ...switches];
+  return [...sizes, ...strides, ...mask, ...switches, ...positionUniforms(variant)];
 }
 
 /** The declared kernel of a variant. */
@@ -125,7 +128,7 @@ var<private> q_row: array<vec4f, ${qVectors}>;
 var<private> acc: array<vec4f, ${vVectors}>;
 var<private> running_max: f32;
 var<private> running_sum: f32;
-var<private> seen_any: bool;`;
+var<private> seen_any: bool;${variant.rotary ? '\n// The batch of this workgroup (the rotary tables of the staged keys are read at it).\nvar<private> batch_index: u32;' : ''}`;
 }
 
 function biasHelpers(variant: AttentionVariant): string {
@@ -153,11 +156,26 @@ fn allowed_keys(p: i32, limit: i32) -> vec2i {
   return vec2i(lo, hi);
 }
 
-// The bias of key j for row (b, h, i): x = the value to add, y = 1 when the key is masked.
+${keyBias(variant)}`;
+}
+
+/** key_bias(b, h, i, j, allowed): x = the value to add, y = 1 when the key is masked (with position biases: mask_bias + position_bias). */
+function keyBias(variant: AttentionVariant): string {
+  const head = `// The bias of key j for row (b, h, i): x = the value to add, y = 1 when the key is masked.
 fn key_bias(b: u32, h: u32, i: u32, j: u32, allowed: vec2i) -> vec2f {
-  if (i32(j) < allowed.x || i32(j) > allowed.y) { return vec2f(0.0, 1.0); }
+  if (i32(j) < allowed.x || i32(j) > allowed.y) { return vec2f(0.0, 1.0); }`;
+  if (!variant.alibi && !variant.relative) return `${head}\n${maskRead(variant)}\n}`;
+  return `${head}
+  let masked = mask_bias(b, h, i, j);
+  return vec2f(masked.x + position_bias(b, h, i, j), masked.y);
+}
+
+// The mask tensor's part of key j's bias for row (b, h, i).
+fn mask_bias(b: u32, h: u32, i: u32, j: u32) -> vec2f {
 ${maskRead(variant)}
-}`;
+}
+
+${positionBiasHelper(variant, variant.element)}`;
 }
 
 /** The tail of key_bias: read the mask (bool: false masks; float: -inf masks, else added). */
@@ -191,11 +209,12 @@ function rowLoader(input: string, size: number, sizeName: string, element: WgslE
 }
 
 function stagingHelpers(variant: AttentionVariant): string {
-  const stage = (name: string, tile: string, vecs: string, input: string) => `fn stage_${name}(base: u32, t0: u32, thread: u32) {
+  // With rotary embeddings, keys are loaded rotated at their position.
+  const stage = (name: string, tile: string, vecs: string, input: string, load: string) => `fn stage_${name}(base: u32, t0: u32, thread: u32) {
   for (var e = thread; e < BLOCK_KEYS * ${vecs}; e += BLOCK_ROWS) {
     let key = t0 + e / ${vecs};
     var value = vec4f(0.0);
-    if (key < u.total_seq) { value = load_${input}(base + key * u.${input}_stride_s, (e % ${vecs}) * 4u); }
+    if (key < u.total_seq) { value = ${load.replace('{row}', `base + key * u.${input}_stride_s`).replace('{d}', `(e % ${vecs}) * 4u`)}; }
     ${tile}[e] = value;
   }
 }`;
@@ -203,12 +222,12 @@ function stagingHelpers(variant: AttentionVariant): string {
 
 ${rowLoader('k', variant.headSize, 'HEAD_SIZE', variant.element)}
 
-${rowLoader('v', variant.vHeadSize, 'V_HEAD_SIZE', variant.vElement)}
+${rowLoader('v', variant.vHeadSize, 'V_HEAD_SIZE', variant.vElement)}${rotaryLoader(variant, 'q', variant.element)}${rotaryLoader(variant, 'k', variant.element)}
 
 // Stage keys / values [t0, t0 + BLOCK_KEYS) of one head in workgroup memory (zeros past T).
-${stage('keys', 'k_tile', 'HEAD_VECS', 'k')}
+${stage('keys', 'k_tile', 'HEAD_VECS', 'k', variant.rotary ? 'load_k_rotated({row}, {d}, batch_index, key)' : 'load_k({row}, {d})')}
 
-${stage('values', 'v_tile', 'V_HEAD_VECS', 'v')}`;
+${stage('values', 'v_tile', 'V_HEAD_VECS', 'v', 'load_v({row}, {d})')}`;
 }
 
 function scoreHelpers(variant: AttentionVariant): string {

@@ -8,8 +8,10 @@
  */
 import type { Dim } from '@ladon/ir';
 import type { AttentionPlan, HeadStrides, PresentTensor } from '../../lower/plans/attention.js';
+import type { PositionPlan } from '../../lower/plans/attention-positions.js';
 import { deviceElement } from '../elements.js';
 import { attentionKernel, BLOCK_ROWS, blockKeys } from '../kernels/attention.js';
+import type { PositionVariant } from '../kernels/attention-positions.js';
 import type { AttentionVariant } from '../kernels/attention-variant.js';
 import { unsupported, type WgslLowering } from '../lowering.js';
 import { emitStridedCopy } from './copy.js';
@@ -23,9 +25,39 @@ function variantOf(lowering: WgslLowering, plan: AttentionPlan): AttentionVarian
     mask: plan.mask?.kind ?? 'none',
     nonpad: Boolean(plan.nonpad),
     ...(plan.scores ? { scores: plan.scores.mode as 0 | 1 | 2 | 3 } : {}),
+    ...positionVariant(plan.positions),
   };
   if (blockKeys(variant) === 0) throw unsupported(plan.node, `head sizes D=${plan.headSize}, Dv=${plan.vHeadSize} are too large for one tile of workgroup memory`);
   return variant;
+}
+
+function positionVariant({ rotary, alibi, keyPositions, relative }: PositionPlan): PositionVariant {
+  return {
+    ...(rotary ? { rotary: { half: rotary.half, interleaved: rotary.interleaved } } : {}),
+    ...(alibi ? { alibi: alibi.form } : {}),
+    ...(keyPositions ? { keyPositions: true } : {}),
+    ...(relative ? { relative: true } : {}),
+  };
+}
+
+/** The position tensors the kernel reads (buffers) and their sizes (uniforms). */
+function positionArgs(lowering: WgslLowering, { rotary, alibi, keyPositions, relative }: PositionPlan): { buffers: Record<string, number>; uniforms: Record<string, Dim> } {
+  const buffers: Record<string, number> = {};
+  const uniforms: Record<string, Dim> = {};
+  if (rotary) {
+    Object.assign(buffers, { rotary_cos: lowering.buffer(rotary.cos), rotary_sin: lowering.buffer(rotary.sin) });
+    uniforms.rotary_stride_b = rotary.batchStride;
+  }
+  if (alibi) buffers.alibi_slopes = lowering.buffer(alibi.slopes);
+  if (keyPositions) {
+    buffers.key_positions = lowering.buffer(keyPositions.value);
+    uniforms.key_positions_stride_b = keyPositions.batchStride;
+  }
+  if (relative) {
+    buffers.relative_bias = lowering.buffer(relative.table);
+    uniforms.relative_max_distance = relative.maxDistance;
+  }
+  return { buffers, uniforms };
 }
 
 /** The buffer the kernel reads a present tensor from, after the copies that fill it. */
@@ -48,6 +80,8 @@ export function emitAttention(lowering: WgslLowering, plan: AttentionPlan): void
   if (plan.mask) buffers.mask = lowering.buffer(plan.mask.value);
   if (plan.nonpad) buffers.nonpad = lowering.buffer(plan.nonpad);
   if (plan.scores) buffers.qk = lowering.buffer(plan.scores.value);
+  const positions = positionArgs(lowering, plan.positions);
+  Object.assign(buffers, positions.buffers);
   const mask = plan.mask;
   const uniforms: Record<string, Dim> = {
     q_seq: plan.qSeq,
@@ -66,6 +100,7 @@ export function emitAttention(lowering: WgslLowering, plan: AttentionPlan): void
     right_window: plan.rightWindow,
     past_seq: plan.pastSeq,
     has_past: plan.hasPast ? 1 : 0,
+    ...positions.uniforms,
   };
   lowering.call(attentionKernel(variant), plan.node, { buffers, uniforms }, { items: [plan.qSeq, plan.qHeads, plan.batch], perWorkgroup: [BLOCK_ROWS, 1, 1] });
 }
