@@ -7,6 +7,7 @@
  * 3-D [B, S, H·D] and the 4-D [B, H, S, D] layouts alike.
  */
 import { numberTag } from '@ladon/ir';
+import { positionTags, type PositionConfig } from './attention-positions.js';
 
 /** How the mask tensor marks keys. */
 export type MaskKind = 'none' | 'bool' | 'float';
@@ -27,6 +28,8 @@ export interface AttentionConfig {
   readonly nonpad: boolean;
   /** A past KV prefix is included in the keys (the causal diagonal is offset by its length). */
   readonly past: boolean;
+  /** Rotary tables and position biases (attention-positions.ts). */
+  readonly positions: PositionConfig;
 }
 
 /** The i32 parameters every attention kernel takes, in order. */
@@ -58,6 +61,7 @@ export function attentionKernelName(kind: 'flash' | 'rows', config: AttentionCon
     config.nonpad ? 'nonpad' : '',
     config.past ? 'past' : '',
     qkMode >= 0 ? `qk${qkMode}` : '',
+    ...positionTags(config.positions),
   ];
   return parts.filter(Boolean).join('_');
 }

@@ -21,6 +21,7 @@ import type { Expr, FunctionBuilder, Local } from '../binaryen-module.js';
 import type { KernelSpec } from '../kernel-set.js';
 import { ATTENTION_PARAMS, attentionKernelName, FLASH_SCRATCH_PARAMS, type AttentionConfig } from './attention-config.js';
 import { initialiseRowState, ROW_STATE_FLOATS_PER_ROW, rowSumInto, softmaxTile, type FlashSoftmaxState } from './attention-flash-softmax.js';
+import { addPositionBiasVector, positionParams, rotatedElementInto, rotateInPlace } from './attention-positions.js';
 import { batchLimits, maskRowAddress, rowRange } from './attention-ranges.js';
 import { elementAddress } from './attention-rows.js';
 import { vtanhInto } from './math.js';
@@ -47,7 +48,7 @@ export function flashScratchShapes(config: AttentionConfig, totalKeys: Dim): Dim
 
 /** The flash kernel for `config`. */
 export function attentionFlashKernel(config: AttentionConfig): KernelSpec {
-  return { name: attentionKernelName('flash', config), params: [...ATTENTION_PARAMS, ...FLASH_SCRATCH_PARAMS, ...PART_PARAMS], build: (f) => new FlashKernel(f, config).body() };
+  return { name: attentionKernelName('flash', config), params: [...ATTENTION_PARAMS, ...FLASH_SCRATCH_PARAMS, ...positionParams(config.positions), ...PART_PARAMS], build: (f) => new FlashKernel(f, config).body() };
 }
 
 const range = (count: number): number[] => Array.from({ length: count }, (_, index) => index);
@@ -118,15 +119,21 @@ class FlashKernel {
     const i = f.i32;
     const x = f.f32;
     const D = this.config.headSize;
+    const element = f.temp('f32');
     const panelAt = (): Expr =>
       i.add(f.get('ktScratch'), i.shl(i.add(i.mul(i.shrS(f.get('j'), 3), i.const(D * TILE)), i.add(i.shl(f.get('d'), 3), i.and(f.get('j'), i.const(TILE - 1)))), 2));
-    const scalarFrom = D % LANES === 0 ? f.get('fullPanels') : i.const(0);
+    // Rotated keys go element by element (rotary pairs dims d and d ± R/2, or d and d ^ 1).
+    const vectorTranspose = D % LANES === 0 && !this.config.positions.rotary;
+    const scalarFrom = vectorTranspose ? f.get('fullPanels') : i.const(0);
     return [
       f.v('kBase').set(elementAddress(f, 'k', ['b', 'ksb'], ['hk', 'ksh'])),
-      ...(D % LANES === 0 ? [f.for(f.v('j'), i.const(0), f.get('fullPanels'), TILE, this.transposePanel())] : []),
+      ...(vectorTranspose ? [f.for(f.v('j'), i.const(0), f.get('fullPanels'), TILE, this.transposePanel())] : []),
       f.for(f.v('j'), scalarFrom, f.get('Skv'), 1, [
         f.v('pointer').set(i.add(f.get('kBase'), i.mul(f.get('j'), f.get('kStride')))),
-        f.for(f.v('d'), i.const(0), i.const(D), 1, [x.store(panelAt(), x.load(i.add(f.get('pointer'), i.shl(f.get('d'), 2))))]),
+        f.for(f.v('d'), i.const(0), i.const(D), 1, [
+          ...rotatedElementInto(f, this.config.positions, element, () => f.get('pointer'), f.v('d'), () => f.get('b'), () => f.get('j')),
+          x.store(panelAt(), element.get()),
+        ]),
       ]),
       f.for(f.v('j'), f.get('Skv'), f.get('paddedKeys'), 1, [f.for(f.v('d'), i.const(0), i.const(D), 1, [x.store(panelAt(), x.const(0))])]),
     ];
@@ -190,6 +197,7 @@ class FlashKernel {
           f.v('j').set(i.add(f.get('j0'), i.shl(f.get('jt'), 3))),
           ...this.scoreTile(),
           ...this.softcap(),
+          ...this.positionBias(),
           ...this.rangeMask(),
           ...this.maskValues(),
           ...softmaxTile(f, this.softmax, (r) => this.sAddress(r)),
@@ -210,6 +218,7 @@ class FlashKernel {
       f.for(f.v('d'), i.const(0), i.const(D), 1, [
         f.f32.store(i.add(f.get('qScratch'), i.shl(i.add(f.get('d'), i.const(r * D)), 2)), f.f32.mul(f.f32.load(i.add(f.get('pointer'), i.shl(f.get('d'), 2))), f.f32.const(this.config.scale * Math.LOG2E))),
       ]),
+      ...rotateInPlace(f, this.config.positions, () => i.add(f.get('qScratch'), i.const(r * D * 4)), () => f.get('b'), () => f.get(`row${r}`)),
     ];
   }
 
@@ -252,6 +261,19 @@ class FlashKernel {
     // Scores are in base 2 (s·log2 e): softcap(s)·log2 e = tanh(s'/(cap·log2 e))·cap·log2 e.
     const baseTwoCap = cap * Math.LOG2E;
     return this.acc.flat().flatMap((acc) => [...vtanhInto(this.f, t, v.mul(acc.get(), v.const(1 / baseTwoCap))), acc.set(v.mul(t.get(), v.const(baseTwoCap)))]);
+  }
+
+  /** ALiBi and relative biases of the tile's keys, from the rows' query positions (offset + row). */
+  private positionBias(): Expr[] {
+    const { f } = this;
+    const i = f.i32;
+    return range(FLASH_ROWS).flatMap((r) =>
+      this.acc[r].flatMap((acc, c) => {
+        const site = { batch: () => f.get('b'), head: () => f.get('h'), query: () => f.f32.fromI32(i.add(f.get('offset'), f.get(`row${r}`))) };
+        // Scores are in base 2: the biases too (× log2 e).
+        return addPositionBiasVector(f, this.config.positions, acc, site, () => i.add(f.get('j'), i.const(c * LANES)), () => f.get('Skv'), Math.LOG2E);
+      }),
+    );
   }
 
   /** Keys outside [lo_r, hi_r] become -inf; skipped when the tile is inside every row's range. */

@@ -8,6 +8,7 @@
 import type { Expr, FunctionBuilder } from '../binaryen-module.js';
 import type { KernelSpec } from '../kernel-set.js';
 import { ATTENTION_PARAMS, attentionKernelName, ROW_EXTRA_PARAMS, type AttentionConfig } from './attention-config.js';
+import { addPositionBiasScalar, positionParams, rotateInPlace } from './attention-positions.js';
 import { batchLimits, maskRowAddress, rowRange } from './attention-ranges.js';
 import { vtanhInto } from './math.js';
 import { vexpNonPositiveInto } from './vector-exp.js';
@@ -16,7 +17,7 @@ import { vexpNonPositiveInto } from './vector-exp.js';
 export function attentionRowKernel(config: AttentionConfig, qkMode: number): KernelSpec {
   return {
     name: attentionKernelName('rows', config, qkMode),
-    params: [...ATTENTION_PARAMS, ...ROW_EXTRA_PARAMS],
+    params: [...ATTENTION_PARAMS, ...ROW_EXTRA_PARAMS, ...positionParams(config.positions), ...(config.positions.rotary ? ['rotaryScratch'] : [])],
     build: (f) => buildRows(f, config, qkMode),
   };
 }
@@ -28,6 +29,7 @@ function buildRows(f: FunctionBuilder, config: AttentionConfig, qkMode: number):
   const rowBody = [
     ...rowRange(f, config, 'row', 'lo', 'hi'),
     f.v('qRow').set(elementAddress(f, 'q', ['b', 'qsb'], ['h', 'qsh'], ['row', 'qss'])),
+    ...rotatedRow(f, config, 'qRow', 0, 'row'),
     f.v('qkRow').set(i.add(f.get('qkOut'), i.shl(i.mul(i.add(i.mul(i.add(i.mul(f.get('b'), f.get('Hq')), f.get('h')), f.get('Sq')), f.get('row')), f.get('Skv')), 2))),
     ...scoreRow(f, config, qkMode),
     ...softmaxRow(f, qkMode),
@@ -41,6 +43,18 @@ function buildRows(f: FunctionBuilder, config: AttentionConfig, qkMode: number):
         f.for(f.v('row'), i.const(0), f.get('Sq'), 1, rowBody),
       ]),
     ]),
+  ];
+}
+
+/** With rotary tables: the row at local `row` copied to rotaryScratch (at element `at`), rotated at `position`, and `row` pointed there. */
+function rotatedRow(f: FunctionBuilder, config: AttentionConfig, row: string, at: number, position: string): Expr[] {
+  if (!config.positions.rotary) return [];
+  const i = f.i32;
+  const copy = (): Expr => i.add(f.get('rotaryScratch'), i.const(at * 4));
+  return [
+    f.memory.copy(copy(), f.get(row), i.const(config.headSize * 4)),
+    ...rotateInPlace(f, config.positions, copy, () => f.get('b'), () => f.get(position)),
+    f.v(row).set(copy()),
   ];
 }
 
@@ -66,6 +80,7 @@ function scoreRow(f: FunctionBuilder, config: AttentionConfig, qkMode: number): 
   return [
     f.for(f.v('j'), i.const(0), f.get('Skv'), 1, [
       f.v('kRow').set(elementAddress(f, 'k', ['b', 'ksb'], ['hk', 'ksh'], ['j', 'kss'])),
+      ...rotatedRow(f, config, 'kRow', config.headSize, 'j'),
       score.set(x.const(0)),
       f.for(f.v('d'), i.const(0), i.const(config.headSize), 1, [
         score.set(x.add(score.get(), x.mul(x.load(i.add(f.get('qRow'), i.shl(f.get('d'), 2))), x.load(i.add(f.get('kRow'), i.shl(f.get('d'), 2)))))),
@@ -74,6 +89,7 @@ function scoreRow(f: FunctionBuilder, config: AttentionConfig, qkMode: number): 
       ...writeQk(0),
       ...softcap,
       ...writeQk(1),
+      ...addPositionBiasScalar(f, config.positions, score, { batch: () => f.get('b'), head: () => f.get('h'), query: () => x.fromI32(i.add(f.get('offset'), f.get('row'))) }, () => f.get('j')),
       ...maskValue(f, config, score.get(), (value) => score.set(value)),
       score.set(x.select(outside, x.const(-Infinity), score.get())),
       ...writeQk(2),

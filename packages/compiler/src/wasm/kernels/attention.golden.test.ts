@@ -48,6 +48,19 @@ describe('attention kernel goldens', () => {
     await expectGolden('attention-kv-cache.wat', await wasmText(g.build(), false));
   });
 
+  it('flash kernel with positions: rotate-half rotary (R = 8), relative ALiBi over key positions, relative bias M = 4', async () => {
+    const g = new GraphBuilder('golden_attention_positions');
+    const [q, k, v] = ['q', 'k', 'v'].map((name) => g.input(name, 'f32', ['batch', 2, 'seq', 16]));
+    const cos = g.input('cos', 'f32', ['batch', 'seq', 4]);
+    const sin = g.input('sin', 'f32', ['batch', 'seq', 4]);
+    const slopes = g.input('slopes', 'f32', [2]);
+    const keys = g.input('key_positions', 'f32', ['batch', 'seq']);
+    const table = g.input('relative', 'f32', [2, 9]);
+    const inputs = [q, k, v, undefined, undefined, undefined, undefined, cos, sin, slopes, keys, table];
+    g.output(g.op('Attention', inputs, { is_causal: 1, alibi_form: 'relative', relative_max_distance: 4 }), 'y');
+    await expectGolden('attention-flash-positions.wat', await wasmText(g.build(), false));
+  });
+
   it('row kernel: attention weights output (mode 3)', async () => {
     await expectGolden('attention-rows-weights.wat', await wasmText(attentionGraph({ qk_matmul_output_mode: 3 }, true), false));
   });

@@ -11,7 +11,9 @@
  */
 import { mulDims, type Dim, type StepArg } from '@ladon/ir';
 import type { AttentionOperand, AttentionPlan, HeadStrides, PresentTensor } from '../../lower/plans/attention.js';
+import type { PositionPlan } from '../../lower/plans/attention-positions.js';
 import type { AttentionConfig } from '../kernels/attention-config.js';
+import type { PositionConfig } from '../kernels/attention-positions.js';
 import { attentionFlashKernel, flashScratchShapes } from '../kernels/attention-flash.js';
 import { attentionSplit } from '../../lower/split.js';
 import { attentionRowKernel } from '../kernels/attention-rows.js';
@@ -42,6 +44,26 @@ function keysOrValues(lowering: WasmLowering, plan: AttentionPlan, operand: Atte
   return { buffer: target };
 }
 
+function positionConfig({ rotary, alibi, keyPositions, relative }: PositionPlan): PositionConfig {
+  return {
+    ...(rotary ? { rotary: { half: rotary.half, interleaved: rotary.interleaved } } : {}),
+    ...(alibi ? { alibi: alibi.form } : {}),
+    ...(keyPositions ? { keyPositions: true } : {}),
+    ...(relative ? { relativeMaxDistance: relative.maxDistance } : {}),
+  };
+}
+
+/** The position tables' pointers and strides, by the kernels' parameter names (attention-positions.ts). */
+function positionArgs(lowering: WasmLowering, { rotary, alibi, keyPositions, relative }: PositionPlan): Record<string, StepArg> {
+  const buffer = (value: string): StepArg => ({ buffer: lowering.buffer(value) });
+  return {
+    ...(rotary ? { rotaryCos: buffer(rotary.cos), rotarySin: buffer(rotary.sin), rotaryStride: { dim: rotary.batchStride } } : {}),
+    ...(alibi ? { alibiSlopes: buffer(alibi.slopes) } : {}),
+    ...(keyPositions ? { keyPositions: buffer(keyPositions.value), keyPositionsStride: { dim: keyPositions.batchStride } } : {}),
+    ...(relative ? { relativeBias: buffer(relative.table) } : {}),
+  };
+}
+
 function strideArgs(prefix: string, [batch, head, row]: HeadStrides): Record<string, StepArg> {
   return { [`${prefix}sb`]: { dim: batch }, [`${prefix}sh`]: { dim: head }, [`${prefix}ss`]: { dim: row } };
 }
@@ -62,6 +84,7 @@ function emitAttentionF32(lowering: WasmLowering, plan: AttentionPlan): void {
     rightWindow: plan.rightWindow,
     nonpad: Boolean(plan.nonpad),
     past: plan.hasPast,
+    positions: positionConfig(plan.positions),
   };
   const query = pointer(lowering, plan.q, q);
   const mask = plan.mask;
@@ -86,11 +109,13 @@ function emitAttentionF32(lowering: WasmLowering, plan: AttentionPlan): void {
     msh: mask ? { dim: mask.strides[1] } : { int: 0 },
     msq: mask ? { dim: mask.strides[2] } : { int: 0 },
     maskWidth: mask ? { dim: mask.width } : { int: 0 },
+    ...positionArgs(lowering, plan.positions),
   };
   if (plan.scores) {
     const rowScratch = lowering.program.scratch('attention_row', 'f32', [plan.totalSeq]);
     const qkOut = { buffer: lowering.buffer(plan.scores.value) };
-    lowering.call(attentionRowKernel(config, plan.scores.mode), node, { ...args, qkOut, rowScratch: { buffer: rowScratch } });
+    const rotaryScratch: Record<string, StepArg> = plan.positions.rotary ? { rotaryScratch: { buffer: lowering.program.scratch('attention_rotary', 'f32', [2 * plan.headSize]) } } : {};
+    lowering.call(attentionRowKernel(config, plan.scores.mode), node, { ...args, qkOut, rowScratch: { buffer: rowScratch }, ...rotaryScratch });
     return;
   }
   // One copy of each scratch buffer per thread: the kernel is split over query tiles (lower/split.ts).
