@@ -207,6 +207,14 @@ describe('ladon inspect', () => {
     ]);
     expect(summary.passes.map((pass: { name: string }) => pass.name)).toContain('fuse-attention');
     expect(summary.passes.find((pass: { name: string }) => pass.name === 'fuse-attention').changes).toEqual({ fused: 1 });
+    expect(summary.attention).toEqual([{ output: expect.any(String), heads: 8, kvHeads: 8, headSize: 8, causal: false, kvCache: false, rotary: 'none', rotaryDim: 0, bias: 'none', mask: 'float' }]);
+  });
+
+  it('says with --json which rotary and bias form each Attention uses (LLaMA: rotate-half, GQA, causal)', () => {
+    const summary = JSON.parse(ladon('inspect', '../shared/fixtures/real-world/llama_rope_gqa/model.onnx', '--json').stdout);
+    expect(summary.attention).toMatchObject([{ heads: 8, kvHeads: 2, causal: true, rotary: 'rotate-half', rotaryDim: 8, bias: 'none', mask: 'none' }]);
+    expect(summary.ops.Softmax).toBeUndefined();
+    expect(summary.ops.Neg).toBeUndefined();
   });
 
   it('prints the graph after a pass, and rejects an unknown pass as a usage error', () => {

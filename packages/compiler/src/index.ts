@@ -7,7 +7,10 @@ export { applyRules, rulePass, type RewriteRule, type RuleMatch, type RewriteRes
 export { compileGraph, compileProgram, type CompileOptions, type CompiledGraph, type ProgramOptions } from './compile.js';
 export { DEFAULT_PIPELINE } from './pipeline.js';
 export { fuseAttentionPass, fuseAttentionRule } from './passes/attention/fuse-attention.js';
+export { mergeHeadLoopsPass, mergeHeadLoopsRule } from './passes/attention/merge-head-loops.js';
+export { fuseRotaryPass } from './passes/attention/fuse-rotary.js';
 export { absorbHeadLayoutPass, absorbHeadLayout } from './passes/attention/absorb-heads.js';
+export { summarizeAttention, type AttentionSummary } from './attention-summary.js';
 export { packProjectionsPass } from './passes/attention/pack-projections.js';
 export { divToMulPass, divByConstantToMul } from './passes/div-to-mul.js';
 export { foldConstantsPass } from './passes/fold-constants.js';

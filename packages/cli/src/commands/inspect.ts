@@ -1,10 +1,12 @@
 /**
  * `ladon inspect MODEL [--json] [--print-after PASS]`: the (compiled) graph
  * in the IR text form, large constants elided; `--json` gives op counts,
- * inputs, outputs and the passes that ran. A model using ops outside the op
- * set gets the list of all of them (op, node count, first node) instead, as
- * a table or `{"unsupportedOps":[...]}`, and exit code 1.
+ * what each fused Attention does (heads, causal, KV cache, rotary, position
+ * bias form, mask), inputs, outputs and the passes that ran. A model using
+ * ops outside the op set gets the list of all of them (op, node count, first
+ * node) instead, as a table or `{"unsupportedOps":[...]}`, and exit code 1.
  */
+import { summarizeAttention } from '@ladon/compiler';
 import { countOps, printGraph, UnknownOpError, type Graph, type UnknownOpUse } from '@ladon/ir';
 import type { OnnxModel } from '@ladon/onnx';
 import { loadOnnxFile } from '@ladon/onnx/node';
@@ -79,6 +81,7 @@ export async function inspectCommand(modelFile: string, options: InspectOptions,
   if (options.json) {
     const summary = {
       ops: countOps(graph),
+      attention: summarizeAttention(graph),
       nodes: graph.nodes.length,
       inputs: describeValues(graph, graph.inputs),
       outputs: describeValues(graph, graph.outputs),
