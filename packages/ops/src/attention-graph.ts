@@ -8,7 +8,7 @@
  *   keys   new key/value length    past  cached key/value length (KV cache only)
  * Head counts and head sizes are numbers: the kernels are specialised to them.
  */
-import { GraphBuilder, type Dim, type DType, type Graph, type ValueRef } from '@ladon/ir';
+import { GraphBuilder, type AlibiForm, type Dim, type DType, type Graph, type ValueRef } from '@ladon/ir';
 import type { BackendName } from '@ladon/runtime';
 
 /** The dtypes attention computes in. */
@@ -32,6 +32,44 @@ export interface AttentionGraphSpec {
   readonly withPast: boolean;
   /** Output present_key/present_value [batch, kvHeads, past + keys, headSize] (KV cache). */
   readonly returnPresent: boolean;
+  /** Positions applied inside the attention (positions.ts). */
+  readonly positions?: PositionSpec;
+}
+
+/** What a compiled attention program's position inputs look like. */
+export interface PositionSpec {
+  /** Rotary tables rotary_cos/rotary_sin [tableBatch, seq, half]. */
+  readonly rotary?: { readonly half: number; readonly interleaved: boolean; readonly tableBatch: Dim };
+  /** ALiBi slopes alibi_slopes [heads], and key_positions [keyBatch, keys] when given. */
+  readonly alibi?: { readonly form: AlibiForm; readonly keyBatch?: Dim };
+  /** relative_bias [heads, 2·maxDistance + 1]. */
+  readonly relativeMaxDistance?: number;
+}
+
+/**
+ * The position inputs of the Attention node (slots 7-11: rotary_cos,
+ * rotary_sin, alibi_slopes, key_positions, relative_bias) and their
+ * attributes, as graph inputs named like the slots.
+ */
+export function positionInputs(g: GraphBuilder, spec: PositionSpec | undefined, heads: number, dtype: DType, keys: Dim): { inputs: (ValueRef | undefined)[]; attrs: Record<string, string | number> } {
+  const inputs: (ValueRef | undefined)[] = [undefined, undefined, undefined, undefined, undefined];
+  const attrs: Record<string, string | number> = {};
+  if (!spec) return { inputs, attrs };
+  if (spec.rotary) {
+    inputs[0] = g.input('rotary_cos', dtype, [spec.rotary.tableBatch, 'seq', spec.rotary.half]);
+    inputs[1] = g.input('rotary_sin', dtype, [spec.rotary.tableBatch, 'seq', spec.rotary.half]);
+    if (spec.rotary.interleaved) attrs.rotary_interleaved = 1;
+  }
+  if (spec.alibi) {
+    inputs[2] = g.input('alibi_slopes', dtype, [heads]);
+    if (spec.alibi.keyBatch !== undefined) inputs[3] = g.input('key_positions', 'f32', [spec.alibi.keyBatch, keys]);
+    attrs.alibi_form = spec.alibi.form;
+  }
+  if (spec.relativeMaxDistance !== undefined) {
+    inputs[4] = g.input('relative_bias', dtype, [heads, 2 * spec.relativeMaxDistance + 1]);
+    attrs.relative_max_distance = spec.relativeMaxDistance;
+  }
+  return { inputs, attrs };
 }
 
 /** The symbols of the mask's four target axes: [batch, heads, queries, keys]. */
@@ -52,10 +90,11 @@ export function buildAttentionGraph(spec: AttentionGraphSpec): Graph {
   const v = g.input('v', spec.dtype, ['batch', spec.kvHeads, 'keys', spec.valueHeadSize]);
   const mask = spec.mask ? g.input('mask', spec.mask.dtype, spec.mask.shape) : undefined;
   const past = spec.withPast ? pastInputs(g, spec) : undefined;
+  const positions = positionInputs(g, spec.positions, spec.heads, spec.dtype, 'keys');
   const [output, presentKey, presentValue, weights] = g.opMulti(
     'Attention',
-    [q, k, v, mask, past?.key, past?.value],
-    attentionAttributes(spec),
+    trimmed([q, k, v, mask, past?.key, past?.value, undefined, ...positions.inputs]),
+    { ...attentionAttributes(spec), ...positions.attrs },
     [true, spec.returnPresent, spec.returnPresent, spec.returnWeights],
   );
   g.output(output!, 'output');
@@ -75,6 +114,13 @@ export function attentionAttributes(spec: Pick<AttentionGraphSpec, 'causal' | 's
     ...(spec.softcap ? { softcap: spec.softcap } : {}),
     ...(spec.returnWeights ? { qk_matmul_output_mode: 3 } : {}),
   };
+}
+
+/** The inputs without trailing omitted ones. */
+export function trimmed(inputs: (ValueRef | undefined)[]): (ValueRef | undefined)[] {
+  const kept = [...inputs];
+  while (kept.length > 3 && kept[kept.length - 1] === undefined) kept.pop();
+  return kept;
 }
 
 function pastInputs(g: GraphBuilder, spec: AttentionGraphSpec): { key: ValueRef; value: ValueRef } {

@@ -7,13 +7,14 @@ import { attentionMaskDims, attentionSignature, buildAttentionGraph, type Attent
 import { checkAttentionInputs, checkScalarOptions, type AttentionSizes } from './attention-inputs.js';
 import { resolveBackend, type OpsBackend } from './backend.js';
 import { checkMask, declaredMaskShape } from './mask.js';
+import { checkPositions, hasPositions, positionFeeds, positionSpec, type AlibiOption, type RelativeBiasOption, type RotaryOption } from './positions.js';
 import { sharedProgramCache } from './shared-cache.js';
 import { expectBackendDType } from './validate.js';
 
 /** A mask for attention: bool (true = attend) or float (added to the scaled scores). */
 export type AttentionMask = Tensor<'bool'> | Tensor<'f32'> | Tensor<'f16'>;
 
-/** Options of {@link attention}. */
+/** Options of {@link attention} (positions: see positions.ts). */
 export interface AttentionOptions {
   /**
    * A mask broadcast right-aligned to [batch, heads, seq, keys] (rank 2 to 4;
@@ -31,6 +32,12 @@ export interface AttentionOptions {
   readonly kvHeads?: number;
   /** Also return the softmax weights [batch, heads, seq, keys]. Default false. */
   readonly returnWeights?: boolean;
+  /** Rotary embeddings of q and k, applied as the kernel reads them (needs keys = seq). */
+  readonly rotary?: RotaryOption;
+  /** ALiBi biases computed in the kernel: `true` for the paper's slopes and form, or the details. */
+  readonly alibi?: boolean | AlibiOption;
+  /** A relative position bias by distance k - q, computed in the kernel (e.g. {@link t5RelativeBias}). */
+  readonly relativeBias?: RelativeBiasOption;
   /** Where to run: `auto` (default: WebGPU when available, else wasm), `wasm`, `webgpu` or `reference`. */
   readonly backend?: OpsBackend;
   /** wasm: threads to compute on (the calling thread plus workers); default every core, at most 4. See the runtime's `numThreads`. */
@@ -88,10 +95,11 @@ export async function attention(q: Tensor, k: Tensor, v: Tensor, options: Attent
   checkScalarOptions(op, options);
   const { mask } = options;
   if (mask !== undefined) checkMask(op, 'mask', mask, sizes, sizes.dtype);
+  checkPositions(op, sizes, options);
   const backend = await resolveBackend(options.backend);
   expectBackendDType(op, 'q', sizes.dtype, backend);
   const spec = attentionSpec(sizes, options);
-  const feeds = { q, k, v, ...(mask ? { mask } : {}) };
+  const feeds = { q, k, v, ...(mask ? { mask } : {}), ...positionFeeds(sizes, options) };
   const outputs = await sharedProgramCache.run(attentionSignature(backend, spec), { backend, numThreads: options.numThreads }, () => buildAttentionGraph(spec), feeds);
   const output = outputs.output as Tensor<AttentionDType>;
   return spec.returnWeights ? { output, weights: outputs.weights as Tensor<AttentionDType> } : output;
@@ -112,5 +120,6 @@ function attentionSpec(sizes: AttentionSizes, options: AttentionOptions): Attent
     returnWeights: options.returnWeights === true,
     withPast: false,
     returnPresent: false,
+    ...(hasPositions(options) ? { positions: positionSpec(options) } : {}),
   };
 }

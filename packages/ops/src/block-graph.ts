@@ -13,6 +13,7 @@
  * graph inputs (the functional form: one program serves any weights).
  */
 import { GraphBuilder, tensor, type Dim, type DType, type Graph, type Tensor, type ValueRef } from '@ladon/ir';
+import { positionInputs, trimmed, type PositionSpec } from './attention-graph.js';
 import type { BlockDims, LinearWeights, MultiHeadAttentionWeights, Projection } from './weights.js';
 
 /** Everything a compiled block depends on besides its weight values. */
@@ -28,6 +29,8 @@ export interface BlockGraphSpec extends BlockDims {
   readonly withPast: boolean;
   /** Output present_key/present_value [batch, kvHeads, past + seq, headSize] (KV cache). */
   readonly returnPresent: boolean;
+  /** Rotary tables and ALiBi slopes, fed with each call. */
+  readonly positions?: PositionSpec;
 }
 
 /** How weights enter the graph: as constants or as graph inputs fed at run time. */
@@ -66,10 +69,11 @@ export function buildBlockGraph(spec: BlockGraphSpec, weights: MultiHeadAttentio
     ? [g.input('past_key', 'f32', ['batch', spec.kvHeads, 'past', spec.headSize]), g.input('past_value', 'f32', ['batch', spec.kvHeads, 'past', spec.headSize])]
     : [];
   const project = (input: ValueRef, projection: Projection): ValueRef => linear(g, bind, input, projection, weights[projection]);
+  const positions = positionInputs(g, spec.positions, spec.numHeads, 'f32', spec.crossAttention ? 'keys' : 'seq');
   const [attended, presentKey, presentValue] = g.opMulti(
     'Attention',
-    [project(x, 'q'), project(source, 'k'), project(source, 'v'), mask, ...past],
-    { q_num_heads: spec.numHeads, kv_num_heads: spec.kvHeads, ...(spec.causal ? { is_causal: 1 } : {}) },
+    trimmed([project(x, 'q'), project(source, 'k'), project(source, 'v'), mask, past[0], past[1], undefined, ...positions.inputs]),
+    { q_num_heads: spec.numHeads, kv_num_heads: spec.kvHeads, ...(spec.causal ? { is_causal: 1 } : {}), ...positions.attrs },
     [true, spec.returnPresent, spec.returnPresent],
   );
   let y = project(attended!, 'out');

@@ -7,6 +7,7 @@ import { AttributeError, ShapeError, type Tensor } from '@ladon/ir';
 import type { AttentionMask } from './attention.js';
 import { expectHeadsDivide } from './attention-inputs.js';
 import { blockMaskDims, type BlockGraphSpec } from './block-graph.js';
+import { blockPositionFeeds, blockPositionSpec, type BlockPositionOptions, type BlockPositions } from './block-positions.js';
 import { checkMask, declaredMaskShape } from './mask.js';
 import { expectDType, expectFiniteOption, expectPositiveInteger, expectShape, expectTensor } from './validate.js';
 import type { BlockDims } from './weights.js';
@@ -14,8 +15,8 @@ import type { BlockDims } from './weights.js';
 /** The LayerNorm option: on/off, or on with an epsilon (default 1e-5). */
 export type LayerNormOption = boolean | { readonly epsilon?: number };
 
-/** The architecture options of the block. */
-export interface BlockArchitecture {
+/** The architecture options of the block (positions: block-positions.ts). */
+export interface BlockArchitecture extends BlockPositionOptions {
   /** Query heads; must divide dModel. */
   readonly numHeads: number;
   /** Key/value heads (grouped-query attention); must divide numHeads. Default numHeads. */
@@ -95,10 +96,12 @@ export function checkBlockInputs(op: string, dims: BlockDims, x: unknown, call: 
 }
 
 /** The graph spec of one call (no KV cache). */
-export function blockSpec(dims: BlockDims, residual: boolean, epsilon: number | undefined, call: BlockCallOptions): BlockGraphSpec {
+export function blockSpec(dims: BlockDims, residual: boolean, epsilon: number | undefined, call: BlockCallOptions, positions: BlockPositions = {}, op = 'MultiHeadAttention'): BlockGraphSpec {
   const crossAttention = call.kv !== undefined;
   const { mask } = call;
+  const positionSpec = blockPositionSpec(op, positions, crossAttention);
   return {
+    ...(positionSpec ? { positions: positionSpec } : {}),
     dModel: dims.dModel,
     numHeads: dims.numHeads,
     kvHeads: dims.kvHeads,
@@ -113,7 +116,7 @@ export function blockSpec(dims: BlockDims, residual: boolean, epsilon: number | 
   };
 }
 
-/** The feeds of one call: x, and kv and mask when given. */
-export function blockFeeds(x: Tensor, call: BlockCallOptions): Record<string, Tensor> {
-  return { x, ...(call.kv ? { kv: call.kv } : {}), ...(call.mask ? { mask: call.mask } : {}) };
+/** The feeds of one call: x, kv and mask when given, and the position tables (from position `start`). */
+export function blockFeeds(x: Tensor, call: BlockCallOptions, positions: BlockPositions = {}, start = 0): Record<string, Tensor> {
+  return { x, ...(call.kv ? { kv: call.kv } : {}), ...(call.mask ? { mask: call.mask } : {}), ...blockPositionFeeds(positions, x.shape[1], start) };
 }

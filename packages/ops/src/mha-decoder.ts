@@ -5,7 +5,8 @@
  */
 import type { Tensor } from '@ladon/ir';
 import type { BlockGraphSpec } from './block-graph.js';
-import { blockSpec, checkBlockInputs } from './block-options.js';
+import { blockFeeds, blockSpec, checkBlockInputs } from './block-options.js';
+import type { BlockPositions } from './block-positions.js';
 import { KVCache } from './kv-cache.js';
 import { expectShape } from './validate.js';
 import type { BlockDims } from './weights.js';
@@ -24,6 +25,8 @@ export interface DecoderBlock {
   readonly dims: BlockDims;
   readonly residual: boolean;
   readonly layerNormEpsilon: number | undefined;
+  /** ALiBi slopes (query positions continue after the cached ones: the Attention offsets them by the past length). */
+  readonly positions: BlockPositions;
 }
 
 const STEP = 'MultiHeadAttentionDecoder.step';
@@ -53,13 +56,13 @@ export class MultiHeadAttentionDecoder {
 
   /** Runs the block on the new positions x `[batch, n, dModel]` (causally, after the cached ones). */
   async step(x: Tensor<'f32'>): Promise<Tensor<'f32'>> {
-    const { dims, residual, layerNormEpsilon } = this.block;
+    const { dims, residual, layerNormEpsilon, positions } = this.block;
     const { queries } = checkBlockInputs(STEP, dims, x, { causal: true });
     const { key, value } = this.cache;
     if (key) expectShape(STEP, 'x', ['batch', 'seq', 'dModel'], [key.shape[0], undefined, dims.dModel], x);
     this.cache.reserve(queries);
-    const spec: BlockGraphSpec = { ...blockSpec(dims, residual, layerNormEpsilon, { causal: true }), withPast: key !== undefined, returnPresent: true };
-    const feeds: Record<string, Tensor> = { x };
+    const spec: BlockGraphSpec = { ...blockSpec(dims, residual, layerNormEpsilon, { causal: true }, positions), withPast: key !== undefined, returnPresent: true };
+    const feeds: Record<string, Tensor> = blockFeeds(x, {}, positions, this.cache.length);
     if (key && value) Object.assign(feeds, { past_key: key, past_value: value });
     const outputs = await this.run(spec, feeds);
     this.cache.update(outputs.present_key, outputs.present_value);

@@ -6,6 +6,7 @@
 import type { Tensor } from '@ladon/ir';
 import { resolveBackend, type OpsBackend } from './backend.js';
 import { blockWeights, buildBlockGraph, weightFeeds, weightPresence } from './block-graph.js';
+import { blockPositions } from './block-positions.js';
 import { blockFeeds, blockSpec, checkBlockDims, checkBlockInputs, layerNormEpsilon, type BlockArchitecture, type BlockCallOptions } from './block-options.js';
 import { sharedProgramCache } from './shared-cache.js';
 import { expectShape, expectTensor } from './validate.js';
@@ -43,10 +44,11 @@ export async function multiHeadAttention(x: Tensor<'f32'>, weights: MultiHeadAtt
   checkBlockInputs(OP, dims, x, options);
   const epsilon = layerNormEpsilon(OP, options.layerNorm);
   const bound = blockWeights(normalizeWeights(OP, dims, weights, options.layout), dims.dModel, epsilon !== undefined);
-  const spec = blockSpec(dims, options.residual ?? false, epsilon, options);
+  const positions = blockPositions(OP, dims, options);
+  const spec = blockSpec(dims, options.residual ?? false, epsilon, options, positions, OP);
   const backend = await resolveBackend(options.backend);
   const signature = JSON.stringify([OP, backend, spec, weightPresence(bound)]);
-  const feeds = { ...blockFeeds(x, options), ...weightFeeds(bound) };
+  const feeds = { ...blockFeeds(x, options, positions), ...weightFeeds(bound) };
   const outputs = await sharedProgramCache.run(signature, { backend, numThreads: options.numThreads }, () => buildBlockGraph(spec, bound, 'input'), feeds);
   return outputs.output as Tensor<'f32'>;
 }

@@ -3,9 +3,10 @@
  * over heads, output Linear, optional residual and LayerNorm) with its
  * weights compiled into its programs, one per call signature.
  */
-import { FeedError, type Tensor } from '@ladon/ir';
+import { AttributeError, FeedError, type Tensor } from '@ladon/ir';
 import { resolveBackend, type OpsBackend } from './backend.js';
 import { blockWeights, buildBlockGraph, type BlockGraphSpec } from './block-graph.js';
+import { blockPositions, type BlockPositions } from './block-positions.js';
 import {
   blockFeeds,
   blockSpec,
@@ -82,12 +83,14 @@ export class MultiHeadAttention {
   /** The wasm thread count it asked for (undefined: the runtime's default). */
   readonly numThreads: number | undefined;
   private readonly dims: BlockDims;
+  private readonly positions: BlockPositions;
   private loaded: MultiHeadAttentionWeights | undefined;
   private readonly programs = new ProgramCache();
 
   constructor(config: MultiHeadAttentionConfig) {
     const dims = checkBlockDims(OP, config.dModel, config);
     this.dims = dims;
+    this.positions = blockPositions(OP, dims, config);
     expectFiniteOption(OP, 'dropout', config.dropout, 0);
     expectBooleanOption(OP, 'residual', config.residual);
     expectBooleanOption(OP, 'causal', config.causal);
@@ -128,8 +131,8 @@ export class MultiHeadAttention {
   async forward(x: Tensor<'f32'>, options: BlockCallOptions = {}): Promise<Tensor<'f32'>> {
     const call = { ...options, causal: options.causal ?? this.causal };
     checkBlockInputs(OP, this.dims, x, call);
-    const spec = blockSpec(this.dims, this.residual, this.layerNormEpsilon, call);
-    const outputs = await this.runner(spec, blockFeeds(x, call));
+    const spec = blockSpec(this.dims, this.residual, this.layerNormEpsilon, call, this.positions, OP);
+    const outputs = await this.runner(spec, blockFeeds(x, call, this.positions));
     return outputs.output as Tensor<'f32'>;
   }
 
@@ -139,7 +142,8 @@ export class MultiHeadAttention {
    * on the whole sequence.
    */
   createDecoder(options: DecoderOptions): MultiHeadAttentionDecoder {
-    return new MultiHeadAttentionDecoder({ dims: this.dims, residual: this.residual, layerNormEpsilon: this.layerNormEpsilon }, options, this.runner);
+    if (this.positions.rotary) throw new AttributeError(`${OP}: createDecoder: rotary embeddings with a KV cache are not supported yet (the kernels rotate keys as they read them, not into the cache)`);
+    return new MultiHeadAttentionDecoder({ dims: this.dims, residual: this.residual, layerNormEpsilon: this.layerNormEpsilon, positions: this.positions }, options, this.runner);
   }
 
   /** How this module's program cache has been used (compiles, hits, sessions held). */
