@@ -47,6 +47,8 @@ const SAMPLE_SIZES = [7, 11];
 /** Relative biases saturate at their max distance: the large sample must reach beyond it. */
 const LARGE_SAMPLE = 300;
 const MARGIN = 8;
+/** A sample is evaluated by the reference ops: never one larger than this (a static-shape graph at full size). */
+const MAX_SAMPLE_ELEMENTS = 1 << 22;
 const TOLERANCE = 1e-5;
 
 function close(a: number, b: number): boolean {
@@ -70,8 +72,9 @@ function sample(index: GraphIndex, cone: Parameters<typeof evaluateCone>[1], val
   const scoreSymbols = new Set([geometry.rows, geometry.cols, geometry.offset].flatMap((dim) => dimSymbols(dim)));
   const bindings = new Map(collectSymbols(index.graph).map((symbol, i) => [symbol, scoreSymbols.has(symbol) ? size : 3 + i]));
   const [rows, cols, offset] = [geometry.rows, geometry.cols, geometry.offset].map((dim) => evaluateDim(dim, bindings));
+  if (rows === undefined || cols === undefined || offset === undefined || rows * cols * geometry.heads > MAX_SAMPLE_ELEMENTS) return undefined;
   const tensor = evaluateCone(index, cone, value, bindings);
-  if (!tensor || rows === undefined || cols === undefined || offset === undefined || tensor.shape.length > 4) return undefined;
+  if (!tensor || tensor.shape.length > 4) return undefined;
   const [b, h, r, c] = [...new Array<number>(4 - tensor.shape.length).fill(1), ...tensor.shape];
   if (c !== cols || (r !== rows && r !== 1) || (h !== geometry.heads && h !== 1) || b < 1) return undefined;
   const data = numericValues(tensor);

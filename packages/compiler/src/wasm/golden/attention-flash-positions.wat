@@ -5,28 +5,28 @@
  (export "attention_flash_d16_dv16_s0p25_causal_rope8_alibi_relative_kpos_rel4" (func $attention_flash_d16_dv16_s0p25_causal_rope8_alibi_relative_kpos_rel4))
  (func $attention_flash_d16_dv16_s0p25_causal_rope8_alibi_relative_kpos_rel4 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 i32) (param $6 i32) (param $7 i32) (param $8 i32) (param $9 i32) (param $10 i32) (param $11 i32) (param $12 i32) (param $13 i32) (param $14 i32) (param $15 i32) (param $16 i32) (param $17 i32) (param $18 i32) (param $19 i32) (param $20 i32) (param $21 i32) (param $22 i32) (param $23 i32) (param $24 i32) (param $25 i32) (param $26 i32) (param $27 i32) (param $28 i32) (param $29 i32) (param $30 i32) (param $31 i32) (param $32 i32) (param $33 i32) (param $34 i32) (param $35 i32) (param $36 i32) (param $37 i32) (param $38 i32) (param $39 i32) (param $40 i32)
   (local $41 v128)
-  (local $42 i32)
-  (local $43 f32)
-  (local $44 v128)
+  (local $42 v128)
+  (local $43 i32)
+  (local $44 f32)
   (local $45 v128)
   (local $46 v128)
   (local $47 v128)
-  (local $48 v128)
+  (local $48 i32)
   (local $49 f32)
-  (local $50 v128)
-  (local $51 i32)
-  (local $52 v128)
+  (local $50 f32)
+  (local $51 f32)
+  (local $52 f32)
   (local $53 v128)
-  (local $54 v128)
+  (local $54 f32)
   (local $55 v128)
-  (local $56 i32)
-  (local $57 i32)
-  (local $58 i32)
-  (local $59 i32)
+  (local $56 v128)
+  (local $57 v128)
+  (local $58 v128)
+  (local $59 v128)
   (local $60 i32)
-  (local $61 i32)
-  (local $62 f32)
-  (local $63 f32)
+  (local $61 v128)
+  (local $62 i32)
+  (local $63 i32)
   (local $64 i32)
   (local $65 i32)
   (local $66 i32)
@@ -35,21 +35,32 @@
   (local $69 i32)
   (local $70 i32)
   (local $71 i32)
-  (local $72 v128)
-  (local $73 v128)
+  (local $72 i32)
+  (local $73 i32)
   (local $74 i32)
-  (local $75 i32)
-  (local $76 i32)
-  (local $77 i32)
-  (local $78 i32)
-  (local $79 v128)
-  (local.set $71
+  (local $75 f32)
+  (local $76 f32)
+  (local $77 f32)
+  (local $78 f32)
+  (local $79 f32)
+  (local $80 f32)
+  (local $81 v128)
+  (local $82 v128)
+  (local $83 i32)
+  (local $84 i32)
+  (local $85 i32)
+  (local $86 i32)
+  (local $87 i32)
+  (local $88 i32)
+  (local $89 i32)
+  (local $90 v128)
+  (local.set $70
    (i32.div_s
     (local.get $7)
     (local.get $8)
    )
   )
-  (local.set $64
+  (local.set $63
    (i32.shr_s
     (i32.add
      (local.get $9)
@@ -67,7 +78,7 @@
     (i32.const -8)
    )
   )
-  (local.set $75
+  (local.set $86
    (i32.shl
     (local.get $17)
     (i32.const 2)
@@ -86,7 +97,7 @@
      (local.set $5
       (local.get $10)
      )
-     (local.set $65
+     (local.set $64
       (i32.const 0)
      )
      (if
@@ -101,13 +112,13 @@
           (i32.sub
            (local.tee $11
             (i32.add
-             (local.get $60)
+             (local.get $62)
              (i32.rem_s
               (i32.add
                (i32.sub
                 (local.get $39)
                 (i32.rem_s
-                 (local.get $60)
+                 (local.get $62)
                  (local.get $40)
                 )
                )
@@ -117,11 +128,11 @@
              )
             )
            )
-           (local.get $60)
+           (local.get $62)
           )
           (i32.mul
-           (local.get $64)
-           (local.get $71)
+           (local.get $63)
+           (local.get $70)
           )
          )
          (then
@@ -136,7 +147,7 @@
               )
               (i32.mul
                (local.get $16)
-               (local.get $65)
+               (local.get $64)
               )
              )
              (i32.const 2)
@@ -153,16 +164,16 @@
            )
            (then
             (loop $L1
-             (local.set $17
+             (local.set $24
               (i32.add
                (local.get $27)
                (i32.mul
                 (local.get $3)
-                (local.get $75)
+                (local.get $86)
                )
               )
              )
-             (local.set $24
+             (local.set $17
               (i32.const 0)
              )
              (loop $L0
@@ -177,7 +188,7 @@
                     (i32.const 7)
                    )
                    (i32.shl
-                    (local.get $24)
+                    (local.get $17)
                     (i32.const 3)
                    )
                   )
@@ -194,7 +205,7 @@
                )
                (if (result f32)
                 (i32.lt_s
-                 (local.get $24)
+                 (local.get $17)
                  (i32.const 8)
                 )
                 (then
@@ -202,9 +213,9 @@
                   (f32.mul
                    (f32.load
                     (i32.add
-                     (local.get $17)
+                     (local.get $24)
                      (i32.shl
-                      (local.get $24)
+                      (local.get $17)
                       (i32.const 2)
                      )
                     )
@@ -214,24 +225,24 @@
                      (local.get $32)
                      (i32.shl
                       (i32.add
-                       (local.tee $56
+                       (local.tee $60
                         (select
-                         (local.get $24)
-                         (local.tee $51
+                         (local.get $17)
+                         (local.tee $43
                           (i32.sub
-                           (local.get $24)
+                           (local.get $17)
                            (i32.const 4)
                           )
                          )
                          (local.tee $25
                           (i32.lt_s
-                           (local.get $24)
+                           (local.get $17)
                            (i32.const 4)
                           )
                          )
                         )
                        )
-                       (local.tee $57
+                       (local.tee $48
                         (i32.add
                          (i32.mul
                           (local.get $26)
@@ -251,18 +262,18 @@
                   )
                   (select
                    (f32.neg
-                    (local.tee $43
+                    (local.tee $44
                      (f32.mul
                       (f32.load
                        (i32.add
-                        (local.get $17)
+                        (local.get $24)
                         (i32.shl
                          (select
                           (i32.add
-                           (local.get $24)
+                           (local.get $17)
                            (i32.const 4)
                           )
-                          (local.get $51)
+                          (local.get $43)
                           (local.get $25)
                          )
                          (i32.const 2)
@@ -274,8 +285,8 @@
                         (local.get $33)
                         (i32.shl
                          (i32.add
-                          (local.get $56)
-                          (local.get $57)
+                          (local.get $48)
+                          (local.get $60)
                          )
                          (i32.const 2)
                         )
@@ -284,7 +295,7 @@
                      )
                     )
                    )
-                   (local.get $43)
+                   (local.get $44)
                    (local.get $25)
                   )
                  )
@@ -292,9 +303,9 @@
                 (else
                  (f32.load
                   (i32.add
-                   (local.get $17)
+                   (local.get $24)
                    (i32.shl
-                    (local.get $24)
+                    (local.get $17)
                     (i32.const 2)
                    )
                   )
@@ -304,9 +315,9 @@
               )
               (br_if $L0
                (i32.lt_s
-                (local.tee $24
+                (local.tee $17
                  (i32.add
-                  (local.get $24)
+                  (local.get $17)
                   (i32.const 1)
                  )
                 )
@@ -337,7 +348,7 @@
            )
            (then
             (loop $L3
-             (local.set $24
+             (local.set $17
               (i32.const 0)
              )
              (loop $L2
@@ -352,7 +363,7 @@
                     (i32.const 7)
                    )
                    (i32.shl
-                    (local.get $24)
+                    (local.get $17)
                     (i32.const 3)
                    )
                   )
@@ -371,9 +382,9 @@
               )
               (br_if $L2
                (i32.lt_s
-                (local.tee $24
+                (local.tee $17
                  (i32.add
-                  (local.get $24)
+                  (local.get $17)
                   (i32.const 1)
                  )
                 )
@@ -400,19 +411,19 @@
             (local.tee $3
              (local.get $11)
             )
-            (local.tee $76
+            (local.tee $87
              (i32.add
-              (local.get $60)
+              (local.get $62)
               (i32.mul
-               (local.get $64)
-               (local.get $71)
+               (local.get $63)
+               (local.get $70)
               )
              )
             )
            )
            (then
             (loop $L29
-             (local.set $66
+             (local.set $65
               (select
                (local.tee $11
                 (i32.sub
@@ -421,19 +432,19 @@
                 )
                )
                (local.tee $17
-                (local.tee $27
+                (local.tee $71
                  (select
                   (local.tee $17
-                   (local.tee $61
+                   (local.tee $60
                     (i32.shl
                      (i32.rem_s
                       (local.tee $25
                        (i32.sub
                         (local.get $3)
-                        (local.get $60)
+                        (local.get $62)
                        )
                       )
-                      (local.get $64)
+                      (local.get $63)
                      )
                      (i32.const 2)
                     )
@@ -469,15 +480,15 @@
                    (local.get $26)
                   )
                   (i32.mul
-                   (local.tee $25
+                   (local.tee $24
                     (i32.add
                      (i32.mul
-                      (local.get $65)
-                      (local.get $71)
+                      (local.get $64)
+                      (local.get $70)
                      )
                      (i32.div_s
                       (local.get $25)
-                      (local.get $64)
+                      (local.get $63)
                      )
                     )
                    )
@@ -486,23 +497,23 @@
                  )
                  (i32.mul
                   (local.get $14)
-                  (local.get $27)
+                  (local.get $71)
                  )
                 )
                 (i32.const 2)
                )
               )
              )
-             (local.set $24
+             (local.set $17
               (i32.const 0)
              )
              (loop $L4
               (f32.store
                (i32.add
                 (local.get $29)
-                (local.tee $17
+                (local.tee $25
                  (i32.shl
-                  (local.get $24)
+                  (local.get $17)
                   (i32.const 2)
                  )
                 )
@@ -511,7 +522,7 @@
                 (f32.load
                  (i32.add
                   (local.get $11)
-                  (local.get $17)
+                  (local.get $25)
                  )
                 )
                 (f32.const 0.3606737554073334)
@@ -519,9 +530,9 @@
               )
               (br_if $L4
                (i32.lt_s
-                (local.tee $24
+                (local.tee $17
                  (i32.add
-                  (local.get $24)
+                  (local.get $17)
                   (i32.const 1)
                  )
                 )
@@ -545,12 +556,12 @@
                )
                (f32.sub
                 (f32.mul
-                 (local.tee $43
+                 (local.tee $44
                   (f32.load
                    (local.get $17)
                   )
                  )
-                 (local.tee $49
+                 (local.tee $50
                   (f32.load
                    (i32.add
                     (local.get $32)
@@ -563,7 +574,7 @@
                          (local.get $34)
                         )
                         (i32.shl
-                         (local.get $27)
+                         (local.get $71)
                          (i32.const 2)
                         )
                        )
@@ -577,9 +588,9 @@
                  )
                 )
                 (f32.mul
-                 (local.tee $62
+                 (local.tee $51
                   (f32.load
-                   (local.tee $24
+                   (local.tee $25
                     (i32.add
                      (local.get $29)
                      (i32.shl
@@ -593,7 +604,7 @@
                    )
                   )
                  )
-                 (local.tee $63
+                 (local.tee $52
                   (f32.load
                    (i32.add
                     (local.get $17)
@@ -605,19 +616,221 @@
                )
               )
               (f32.store
-               (local.get $24)
+               (local.get $25)
                (f32.add
                 (f32.mul
-                 (local.get $62)
-                 (local.get $49)
+                 (local.get $51)
+                 (local.get $50)
                 )
                 (f32.mul
-                 (local.get $43)
-                 (local.get $63)
+                 (local.get $44)
+                 (local.get $52)
                 )
                )
               )
               (br_if $L5
+               (i32.lt_s
+                (local.tee $11
+                 (i32.add
+                  (local.get $11)
+                  (i32.const 1)
+                 )
+                )
+                (i32.const 4)
+               )
+              )
+             )
+             (local.set $66
+              (select
+               (local.tee $11
+                (i32.sub
+                 (local.get $5)
+                 (i32.const 1)
+                )
+               )
+               (local.tee $17
+                (local.tee $72
+                 (select
+                  (local.tee $17
+                   (i32.add
+                    (local.get $60)
+                    (i32.const 1)
+                   )
+                  )
+                  (local.tee $25
+                   (i32.sub
+                    (local.get $9)
+                    (i32.const 1)
+                   )
+                  )
+                  (i32.lt_s
+                   (local.get $17)
+                   (local.get $25)
+                  )
+                 )
+                )
+               )
+               (i32.lt_s
+                (local.get $11)
+                (local.get $17)
+               )
+              )
+             )
+             (local.set $11
+              (i32.add
+               (local.get $0)
+               (i32.shl
+                (i32.add
+                 (i32.add
+                  (i32.mul
+                   (local.get $12)
+                   (local.get $26)
+                  )
+                  (i32.mul
+                   (local.get $13)
+                   (local.get $24)
+                  )
+                 )
+                 (i32.mul
+                  (local.get $14)
+                  (local.get $72)
+                 )
+                )
+                (i32.const 2)
+               )
+              )
+             )
+             (local.set $17
+              (i32.const 0)
+             )
+             (loop $L6
+              (f32.store
+               (i32.add
+                (local.get $29)
+                (i32.shl
+                 (i32.add
+                  (local.get $17)
+                  (i32.const 16)
+                 )
+                 (i32.const 2)
+                )
+               )
+               (f32.mul
+                (f32.load
+                 (i32.add
+                  (local.get $11)
+                  (i32.shl
+                   (local.get $17)
+                   (i32.const 2)
+                  )
+                 )
+                )
+                (f32.const 0.3606737554073334)
+               )
+              )
+              (br_if $L6
+               (i32.lt_s
+                (local.tee $17
+                 (i32.add
+                  (local.get $17)
+                  (i32.const 1)
+                 )
+                )
+                (i32.const 16)
+               )
+              )
+             )
+             (local.set $11
+              (i32.const 0)
+             )
+             (loop $L7
+              (f32.store
+               (local.tee $25
+                (i32.add
+                 (local.tee $17
+                  (i32.shl
+                   (local.get $11)
+                   (i32.const 2)
+                  )
+                 )
+                 (i32.sub
+                  (local.get $29)
+                  (i32.const -64)
+                 )
+                )
+               )
+               (f32.sub
+                (f32.mul
+                 (local.tee $44
+                  (f32.load
+                   (local.get $25)
+                  )
+                 )
+                 (local.tee $50
+                  (f32.load
+                   (i32.add
+                    (local.get $32)
+                    (local.tee $25
+                     (i32.shl
+                      (i32.add
+                       (i32.add
+                        (i32.mul
+                         (local.get $26)
+                         (local.get $34)
+                        )
+                        (i32.shl
+                         (local.get $72)
+                         (i32.const 2)
+                        )
+                       )
+                       (local.get $11)
+                      )
+                      (i32.const 2)
+                     )
+                    )
+                   )
+                  )
+                 )
+                )
+                (f32.mul
+                 (local.tee $51
+                  (f32.load
+                   (local.tee $17
+                    (i32.add
+                     (i32.add
+                      (local.get $17)
+                      (local.get $29)
+                     )
+                     (i32.const 80)
+                    )
+                   )
+                  )
+                 )
+                 (local.tee $52
+                  (f32.load
+                   (i32.add
+                    (local.get $25)
+                    (local.get $33)
+                   )
+                  )
+                 )
+                )
+               )
+              )
+              (f32.store
+               (local.get $17)
+               (f32.add
+                (f32.mul
+                 (local.get $51)
+                 (local.get $50)
+                )
+                (f32.mul
+                 (local.get $44)
+                 (local.get $52)
+                )
+               )
+              )
+              (br_if $L7
                (i32.lt_s
                 (local.tee $11
                  (i32.add
@@ -638,15 +851,15 @@
                 )
                )
                (local.tee $17
-                (local.tee $56
+                (local.tee $73
                  (select
                   (local.tee $17
                    (i32.add
-                    (local.get $61)
-                    (i32.const 1)
+                    (local.get $60)
+                    (i32.const 2)
                    )
                   )
-                  (local.tee $24
+                  (local.tee $25
                    (i32.sub
                     (local.get $9)
                     (i32.const 1)
@@ -654,7 +867,7 @@
                   )
                   (i32.lt_s
                    (local.get $17)
-                   (local.get $24)
+                   (local.get $25)
                   )
                  )
                 )
@@ -677,29 +890,29 @@
                   )
                   (i32.mul
                    (local.get $13)
-                   (local.get $25)
+                   (local.get $24)
                   )
                  )
                  (i32.mul
                   (local.get $14)
-                  (local.get $56)
+                  (local.get $73)
                  )
                 )
                 (i32.const 2)
                )
               )
              )
-             (local.set $24
+             (local.set $17
               (i32.const 0)
              )
-             (loop $L6
+             (loop $L8
               (f32.store
                (i32.add
                 (local.get $29)
                 (i32.shl
                  (i32.add
-                  (local.get $24)
-                  (i32.const 16)
+                  (local.get $17)
+                  (i32.const 32)
                  )
                  (i32.const 2)
                 )
@@ -709,7 +922,7 @@
                  (i32.add
                   (local.get $11)
                   (i32.shl
-                   (local.get $24)
+                   (local.get $17)
                    (i32.const 2)
                   )
                  )
@@ -717,11 +930,11 @@
                 (f32.const 0.3606737554073334)
                )
               )
-              (br_if $L6
+              (br_if $L8
                (i32.lt_s
-                (local.tee $24
+                (local.tee $17
                  (i32.add
-                  (local.get $24)
+                  (local.get $17)
                   (i32.const 1)
                  )
                 )
@@ -732,9 +945,9 @@
              (local.set $11
               (i32.const 0)
              )
-             (loop $L7
+             (loop $L9
               (f32.store
-               (local.tee $24
+               (local.tee $25
                 (i32.add
                  (local.tee $17
                   (i32.shl
@@ -742,24 +955,24 @@
                    (i32.const 2)
                   )
                  )
-                 (i32.sub
+                 (i32.add
                   (local.get $29)
-                  (i32.const -64)
+                  (i32.const 128)
                  )
                 )
                )
                (f32.sub
                 (f32.mul
-                 (local.tee $43
+                 (local.tee $44
                   (f32.load
-                   (local.get $24)
+                   (local.get $25)
                   )
                  )
-                 (local.tee $49
+                 (local.tee $50
                   (f32.load
                    (i32.add
                     (local.get $32)
-                    (local.tee $24
+                    (local.tee $25
                      (i32.shl
                       (i32.add
                        (i32.add
@@ -768,7 +981,7 @@
                          (local.get $34)
                         )
                         (i32.shl
-                         (local.get $56)
+                         (local.get $73)
                          (i32.const 2)
                         )
                        )
@@ -782,7 +995,7 @@
                  )
                 )
                 (f32.mul
-                 (local.tee $62
+                 (local.tee $51
                   (f32.load
                    (local.tee $17
                     (i32.add
@@ -790,15 +1003,15 @@
                       (local.get $17)
                       (local.get $29)
                      )
-                     (i32.const 80)
+                     (i32.const 144)
                     )
                    )
                   )
                  )
-                 (local.tee $63
+                 (local.tee $52
                   (f32.load
                    (i32.add
-                    (local.get $24)
+                    (local.get $25)
                     (local.get $33)
                    )
                   )
@@ -810,16 +1023,16 @@
                (local.get $17)
                (f32.add
                 (f32.mul
-                 (local.get $62)
-                 (local.get $49)
+                 (local.get $51)
+                 (local.get $50)
                 )
                 (f32.mul
-                 (local.get $43)
-                 (local.get $63)
+                 (local.get $44)
+                 (local.get $52)
                 )
                )
               )
-              (br_if $L7
+              (br_if $L9
                (i32.lt_s
                 (local.tee $11
                  (i32.add
@@ -840,217 +1053,15 @@
                 )
                )
                (local.tee $17
-                (local.tee $57
+                (local.tee $74
                  (select
                   (local.tee $17
                    (i32.add
-                    (local.get $61)
-                    (i32.const 2)
-                   )
-                  )
-                  (local.tee $24
-                   (i32.sub
-                    (local.get $9)
-                    (i32.const 1)
-                   )
-                  )
-                  (i32.lt_s
-                   (local.get $17)
-                   (local.get $24)
-                  )
-                 )
-                )
-               )
-               (i32.lt_s
-                (local.get $11)
-                (local.get $17)
-               )
-              )
-             )
-             (local.set $11
-              (i32.add
-               (local.get $0)
-               (i32.shl
-                (i32.add
-                 (i32.add
-                  (i32.mul
-                   (local.get $12)
-                   (local.get $26)
-                  )
-                  (i32.mul
-                   (local.get $13)
-                   (local.get $25)
-                  )
-                 )
-                 (i32.mul
-                  (local.get $14)
-                  (local.get $57)
-                 )
-                )
-                (i32.const 2)
-               )
-              )
-             )
-             (local.set $24
-              (i32.const 0)
-             )
-             (loop $L8
-              (f32.store
-               (i32.add
-                (local.get $29)
-                (i32.shl
-                 (i32.add
-                  (local.get $24)
-                  (i32.const 32)
-                 )
-                 (i32.const 2)
-                )
-               )
-               (f32.mul
-                (f32.load
-                 (i32.add
-                  (local.get $11)
-                  (i32.shl
-                   (local.get $24)
-                   (i32.const 2)
-                  )
-                 )
-                )
-                (f32.const 0.3606737554073334)
-               )
-              )
-              (br_if $L8
-               (i32.lt_s
-                (local.tee $24
-                 (i32.add
-                  (local.get $24)
-                  (i32.const 1)
-                 )
-                )
-                (i32.const 16)
-               )
-              )
-             )
-             (local.set $11
-              (i32.const 0)
-             )
-             (loop $L9
-              (f32.store
-               (local.tee $24
-                (i32.add
-                 (local.tee $17
-                  (i32.shl
-                   (local.get $11)
-                   (i32.const 2)
-                  )
-                 )
-                 (i32.add
-                  (local.get $29)
-                  (i32.const 128)
-                 )
-                )
-               )
-               (f32.sub
-                (f32.mul
-                 (local.tee $43
-                  (f32.load
-                   (local.get $24)
-                  )
-                 )
-                 (local.tee $49
-                  (f32.load
-                   (i32.add
-                    (local.get $32)
-                    (local.tee $24
-                     (i32.shl
-                      (i32.add
-                       (i32.add
-                        (i32.mul
-                         (local.get $26)
-                         (local.get $34)
-                        )
-                        (i32.shl
-                         (local.get $57)
-                         (i32.const 2)
-                        )
-                       )
-                       (local.get $11)
-                      )
-                      (i32.const 2)
-                     )
-                    )
-                   )
-                  )
-                 )
-                )
-                (f32.mul
-                 (local.tee $62
-                  (f32.load
-                   (local.tee $17
-                    (i32.add
-                     (i32.add
-                      (local.get $17)
-                      (local.get $29)
-                     )
-                     (i32.const 144)
-                    )
-                   )
-                  )
-                 )
-                 (local.tee $63
-                  (f32.load
-                   (i32.add
-                    (local.get $24)
-                    (local.get $33)
-                   )
-                  )
-                 )
-                )
-               )
-              )
-              (f32.store
-               (local.get $17)
-               (f32.add
-                (f32.mul
-                 (local.get $62)
-                 (local.get $49)
-                )
-                (f32.mul
-                 (local.get $43)
-                 (local.get $63)
-                )
-               )
-              )
-              (br_if $L9
-               (i32.lt_s
-                (local.tee $11
-                 (i32.add
-                  (local.get $11)
-                  (i32.const 1)
-                 )
-                )
-                (i32.const 4)
-               )
-              )
-             )
-             (local.set $69
-              (select
-               (local.tee $11
-                (i32.sub
-                 (local.get $5)
-                 (i32.const 1)
-                )
-               )
-               (local.tee $17
-                (local.tee $58
-                 (select
-                  (local.tee $17
-                   (i32.add
-                    (local.get $61)
+                    (local.get $60)
                     (i32.const 3)
                    )
                   )
-                  (local.tee $24
+                  (local.tee $25
                    (i32.sub
                     (local.get $9)
                     (i32.const 1)
@@ -1058,7 +1069,7 @@
                   )
                   (i32.lt_s
                    (local.get $17)
-                   (local.get $24)
+                   (local.get $25)
                   )
                  )
                 )
@@ -1081,19 +1092,19 @@
                   )
                   (i32.mul
                    (local.get $13)
-                   (local.get $25)
+                   (local.get $24)
                   )
                  )
                  (i32.mul
                   (local.get $14)
-                  (local.get $58)
+                  (local.get $74)
                  )
                 )
                 (i32.const 2)
                )
               )
              )
-             (local.set $24
+             (local.set $17
               (i32.const 0)
              )
              (loop $L10
@@ -1102,7 +1113,7 @@
                 (local.get $29)
                 (i32.shl
                  (i32.add
-                  (local.get $24)
+                  (local.get $17)
                   (i32.const 48)
                  )
                  (i32.const 2)
@@ -1113,7 +1124,7 @@
                  (i32.add
                   (local.get $11)
                   (i32.shl
-                   (local.get $24)
+                   (local.get $17)
                    (i32.const 2)
                   )
                  )
@@ -1123,9 +1134,9 @@
               )
               (br_if $L10
                (i32.lt_s
-                (local.tee $24
+                (local.tee $17
                  (i32.add
-                  (local.get $24)
+                  (local.get $17)
                   (i32.const 1)
                  )
                 )
@@ -1138,7 +1149,7 @@
              )
              (loop $L11
               (f32.store
-               (local.tee $24
+               (local.tee $25
                 (i32.add
                  (local.tee $17
                   (i32.shl
@@ -1154,16 +1165,16 @@
                )
                (f32.sub
                 (f32.mul
-                 (local.tee $43
+                 (local.tee $44
                   (f32.load
-                   (local.get $24)
+                   (local.get $25)
                   )
                  )
-                 (local.tee $49
+                 (local.tee $50
                   (f32.load
                    (i32.add
                     (local.get $32)
-                    (local.tee $24
+                    (local.tee $25
                      (i32.shl
                       (i32.add
                        (i32.add
@@ -1172,7 +1183,7 @@
                          (local.get $34)
                         )
                         (i32.shl
-                         (local.get $58)
+                         (local.get $74)
                          (i32.const 2)
                         )
                        )
@@ -1186,7 +1197,7 @@
                  )
                 )
                 (f32.mul
-                 (local.tee $62
+                 (local.tee $51
                   (f32.load
                    (local.tee $17
                     (i32.add
@@ -1199,10 +1210,10 @@
                    )
                   )
                  )
-                 (local.tee $63
+                 (local.tee $52
                   (f32.load
                    (i32.add
-                    (local.get $24)
+                    (local.get $25)
                     (local.get $33)
                    )
                   )
@@ -1214,12 +1225,12 @@
                (local.get $17)
                (f32.add
                 (f32.mul
-                 (local.get $62)
-                 (local.get $49)
+                 (local.get $51)
+                 (local.get $50)
                 )
                 (f32.mul
-                 (local.get $43)
-                 (local.get $63)
+                 (local.get $44)
+                 (local.get $52)
                 )
                )
               )
@@ -1319,70 +1330,101 @@
               )
               (f32.const -inf)
              )
+             (local.set $44
+              (f32.convert_i32_s
+               (local.get $71)
+              )
+             )
+             (local.set $50
+              (f32.convert_i32_s
+               (local.get $72)
+              )
+             )
+             (local.set $51
+              (f32.convert_i32_s
+               (local.get $73)
+              )
+             )
+             (local.set $52
+              (f32.convert_i32_s
+               (local.get $74)
+              )
+             )
+             (local.set $61
+              (v128.load32_splat
+               (i32.add
+                (local.get $35)
+                (i32.shl
+                 (local.get $24)
+                 (i32.const 2)
+                )
+               )
+              )
+             )
              (memory.fill
               (local.get $31)
               (i32.const 0)
               (i32.const 256)
              )
-             (local.set $77
+             (local.set $88
               (select
                (local.tee $11
                 (select
                  (local.tee $11
                   (select
+                   (local.get $65)
                    (local.get $66)
-                   (local.get $67)
                    (i32.lt_s
+                    (local.get $65)
                     (local.get $66)
-                    (local.get $67)
                    )
                   )
                  )
-                 (local.get $68)
+                 (local.get $67)
                  (i32.lt_s
                   (local.get $11)
-                  (local.get $68)
+                  (local.get $67)
                  )
                 )
                )
-               (local.get $69)
+               (local.get $68)
                (i32.lt_s
                 (local.get $11)
-                (local.get $69)
+                (local.get $68)
                )
               )
              )
-             (local.set $70
+             (local.set $69
               (i32.const 0)
              )
              (if
               (i32.gt_s
-               (local.tee $74
+               (local.tee $83
                 (i32.add
                  (select
                   (local.tee $11
                    (select
                     (local.tee $11
                      (select
+                      (local.get $65)
                       (local.get $66)
-                      (local.get $67)
                       (i32.gt_s
+                       (local.get $65)
                        (local.get $66)
-                       (local.get $67)
                       )
                      )
                     )
-                    (local.get $68)
+                    (local.get $67)
                     (i32.gt_s
                      (local.get $11)
-                     (local.get $68)
+                     (local.get $67)
                     )
                    )
                   )
-                  (local.get $69)
+                  (local.get $68)
                   (i32.gt_s
                    (local.get $11)
-                   (local.get $69)
+                   (local.get $68)
                   )
                  )
                  (i32.const 1)
@@ -1392,12 +1434,12 @@
               )
               (then
                (loop $L24
-                (local.set $51
+                (local.set $27
                  (i32.const 0)
                 )
                 (if
                  (i32.gt_s
-                  (local.tee $78
+                  (local.tee $89
                    (i32.shr_s
                     (i32.add
                      (local.tee $11
@@ -1405,8 +1447,8 @@
                        (i32.const 128)
                        (local.tee $11
                         (i32.sub
-                         (local.get $74)
-                         (local.get $70)
+                         (local.get $83)
+                         (local.get $69)
                         )
                        )
                        (i32.gt_s
@@ -1424,40 +1466,40 @@
                  )
                  (then
                   (loop $L21
-                   (local.set $44
-                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                   )
                    (local.set $46
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
-                   (local.set $48
-                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                   )
-                   (local.set $50
-                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                   )
-                   (local.set $52
-                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                   )
-                   (local.set $53
-                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                   )
-                   (local.set $54
+                   (local.set $47
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
                    (local.set $55
                     (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                    )
-                   (local.set $42
+                   (local.set $53
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $56
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $57
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $58
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $59
+                    (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                   )
+                   (local.set $43
                     (i32.add
                      (local.get $28)
                      (i32.shl
                       (i32.shr_s
-                       (local.tee $17
+                       (local.tee $25
                         (i32.add
-                         (local.get $70)
+                         (local.get $69)
                          (i32.shl
-                          (local.get $51)
+                          (local.get $27)
                           (i32.const 3)
                          )
                         )
@@ -1468,36 +1510,36 @@
                      )
                     )
                    )
-                   (local.set $24
+                   (local.set $17
                     (i32.const 0)
                    )
                    (loop $L12
                     (local.set $41
                      (v128.load align=4
-                      (local.get $42)
-                     )
-                    )
-                    (local.set $45
-                     (v128.load offset=16 align=4
-                      (local.get $42)
+                      (local.get $43)
                      )
                     )
                     (local.set $42
+                     (v128.load offset=16 align=4
+                      (local.get $43)
+                     )
+                    )
+                    (local.set $43
                      (i32.add
-                      (local.get $42)
+                      (local.get $43)
                       (i32.const 32)
                      )
                     )
-                    (local.set $44
+                    (local.set $46
                      (f32x4.add
                       (f32x4.mul
-                       (local.tee $47
+                       (local.tee $45
                         (v128.load32_splat
-                         (local.tee $59
+                         (local.tee $48
                           (i32.add
                            (local.get $29)
                            (i32.shl
-                            (local.get $24)
+                            (local.get $17)
                             (i32.const 2)
                            )
                           )
@@ -1506,89 +1548,89 @@
                        )
                        (local.get $41)
                       )
-                      (local.get $44)
-                     )
-                    )
-                    (local.set $46
-                     (f32x4.add
-                      (f32x4.mul
-                       (local.get $47)
-                       (local.get $45)
-                      )
                       (local.get $46)
                      )
                     )
-                    (local.set $48
+                    (local.set $47
                      (f32x4.add
                       (f32x4.mul
-                       (local.tee $47
-                        (v128.load32_splat offset=64
-                         (local.get $59)
-                        )
-                       )
-                       (local.get $41)
-                      )
-                      (local.get $48)
-                     )
-                    )
-                    (local.set $50
-                     (f32x4.add
-                      (f32x4.mul
-                       (local.get $47)
                        (local.get $45)
+                       (local.get $42)
                       )
-                      (local.get $50)
-                     )
-                    )
-                    (local.set $52
-                     (f32x4.add
-                      (f32x4.mul
-                       (local.tee $47
-                        (v128.load32_splat offset=128
-                         (local.get $59)
-                        )
-                       )
-                       (local.get $41)
-                      )
-                      (local.get $52)
-                     )
-                    )
-                    (local.set $53
-                     (f32x4.add
-                      (f32x4.mul
-                       (local.get $47)
-                       (local.get $45)
-                      )
-                      (local.get $53)
-                     )
-                    )
-                    (local.set $54
-                     (f32x4.add
-                      (f32x4.mul
-                       (local.tee $47
-                        (v128.load32_splat offset=192
-                         (local.get $59)
-                        )
-                       )
-                       (local.get $41)
-                      )
-                      (local.get $54)
+                      (local.get $47)
                      )
                     )
                     (local.set $55
                      (f32x4.add
                       (f32x4.mul
-                       (local.get $47)
-                       (local.get $45)
+                       (local.tee $45
+                        (v128.load32_splat offset=64
+                         (local.get $48)
+                        )
+                       )
+                       (local.get $41)
                       )
                       (local.get $55)
                      )
                     )
+                    (local.set $53
+                     (f32x4.add
+                      (f32x4.mul
+                       (local.get $45)
+                       (local.get $42)
+                      )
+                      (local.get $53)
+                     )
+                    )
+                    (local.set $56
+                     (f32x4.add
+                      (f32x4.mul
+                       (local.tee $45
+                        (v128.load32_splat offset=128
+                         (local.get $48)
+                        )
+                       )
+                       (local.get $41)
+                      )
+                      (local.get $56)
+                     )
+                    )
+                    (local.set $57
+                     (f32x4.add
+                      (f32x4.mul
+                       (local.get $45)
+                       (local.get $42)
+                      )
+                      (local.get $57)
+                     )
+                    )
+                    (local.set $58
+                     (f32x4.add
+                      (f32x4.mul
+                       (local.tee $45
+                        (v128.load32_splat offset=192
+                         (local.get $48)
+                        )
+                       )
+                       (local.get $41)
+                      )
+                      (local.get $58)
+                     )
+                    )
+                    (local.set $59
+                     (f32x4.add
+                      (f32x4.mul
+                       (local.get $45)
+                       (local.get $42)
+                      )
+                      (local.get $59)
+                     )
+                    )
                     (br_if $L12
                      (i32.lt_s
-                      (local.tee $24
+                      (local.tee $17
                        (i32.add
-                        (local.get $24)
+                        (local.get $17)
                         (i32.const 1)
                        )
                       )
@@ -1596,901 +1638,107 @@
                      )
                     )
                    )
-                   (local.set $45
-                    (f32x4.mul
-                     (v128.load32_splat
-                      (i32.add
-                       (local.get $35)
-                       (i32.shl
-                        (local.get $25)
-                        (i32.const 2)
-                       )
-                      )
-                     )
-                     (f32x4.sub
-                      (local.tee $41
-                       (f32x4.replace_lane 3
-                        (f32x4.replace_lane 2
-                         (f32x4.replace_lane 1
-                          (f32x4.splat
-                           (select
-                            (f32.load
-                             (i32.add
-                              (local.get $36)
-                              (i32.shl
-                               (i32.add
-                                (local.tee $24
-                                 (i32.mul
-                                  (local.get $26)
-                                  (local.get $37)
-                                 )
-                                )
-                                (local.get $17)
-                               )
-                               (i32.const 2)
-                              )
-                             )
-                            )
-                            (f32.const 0)
-                            (i32.gt_s
-                             (local.get $10)
-                             (local.get $17)
-                            )
-                           )
-                          )
-                          (select
-                           (f32.load
-                            (i32.add
-                             (local.get $36)
-                             (i32.shl
-                              (i32.add
-                               (local.get $24)
-                               (local.tee $42
-                                (i32.add
-                                 (local.get $17)
-                                 (i32.const 1)
-                                )
-                               )
-                              )
-                              (i32.const 2)
-                             )
-                            )
-                           )
-                           (f32.const 0)
-                           (i32.gt_s
-                            (local.get $10)
-                            (local.get $42)
-                           )
-                          )
-                         )
-                         (select
-                          (f32.load
-                           (i32.add
-                            (local.get $36)
-                            (i32.shl
-                             (i32.add
-                              (local.get $24)
-                              (local.tee $42
-                               (i32.add
-                                (local.get $17)
-                                (i32.const 2)
-                               )
-                              )
-                             )
-                             (i32.const 2)
-                            )
-                           )
-                          )
-                          (f32.const 0)
-                          (i32.gt_s
-                           (local.get $10)
-                           (local.get $42)
-                          )
-                         )
-                        )
-                        (select
-                         (f32.load
-                          (i32.add
-                           (local.get $36)
-                           (i32.shl
-                            (i32.add
-                             (local.get $24)
-                             (local.tee $42
-                              (i32.add
-                               (local.get $17)
-                               (i32.const 3)
-                              )
-                             )
-                            )
-                            (i32.const 2)
-                           )
-                          )
-                         )
-                         (f32.const 0)
-                         (i32.gt_s
-                          (local.get $10)
-                          (local.get $42)
-                         )
-                        )
-                       )
-                      )
-                      (f32x4.splat
-                       (local.tee $43
-                        (f32.convert_i32_s
-                         (local.get $27)
-                        )
-                       )
-                      )
-                     )
-                    )
-                   )
-                   (local.set $44
-                    (f32x4.add
-                     (local.get $44)
-                     (f32x4.mul
-                      (if (result v128)
-                       (if (result i32)
-                        (f32.le
-                         (f32.sub
-                          (f32.max
-                           (f32.max
-                            (f32x4.extract_lane 0
-                             (local.get $41)
-                            )
-                            (f32x4.extract_lane 1
-                             (local.get $41)
-                            )
-                           )
-                           (f32.max
-                            (f32x4.extract_lane 2
-                             (local.get $41)
-                            )
-                            (f32x4.extract_lane 3
-                             (local.get $41)
-                            )
-                           )
-                          )
-                          (local.get $43)
-                         )
-                         (f32.const -4)
-                        )
-                        (then
-                         (i32.const 1)
-                        )
-                        (else
-                         (f32.ge
-                          (f32.sub
-                           (f32.min
-                            (f32.min
-                             (f32x4.extract_lane 0
-                              (local.get $41)
-                             )
-                             (f32x4.extract_lane 1
-                              (local.get $41)
-                             )
-                            )
-                            (f32.min
-                             (f32x4.extract_lane 2
-                              (local.get $41)
-                             )
-                             (f32x4.extract_lane 3
-                              (local.get $41)
-                             )
-                            )
-                           )
-                           (f32.convert_i32_s
-                            (local.get $27)
-                           )
-                          )
-                          (f32.const 4)
-                         )
-                        )
-                       )
-                       (then
-                        (f32x4.add
-                         (local.get $45)
-                         (f32x4.splat
-                          (f32.load
-                           (i32.add
-                            (local.get $38)
-                            (i32.shl
-                             (i32.add
-                              (i32.add
-                               (select
-                                (i32.const 4)
-                                (local.tee $24
-                                 (select
-                                  (i32.const -4)
-                                  (local.tee $24
-                                   (i32.trunc_sat_f32_s
-                                    (f32.sub
-                                     (f32x4.extract_lane 0
-                                      (local.get $41)
-                                     )
-                                     (f32.convert_i32_s
-                                      (local.get $27)
-                                     )
-                                    )
-                                   )
-                                  )
-                                  (i32.le_s
-                                   (local.get $24)
-                                   (i32.const -4)
-                                  )
-                                 )
-                                )
-                                (i32.ge_s
-                                 (local.get $24)
-                                 (i32.const 4)
-                                )
-                               )
-                               (i32.const 4)
-                              )
-                              (i32.mul
-                               (local.get $25)
-                               (i32.const 9)
-                              )
-                             )
-                             (i32.const 2)
-                            )
-                           )
-                          )
-                         )
-                        )
-                       )
-                       (else
-                        (f32x4.add
-                         (local.get $45)
-                         (f32x4.replace_lane 3
-                          (f32x4.replace_lane 2
-                           (f32x4.replace_lane 1
-                            (f32x4.replace_lane 0
-                             (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                             (f32.load
-                              (i32.add
-                               (local.get $38)
-                               (i32.shl
-                                (i32.add
-                                 (local.tee $42
-                                  (i32.mul
-                                   (local.get $25)
-                                   (i32.const 9)
-                                  )
-                                 )
-                                 (i32.add
-                                  (select
-                                   (i32.const 4)
-                                   (local.tee $24
-                                    (select
-                                     (i32.const -4)
-                                     (local.tee $24
-                                      (i32.trunc_sat_f32_s
-                                       (f32.sub
-                                        (f32x4.extract_lane 0
-                                         (local.get $41)
-                                        )
-                                        (local.tee $43
-                                         (f32.convert_i32_s
-                                          (local.get $27)
-                                         )
-                                        )
-                                       )
-                                      )
-                                     )
-                                     (i32.le_s
-                                      (local.get $24)
-                                      (i32.const -4)
-                                     )
-                                    )
-                                   )
-                                   (i32.ge_s
-                                    (local.get $24)
-                                    (i32.const 4)
-                                   )
-                                  )
-                                  (i32.const 4)
-                                 )
-                                )
-                                (i32.const 2)
-                               )
-                              )
-                             )
-                            )
-                            (f32.load
-                             (i32.add
-                              (local.get $38)
-                              (i32.shl
-                               (i32.add
-                                (local.get $42)
-                                (i32.add
-                                 (select
-                                  (i32.const 4)
-                                  (local.tee $24
-                                   (select
-                                    (i32.const -4)
-                                    (local.tee $24
-                                     (i32.trunc_sat_f32_s
-                                      (f32.sub
-                                       (f32x4.extract_lane 1
-                                        (local.get $41)
-                                       )
-                                       (local.get $43)
-                                      )
-                                     )
-                                    )
-                                    (i32.le_s
-                                     (local.get $24)
-                                     (i32.const -4)
-                                    )
-                                   )
-                                  )
-                                  (i32.ge_s
-                                   (local.get $24)
-                                   (i32.const 4)
-                                  )
-                                 )
-                                 (i32.const 4)
-                                )
-                               )
-                               (i32.const 2)
-                              )
-                             )
-                            )
-                           )
-                           (f32.load
-                            (i32.add
-                             (local.get $38)
-                             (i32.shl
-                              (i32.add
-                               (local.get $42)
-                               (i32.add
-                                (select
-                                 (i32.const 4)
-                                 (local.tee $24
-                                  (select
-                                   (i32.const -4)
-                                   (local.tee $24
-                                    (i32.trunc_sat_f32_s
-                                     (f32.sub
-                                      (f32x4.extract_lane 2
-                                       (local.get $41)
-                                      )
-                                      (local.get $43)
-                                     )
-                                    )
-                                   )
-                                   (i32.le_s
-                                    (local.get $24)
-                                    (i32.const -4)
-                                   )
-                                  )
-                                 )
-                                 (i32.ge_s
-                                  (local.get $24)
-                                  (i32.const 4)
-                                 )
-                                )
-                                (i32.const 4)
-                               )
-                              )
-                              (i32.const 2)
-                             )
-                            )
-                           )
-                          )
-                          (f32.load
-                           (i32.add
-                            (local.get $38)
-                            (i32.shl
-                             (i32.add
-                              (local.get $42)
-                              (i32.add
-                               (select
-                                (i32.const 4)
-                                (local.tee $24
-                                 (select
-                                  (i32.const -4)
-                                  (local.tee $24
-                                   (i32.trunc_sat_f32_s
-                                    (f32.sub
-                                     (f32x4.extract_lane 3
-                                      (local.get $41)
-                                     )
-                                     (local.get $43)
-                                    )
-                                   )
-                                  )
-                                  (i32.le_s
-                                   (local.get $24)
-                                   (i32.const -4)
-                                  )
-                                 )
-                                )
-                                (i32.ge_s
-                                 (local.get $24)
-                                 (i32.const 4)
-                                )
-                               )
-                               (i32.const 4)
-                              )
-                             )
-                             (i32.const 2)
-                            )
-                           )
-                          )
-                         )
-                        )
-                       )
-                      )
-                      (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
-                     )
-                    )
-                   )
-                   (local.set $45
-                    (f32x4.mul
-                     (v128.load32_splat
-                      (i32.add
-                       (local.get $35)
-                       (i32.shl
-                        (local.get $25)
-                        (i32.const 2)
-                       )
-                      )
-                     )
-                     (f32x4.sub
-                      (local.tee $41
-                       (f32x4.replace_lane 3
-                        (f32x4.replace_lane 2
-                         (f32x4.replace_lane 1
-                          (f32x4.splat
-                           (select
-                            (f32.load
-                             (i32.add
-                              (local.get $36)
-                              (i32.shl
-                               (i32.add
-                                (local.tee $42
-                                 (i32.add
-                                  (local.get $17)
-                                  (i32.const 4)
-                                 )
-                                )
-                                (local.tee $24
-                                 (i32.mul
-                                  (local.get $26)
-                                  (local.get $37)
-                                 )
-                                )
-                               )
-                               (i32.const 2)
-                              )
-                             )
-                            )
-                            (f32.const 0)
-                            (i32.gt_s
-                             (local.get $10)
-                             (local.get $42)
-                            )
-                           )
-                          )
-                          (select
-                           (f32.load
-                            (i32.add
-                             (local.get $36)
-                             (i32.shl
-                              (i32.add
-                               (local.get $24)
-                               (local.tee $42
-                                (i32.add
-                                 (local.get $17)
-                                 (i32.const 5)
-                                )
-                               )
-                              )
-                              (i32.const 2)
-                             )
-                            )
-                           )
-                           (f32.const 0)
-                           (i32.gt_s
-                            (local.get $10)
-                            (local.get $42)
-                           )
-                          )
-                         )
-                         (select
-                          (f32.load
-                           (i32.add
-                            (local.get $36)
-                            (i32.shl
-                             (i32.add
-                              (local.get $24)
-                              (local.tee $42
-                               (i32.add
-                                (local.get $17)
-                                (i32.const 6)
-                               )
-                              )
-                             )
-                             (i32.const 2)
-                            )
-                           )
-                          )
-                          (f32.const 0)
-                          (i32.gt_s
-                           (local.get $10)
-                           (local.get $42)
-                          )
-                         )
-                        )
-                        (select
-                         (f32.load
-                          (i32.add
-                           (local.get $36)
-                           (i32.shl
-                            (i32.add
-                             (local.get $24)
-                             (local.tee $42
-                              (i32.add
-                               (local.get $17)
-                               (i32.const 7)
-                              )
-                             )
-                            )
-                            (i32.const 2)
-                           )
-                          )
-                         )
-                         (f32.const 0)
-                         (i32.gt_s
-                          (local.get $10)
-                          (local.get $42)
-                         )
-                        )
-                       )
-                      )
-                      (f32x4.splat
-                       (local.tee $43
-                        (f32.convert_i32_s
-                         (local.get $27)
-                        )
-                       )
-                      )
-                     )
-                    )
-                   )
                    (local.set $46
                     (f32x4.add
-                     (local.get $46)
-                     (f32x4.mul
-                      (if (result v128)
-                       (if (result i32)
-                        (f32.le
-                         (f32.sub
-                          (f32.max
-                           (f32.max
-                            (f32x4.extract_lane 0
-                             (local.get $41)
-                            )
-                            (f32x4.extract_lane 1
-                             (local.get $41)
-                            )
-                           )
-                           (f32.max
-                            (f32x4.extract_lane 2
-                             (local.get $41)
-                            )
-                            (f32x4.extract_lane 3
-                             (local.get $41)
-                            )
-                           )
-                          )
-                          (local.get $43)
-                         )
-                         (f32.const -4)
-                        )
-                        (then
-                         (i32.const 1)
-                        )
-                        (else
-                         (f32.ge
-                          (f32.sub
-                           (f32.min
-                            (f32.min
-                             (f32x4.extract_lane 0
-                              (local.get $41)
-                             )
-                             (f32x4.extract_lane 1
-                              (local.get $41)
-                             )
-                            )
-                            (f32.min
-                             (f32x4.extract_lane 2
-                              (local.get $41)
-                             )
-                             (f32x4.extract_lane 3
-                              (local.get $41)
-                             )
-                            )
-                           )
-                           (f32.convert_i32_s
-                            (local.get $27)
-                           )
-                          )
-                          (f32.const 4)
-                         )
-                        )
-                       )
-                       (then
-                        (f32x4.add
-                         (local.get $45)
-                         (f32x4.splat
-                          (f32.load
-                           (i32.add
-                            (local.get $38)
-                            (i32.shl
-                             (i32.add
-                              (i32.add
-                               (select
-                                (i32.const 4)
-                                (local.tee $24
-                                 (select
-                                  (i32.const -4)
-                                  (local.tee $24
-                                   (i32.trunc_sat_f32_s
-                                    (f32.sub
-                                     (f32x4.extract_lane 0
-                                      (local.get $41)
-                                     )
-                                     (f32.convert_i32_s
-                                      (local.get $27)
-                                     )
+                     (f32x4.add
+                      (local.get $46)
+                      (f32x4.mul
+                       (f32x4.mul
+                        (local.get $61)
+                        (f32x4.sub
+                         (local.tee $41
+                          (f32x4.replace_lane 3
+                           (f32x4.replace_lane 2
+                            (f32x4.replace_lane 1
+                             (f32x4.splat
+                              (select
+                               (f32.load
+                                (i32.add
+                                 (local.get $36)
+                                 (i32.shl
+                                  (i32.add
+                                   (local.tee $48
+                                    (i32.mul
+                                     (local.get $26)
+                                     (local.get $37)
                                     )
                                    )
+                                   (local.get $25)
                                   )
-                                  (i32.le_s
-                                   (local.get $24)
-                                   (i32.const -4)
-                                  )
+                                  (i32.const 2)
                                  )
-                                )
-                                (i32.ge_s
-                                 (local.get $24)
-                                 (i32.const 4)
                                 )
                                )
-                               (i32.const 4)
-                              )
-                              (i32.mul
-                               (local.get $25)
-                               (i32.const 9)
+                               (f32.const 0)
+                               (i32.gt_s
+                                (local.get $10)
+                                (local.get $25)
+                               )
                               )
                              )
-                             (i32.const 2)
-                            )
-                           )
-                          )
-                         )
-                        )
-                       )
-                       (else
-                        (f32x4.add
-                         (local.get $45)
-                         (f32x4.replace_lane 3
-                          (f32x4.replace_lane 2
-                           (f32x4.replace_lane 1
-                            (f32x4.replace_lane 0
-                             (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                             (f32.load
-                              (i32.add
-                               (local.get $38)
-                               (i32.shl
-                                (i32.add
-                                 (local.tee $42
-                                  (i32.mul
-                                   (local.get $25)
-                                   (i32.const 9)
+                             (select
+                              (f32.load
+                               (i32.add
+                                (local.get $36)
+                                (i32.shl
+                                 (i32.add
+                                  (local.get $48)
+                                  (local.tee $17
+                                   (i32.add
+                                    (local.get $25)
+                                    (i32.const 1)
+                                   )
                                   )
                                  )
-                                 (i32.add
-                                  (select
-                                   (i32.const 4)
-                                   (local.tee $24
-                                    (select
-                                     (i32.const -4)
-                                     (local.tee $24
-                                      (i32.trunc_sat_f32_s
-                                       (f32.sub
-                                        (f32x4.extract_lane 0
-                                         (local.get $41)
-                                        )
-                                        (local.tee $43
-                                         (f32.convert_i32_s
-                                          (local.get $27)
-                                         )
-                                        )
-                                       )
-                                      )
-                                     )
-                                     (i32.le_s
-                                      (local.get $24)
-                                      (i32.const -4)
-                                     )
-                                    )
-                                   )
-                                   (i32.ge_s
-                                    (local.get $24)
-                                    (i32.const 4)
-                                   )
+                                 (i32.const 2)
+                                )
+                               )
+                              )
+                              (f32.const 0)
+                              (i32.gt_s
+                               (local.get $10)
+                               (local.get $17)
+                              )
+                             )
+                            )
+                            (select
+                             (f32.load
+                              (i32.add
+                               (local.get $36)
+                               (i32.shl
+                                (i32.add
+                                 (local.get $48)
+                                 (local.tee $17
+                                  (i32.add
+                                   (local.get $25)
+                                   (i32.const 2)
                                   )
-                                  (i32.const 4)
                                  )
                                 )
                                 (i32.const 2)
                                )
                               )
                              )
-                            )
-                            (f32.load
-                             (i32.add
-                              (local.get $38)
-                              (i32.shl
-                               (i32.add
-                                (local.get $42)
-                                (i32.add
-                                 (select
-                                  (i32.const 4)
-                                  (local.tee $24
-                                   (select
-                                    (i32.const -4)
-                                    (local.tee $24
-                                     (i32.trunc_sat_f32_s
-                                      (f32.sub
-                                       (f32x4.extract_lane 1
-                                        (local.get $41)
-                                       )
-                                       (local.get $43)
-                                      )
-                                     )
-                                    )
-                                    (i32.le_s
-                                     (local.get $24)
-                                     (i32.const -4)
-                                    )
-                                   )
-                                  )
-                                  (i32.ge_s
-                                   (local.get $24)
-                                   (i32.const 4)
-                                  )
-                                 )
-                                 (i32.const 4)
-                                )
-                               )
-                               (i32.const 2)
-                              )
+                             (f32.const 0)
+                             (i32.gt_s
+                              (local.get $10)
+                              (local.get $17)
                              )
                             )
                            )
-                           (f32.load
-                            (i32.add
-                             (local.get $38)
-                             (i32.shl
-                              (i32.add
-                               (local.get $42)
-                               (i32.add
-                                (select
-                                 (i32.const 4)
-                                 (local.tee $24
-                                  (select
-                                   (i32.const -4)
-                                   (local.tee $24
-                                    (i32.trunc_sat_f32_s
-                                     (f32.sub
-                                      (f32x4.extract_lane 2
-                                       (local.get $41)
-                                      )
-                                      (local.get $43)
-                                     )
-                                    )
-                                   )
-                                   (i32.le_s
-                                    (local.get $24)
-                                    (i32.const -4)
-                                   )
-                                  )
-                                 )
-                                 (i32.ge_s
-                                  (local.get $24)
-                                  (i32.const 4)
-                                 )
-                                )
-                                (i32.const 4)
-                               )
-                              )
-                              (i32.const 2)
-                             )
-                            )
-                           )
-                          )
-                          (f32.load
-                           (i32.add
-                            (local.get $38)
-                            (i32.shl
-                             (i32.add
-                              (local.get $42)
-                              (i32.add
-                               (select
-                                (i32.const 4)
-                                (local.tee $24
-                                 (select
-                                  (i32.const -4)
-                                  (local.tee $24
-                                   (i32.trunc_sat_f32_s
-                                    (f32.sub
-                                     (f32x4.extract_lane 3
-                                      (local.get $41)
-                                     )
-                                     (local.get $43)
-                                    )
-                                   )
-                                  )
-                                  (i32.le_s
-                                   (local.get $24)
-                                   (i32.const -4)
-                                  )
-                                 )
-                                )
-                                (i32.ge_s
-                                 (local.get $24)
-                                 (i32.const 4)
-                                )
-                               )
-                               (i32.const 4)
-                              )
-                             )
-                             (i32.const 2)
-                            )
-                           )
-                          )
-                         )
-                        )
-                       )
-                      )
-                      (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
-                     )
-                    )
-                   )
-                   (local.set $45
-                    (f32x4.mul
-                     (v128.load32_splat
-                      (i32.add
-                       (local.get $35)
-                       (i32.shl
-                        (local.get $25)
-                        (i32.const 2)
-                       )
-                      )
-                     )
-                     (f32x4.sub
-                      (local.tee $41
-                       (f32x4.replace_lane 3
-                        (f32x4.replace_lane 2
-                         (f32x4.replace_lane 1
-                          (f32x4.splat
                            (select
                             (f32.load
                              (i32.add
                               (local.get $36)
                               (i32.shl
                                (i32.add
-                                (local.tee $24
-                                 (i32.mul
-                                  (local.get $26)
-                                  (local.get $37)
+                                (local.get $48)
+                                (local.tee $17
+                                 (i32.add
+                                  (local.get $25)
+                                  (i32.const 3)
                                  )
                                 )
-                                (local.get $17)
                                )
                                (i32.const 2)
                               )
@@ -2503,376 +1751,60 @@
                             )
                            )
                           )
-                          (select
-                           (f32.load
-                            (i32.add
-                             (local.get $36)
-                             (i32.shl
-                              (i32.add
-                               (local.get $24)
-                               (local.tee $42
-                                (i32.add
-                                 (local.get $17)
-                                 (i32.const 1)
-                                )
-                               )
-                              )
-                              (i32.const 2)
-                             )
-                            )
-                           )
-                           (f32.const 0)
-                           (i32.gt_s
-                            (local.get $10)
-                            (local.get $42)
-                           )
-                          )
                          )
-                         (select
-                          (f32.load
-                           (i32.add
-                            (local.get $36)
-                            (i32.shl
-                             (i32.add
-                              (local.get $24)
-                              (local.tee $42
-                               (i32.add
-                                (local.get $17)
-                                (i32.const 2)
-                               )
-                              )
-                             )
-                             (i32.const 2)
-                            )
-                           )
+                         (local.tee $45
+                          (f32x4.splat
+                           (local.get $44)
                           )
-                          (f32.const 0)
-                          (i32.gt_s
-                           (local.get $10)
-                           (local.get $42)
-                          )
-                         )
-                        )
-                        (select
-                         (f32.load
-                          (i32.add
-                           (local.get $36)
-                           (i32.shl
-                            (i32.add
-                             (local.get $24)
-                             (local.tee $42
-                              (i32.add
-                               (local.get $17)
-                               (i32.const 3)
-                              )
-                             )
-                            )
-                            (i32.const 2)
-                           )
-                          )
-                         )
-                         (f32.const 0)
-                         (i32.gt_s
-                          (local.get $10)
-                          (local.get $42)
                          )
                         )
                        )
-                      )
-                      (f32x4.splat
-                       (local.tee $43
-                        (f32.convert_i32_s
-                         (local.get $56)
-                        )
-                       )
+                       (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
                       )
                      )
-                    )
-                   )
-                   (local.set $48
-                    (f32x4.add
-                     (local.get $48)
                      (f32x4.mul
-                      (if (result v128)
-                       (if (result i32)
-                        (f32.le
-                         (f32.sub
-                          (f32.max
-                           (f32.max
-                            (f32x4.extract_lane 0
-                             (local.get $41)
-                            )
-                            (f32x4.extract_lane 1
-                             (local.get $41)
-                            )
-                           )
-                           (f32.max
-                            (f32x4.extract_lane 2
-                             (local.get $41)
-                            )
-                            (f32x4.extract_lane 3
-                             (local.get $41)
-                            )
-                           )
-                          )
-                          (local.get $43)
-                         )
-                         (f32.const -4)
-                        )
-                        (then
-                         (i32.const 1)
-                        )
-                        (else
-                         (f32.ge
-                          (f32.sub
-                           (f32.min
-                            (f32.min
-                             (f32x4.extract_lane 0
-                              (local.get $41)
-                             )
-                             (f32x4.extract_lane 1
-                              (local.get $41)
-                             )
-                            )
-                            (f32.min
-                             (f32x4.extract_lane 2
-                              (local.get $41)
-                             )
-                             (f32x4.extract_lane 3
-                              (local.get $41)
-                             )
-                            )
-                           )
-                           (f32.convert_i32_s
-                            (local.get $56)
-                           )
-                          )
-                          (f32.const 4)
-                         )
-                        )
-                       )
-                       (then
-                        (f32x4.add
-                         (local.get $45)
-                         (f32x4.splat
+                      (f32x4.replace_lane 3
+                       (f32x4.replace_lane 2
+                        (f32x4.replace_lane 1
+                         (f32x4.replace_lane 0
+                          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                           (f32.load
                            (i32.add
                             (local.get $38)
                             (i32.shl
                              (i32.add
+                              (local.tee $43
+                               (i32.mul
+                                (local.get $24)
+                                (i32.const 9)
+                               )
+                              )
                               (i32.add
                                (select
                                 (i32.const 4)
-                                (local.tee $24
+                                (local.tee $17
                                  (select
                                   (i32.const -4)
-                                  (local.tee $24
+                                  (local.tee $17
                                    (i32.trunc_sat_f32_s
                                     (f32.sub
-                                     (f32x4.extract_lane 0
-                                      (local.get $41)
-                                     )
-                                     (f32.convert_i32_s
-                                      (local.get $56)
-                                     )
-                                    )
-                                   )
-                                  )
-                                  (i32.le_s
-                                   (local.get $24)
-                                   (i32.const -4)
-                                  )
-                                 )
-                                )
-                                (i32.ge_s
-                                 (local.get $24)
-                                 (i32.const 4)
-                                )
-                               )
-                               (i32.const 4)
-                              )
-                              (i32.mul
-                               (local.get $25)
-                               (i32.const 9)
-                              )
-                             )
-                             (i32.const 2)
-                            )
-                           )
-                          )
-                         )
-                        )
-                       )
-                       (else
-                        (f32x4.add
-                         (local.get $45)
-                         (f32x4.replace_lane 3
-                          (f32x4.replace_lane 2
-                           (f32x4.replace_lane 1
-                            (f32x4.replace_lane 0
-                             (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                             (f32.load
-                              (i32.add
-                               (local.get $38)
-                               (i32.shl
-                                (i32.add
-                                 (local.tee $42
-                                  (i32.mul
-                                   (local.get $25)
-                                   (i32.const 9)
-                                  )
-                                 )
-                                 (i32.add
-                                  (select
-                                   (i32.const 4)
-                                   (local.tee $24
-                                    (select
-                                     (i32.const -4)
-                                     (local.tee $24
-                                      (i32.trunc_sat_f32_s
-                                       (f32.sub
-                                        (f32x4.extract_lane 0
-                                         (local.get $41)
-                                        )
-                                        (local.tee $43
-                                         (f32.convert_i32_s
-                                          (local.get $56)
-                                         )
-                                        )
-                                       )
-                                      )
-                                     )
-                                     (i32.le_s
-                                      (local.get $24)
-                                      (i32.const -4)
-                                     )
-                                    )
-                                   )
-                                   (i32.ge_s
-                                    (local.get $24)
-                                    (i32.const 4)
-                                   )
-                                  )
-                                  (i32.const 4)
-                                 )
-                                )
-                                (i32.const 2)
-                               )
-                              )
-                             )
-                            )
-                            (f32.load
-                             (i32.add
-                              (local.get $38)
-                              (i32.shl
-                               (i32.add
-                                (local.get $42)
-                                (i32.add
-                                 (select
-                                  (i32.const 4)
-                                  (local.tee $24
-                                   (select
-                                    (i32.const -4)
-                                    (local.tee $24
-                                     (i32.trunc_sat_f32_s
-                                      (f32.sub
-                                       (f32x4.extract_lane 1
-                                        (local.get $41)
-                                       )
-                                       (local.get $43)
-                                      )
-                                     )
-                                    )
-                                    (i32.le_s
-                                     (local.get $24)
-                                     (i32.const -4)
-                                    )
-                                   )
-                                  )
-                                  (i32.ge_s
-                                   (local.get $24)
-                                   (i32.const 4)
-                                  )
-                                 )
-                                 (i32.const 4)
-                                )
-                               )
-                               (i32.const 2)
-                              )
-                             )
-                            )
-                           )
-                           (f32.load
-                            (i32.add
-                             (local.get $38)
-                             (i32.shl
-                              (i32.add
-                               (local.get $42)
-                               (i32.add
-                                (select
-                                 (i32.const 4)
-                                 (local.tee $24
-                                  (select
-                                   (i32.const -4)
-                                   (local.tee $24
-                                    (i32.trunc_sat_f32_s
-                                     (f32.sub
-                                      (f32x4.extract_lane 2
+                                     (local.tee $49
+                                      (f32x4.extract_lane 0
                                        (local.get $41)
                                       )
-                                      (local.get $43)
                                      )
-                                    )
-                                   )
-                                   (i32.le_s
-                                    (local.get $24)
-                                    (i32.const -4)
-                                   )
-                                  )
-                                 )
-                                 (i32.ge_s
-                                  (local.get $24)
-                                  (i32.const 4)
-                                 )
-                                )
-                                (i32.const 4)
-                               )
-                              )
-                              (i32.const 2)
-                             )
-                            )
-                           )
-                          )
-                          (f32.load
-                           (i32.add
-                            (local.get $38)
-                            (i32.shl
-                             (i32.add
-                              (local.get $42)
-                              (i32.add
-                               (select
-                                (i32.const 4)
-                                (local.tee $24
-                                 (select
-                                  (i32.const -4)
-                                  (local.tee $24
-                                   (i32.trunc_sat_f32_s
-                                    (f32.sub
-                                     (f32x4.extract_lane 3
-                                      (local.get $41)
-                                     )
-                                     (local.get $43)
+                                     (local.get $44)
                                     )
                                    )
                                   )
                                   (i32.le_s
-                                   (local.get $24)
+                                   (local.get $17)
                                    (i32.const -4)
                                   )
                                  )
                                 )
                                 (i32.ge_s
-                                 (local.get $24)
+                                 (local.get $17)
                                  (i32.const 4)
                                 )
                                )
@@ -2884,46 +1816,238 @@
                            )
                           )
                          )
-                        )
-                       )
-                      )
-                      (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
-                     )
-                    )
-                   )
-                   (local.set $45
-                    (f32x4.mul
-                     (v128.load32_splat
-                      (i32.add
-                       (local.get $35)
-                       (i32.shl
-                        (local.get $25)
-                        (i32.const 2)
-                       )
-                      )
-                     )
-                     (f32x4.sub
-                      (local.tee $41
-                       (f32x4.replace_lane 3
-                        (f32x4.replace_lane 2
-                         (f32x4.replace_lane 1
-                          (f32x4.splat
-                           (select
-                            (f32.load
+                         (f32.load
+                          (i32.add
+                           (local.get $38)
+                           (i32.shl
+                            (i32.add
+                             (local.get $43)
                              (i32.add
-                              (local.get $36)
-                              (i32.shl
-                               (i32.add
-                                (local.tee $42
-                                 (i32.add
+                              (select
+                               (i32.const 4)
+                               (local.tee $17
+                                (select
+                                 (i32.const -4)
+                                 (local.tee $17
+                                  (i32.trunc_sat_f32_s
+                                   (f32.sub
+                                    (local.tee $54
+                                     (f32x4.extract_lane 1
+                                      (local.get $41)
+                                     )
+                                    )
+                                    (local.get $44)
+                                   )
+                                  )
+                                 )
+                                 (i32.le_s
                                   (local.get $17)
-                                  (i32.const 4)
+                                  (i32.const -4)
                                  )
                                 )
-                                (local.tee $24
-                                 (i32.mul
-                                  (local.get $26)
-                                  (local.get $37)
+                               )
+                               (i32.ge_s
+                                (local.get $17)
+                                (i32.const 4)
+                               )
+                              )
+                              (i32.const 4)
+                             )
+                            )
+                            (i32.const 2)
+                           )
+                          )
+                         )
+                        )
+                        (f32.load
+                         (i32.add
+                          (local.get $38)
+                          (i32.shl
+                           (i32.add
+                            (local.get $43)
+                            (i32.add
+                             (select
+                              (i32.const 4)
+                              (local.tee $17
+                               (select
+                                (i32.const -4)
+                                (local.tee $17
+                                 (i32.trunc_sat_f32_s
+                                  (f32.sub
+                                   (local.tee $75
+                                    (f32x4.extract_lane 2
+                                     (local.get $41)
+                                    )
+                                   )
+                                   (local.get $44)
+                                  )
+                                 )
+                                )
+                                (i32.le_s
+                                 (local.get $17)
+                                 (i32.const -4)
+                                )
+                               )
+                              )
+                              (i32.ge_s
+                               (local.get $17)
+                               (i32.const 4)
+                              )
+                             )
+                             (i32.const 4)
+                            )
+                           )
+                           (i32.const 2)
+                          )
+                         )
+                        )
+                       )
+                       (f32.load
+                        (i32.add
+                         (local.get $38)
+                         (i32.shl
+                          (i32.add
+                           (local.get $43)
+                           (i32.add
+                            (select
+                             (i32.const 4)
+                             (local.tee $17
+                              (select
+                               (i32.const -4)
+                               (local.tee $17
+                                (i32.trunc_sat_f32_s
+                                 (f32.sub
+                                  (local.tee $76
+                                   (f32x4.extract_lane 3
+                                    (local.get $41)
+                                   )
+                                  )
+                                  (local.get $44)
+                                 )
+                                )
+                               )
+                               (i32.le_s
+                                (local.get $17)
+                                (i32.const -4)
+                               )
+                              )
+                             )
+                             (i32.ge_s
+                              (local.get $17)
+                              (i32.const 4)
+                             )
+                            )
+                            (i32.const 4)
+                           )
+                          )
+                          (i32.const 2)
+                         )
+                        )
+                       )
+                      )
+                      (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
+                     )
+                    )
+                   )
+                   (local.set $47
+                    (f32x4.add
+                     (f32x4.add
+                      (local.get $47)
+                      (f32x4.mul
+                       (f32x4.mul
+                        (local.get $61)
+                        (f32x4.sub
+                         (local.tee $42
+                          (f32x4.replace_lane 3
+                           (f32x4.replace_lane 2
+                            (f32x4.replace_lane 1
+                             (f32x4.splat
+                              (select
+                               (f32.load
+                                (i32.add
+                                 (local.get $36)
+                                 (i32.shl
+                                  (i32.add
+                                   (local.get $48)
+                                   (local.tee $84
+                                    (i32.add
+                                     (local.get $25)
+                                     (i32.const 4)
+                                    )
+                                   )
+                                  )
+                                  (i32.const 2)
+                                 )
+                                )
+                               )
+                               (f32.const 0)
+                               (i32.gt_s
+                                (local.get $10)
+                                (local.get $84)
+                               )
+                              )
+                             )
+                             (select
+                              (f32.load
+                               (i32.add
+                                (local.get $36)
+                                (i32.shl
+                                 (i32.add
+                                  (local.get $48)
+                                  (local.tee $17
+                                   (i32.add
+                                    (local.get $25)
+                                    (i32.const 5)
+                                   )
+                                  )
+                                 )
+                                 (i32.const 2)
+                                )
+                               )
+                              )
+                              (f32.const 0)
+                              (i32.gt_s
+                               (local.get $10)
+                               (local.get $17)
+                              )
+                             )
+                            )
+                            (select
+                             (f32.load
+                              (i32.add
+                               (local.get $36)
+                               (i32.shl
+                                (i32.add
+                                 (local.get $48)
+                                 (local.tee $17
+                                  (i32.add
+                                   (local.get $25)
+                                   (i32.const 6)
+                                  )
+                                 )
+                                )
+                                (i32.const 2)
+                               )
+                              )
+                             )
+                             (f32.const 0)
+                             (i32.gt_s
+                              (local.get $10)
+                              (local.get $17)
+                             )
+                            )
+                           )
+                           (select
+                            (f32.load
+                             (i32.add
+                              (local.get $36)
+                              (i32.shl
+                               (i32.add
+                                (local.get $48)
+                                (local.tee $85
+                                 (i32.add
+                                  (local.get $25)
+                                  (i32.const 7)
                                  )
                                 )
                                )
@@ -2934,1931 +2058,256 @@
                             (f32.const 0)
                             (i32.gt_s
                              (local.get $10)
-                             (local.get $42)
+                             (local.get $85)
                             )
-                           )
-                          )
-                          (select
-                           (f32.load
-                            (i32.add
-                             (local.get $36)
-                             (i32.shl
-                              (i32.add
-                               (local.get $24)
-                               (local.tee $42
-                                (i32.add
-                                 (local.get $17)
-                                 (i32.const 5)
-                                )
-                               )
-                              )
-                              (i32.const 2)
-                             )
-                            )
-                           )
-                           (f32.const 0)
-                           (i32.gt_s
-                            (local.get $10)
-                            (local.get $42)
                            )
                           )
                          )
-                         (select
+                         (local.get $45)
+                        )
+                       )
+                       (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
+                      )
+                     )
+                     (f32x4.mul
+                      (f32x4.replace_lane 3
+                       (f32x4.replace_lane 2
+                        (f32x4.replace_lane 1
+                         (f32x4.replace_lane 0
+                          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                           (f32.load
                            (i32.add
-                            (local.get $36)
+                            (local.get $38)
                             (i32.shl
                              (i32.add
-                              (local.get $24)
-                              (local.tee $42
-                               (i32.add
-                                (local.get $17)
-                                (i32.const 6)
+                              (local.get $43)
+                              (i32.add
+                               (select
+                                (i32.const 4)
+                                (local.tee $17
+                                 (select
+                                  (i32.const -4)
+                                  (local.tee $17
+                                   (i32.trunc_sat_f32_s
+                                    (f32.sub
+                                     (local.tee $77
+                                      (f32x4.extract_lane 0
+                                       (local.get $42)
+                                      )
+                                     )
+                                     (local.get $44)
+                                    )
+                                   )
+                                  )
+                                  (i32.le_s
+                                   (local.get $17)
+                                   (i32.const -4)
+                                  )
+                                 )
+                                )
+                                (i32.ge_s
+                                 (local.get $17)
+                                 (i32.const 4)
+                                )
                                )
+                               (i32.const 4)
                               )
                              )
                              (i32.const 2)
                             )
                            )
                           )
-                          (f32.const 0)
-                          (i32.gt_s
-                           (local.get $10)
-                           (local.get $42)
-                          )
                          )
-                        )
-                        (select
                          (f32.load
                           (i32.add
-                           (local.get $36)
+                           (local.get $38)
                            (i32.shl
                             (i32.add
-                             (local.get $24)
-                             (local.tee $42
-                              (i32.add
-                               (local.get $17)
-                               (i32.const 7)
-                              )
-                             )
-                            )
-                            (i32.const 2)
-                           )
-                          )
-                         )
-                         (f32.const 0)
-                         (i32.gt_s
-                          (local.get $10)
-                          (local.get $42)
-                         )
-                        )
-                       )
-                      )
-                      (f32x4.splat
-                       (local.tee $43
-                        (f32.convert_i32_s
-                         (local.get $56)
-                        )
-                       )
-                      )
-                     )
-                    )
-                   )
-                   (local.set $50
-                    (f32x4.add
-                     (local.get $50)
-                     (f32x4.mul
-                      (if (result v128)
-                       (if (result i32)
-                        (f32.le
-                         (f32.sub
-                          (f32.max
-                           (f32.max
-                            (f32x4.extract_lane 0
-                             (local.get $41)
-                            )
-                            (f32x4.extract_lane 1
-                             (local.get $41)
-                            )
-                           )
-                           (f32.max
-                            (f32x4.extract_lane 2
-                             (local.get $41)
-                            )
-                            (f32x4.extract_lane 3
-                             (local.get $41)
-                            )
-                           )
-                          )
-                          (local.get $43)
-                         )
-                         (f32.const -4)
-                        )
-                        (then
-                         (i32.const 1)
-                        )
-                        (else
-                         (f32.ge
-                          (f32.sub
-                           (f32.min
-                            (f32.min
-                             (f32x4.extract_lane 0
-                              (local.get $41)
-                             )
-                             (f32x4.extract_lane 1
-                              (local.get $41)
-                             )
-                            )
-                            (f32.min
-                             (f32x4.extract_lane 2
-                              (local.get $41)
-                             )
-                             (f32x4.extract_lane 3
-                              (local.get $41)
-                             )
-                            )
-                           )
-                           (f32.convert_i32_s
-                            (local.get $56)
-                           )
-                          )
-                          (f32.const 4)
-                         )
-                        )
-                       )
-                       (then
-                        (f32x4.add
-                         (local.get $45)
-                         (f32x4.splat
-                          (f32.load
-                           (i32.add
-                            (local.get $38)
-                            (i32.shl
+                             (local.get $43)
                              (i32.add
-                              (i32.add
-                               (select
-                                (i32.const 4)
-                                (local.tee $24
-                                 (select
-                                  (i32.const -4)
-                                  (local.tee $24
-                                   (i32.trunc_sat_f32_s
-                                    (f32.sub
-                                     (f32x4.extract_lane 0
-                                      (local.get $41)
-                                     )
-                                     (f32.convert_i32_s
-                                      (local.get $56)
-                                     )
-                                    )
-                                   )
-                                  )
-                                  (i32.le_s
-                                   (local.get $24)
-                                   (i32.const -4)
-                                  )
-                                 )
-                                )
-                                (i32.ge_s
-                                 (local.get $24)
-                                 (i32.const 4)
-                                )
-                               )
+                              (select
                                (i32.const 4)
-                              )
-                              (i32.mul
-                               (local.get $25)
-                               (i32.const 9)
-                              )
-                             )
-                             (i32.const 2)
-                            )
-                           )
-                          )
-                         )
-                        )
-                       )
-                       (else
-                        (f32x4.add
-                         (local.get $45)
-                         (f32x4.replace_lane 3
-                          (f32x4.replace_lane 2
-                           (f32x4.replace_lane 1
-                            (f32x4.replace_lane 0
-                             (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                             (f32.load
-                              (i32.add
-                               (local.get $38)
-                               (i32.shl
-                                (i32.add
-                                 (local.tee $42
-                                  (i32.mul
-                                   (local.get $25)
-                                   (i32.const 9)
-                                  )
-                                 )
-                                 (i32.add
-                                  (select
-                                   (i32.const 4)
-                                   (local.tee $24
-                                    (select
-                                     (i32.const -4)
-                                     (local.tee $24
-                                      (i32.trunc_sat_f32_s
-                                       (f32.sub
-                                        (f32x4.extract_lane 0
-                                         (local.get $41)
-                                        )
-                                        (local.tee $43
-                                         (f32.convert_i32_s
-                                          (local.get $56)
-                                         )
-                                        )
-                                       )
-                                      )
-                                     )
-                                     (i32.le_s
-                                      (local.get $24)
-                                      (i32.const -4)
-                                     )
-                                    )
-                                   )
-                                   (i32.ge_s
-                                    (local.get $24)
-                                    (i32.const 4)
-                                   )
-                                  )
-                                  (i32.const 4)
-                                 )
-                                )
-                                (i32.const 2)
-                               )
-                              )
-                             )
-                            )
-                            (f32.load
-                             (i32.add
-                              (local.get $38)
-                              (i32.shl
-                               (i32.add
-                                (local.get $42)
-                                (i32.add
-                                 (select
-                                  (i32.const 4)
-                                  (local.tee $24
-                                   (select
-                                    (i32.const -4)
-                                    (local.tee $24
-                                     (i32.trunc_sat_f32_s
-                                      (f32.sub
-                                       (f32x4.extract_lane 1
-                                        (local.get $41)
-                                       )
-                                       (local.get $43)
-                                      )
-                                     )
-                                    )
-                                    (i32.le_s
-                                     (local.get $24)
-                                     (i32.const -4)
-                                    )
-                                   )
-                                  )
-                                  (i32.ge_s
-                                   (local.get $24)
-                                   (i32.const 4)
-                                  )
-                                 )
-                                 (i32.const 4)
-                                )
-                               )
-                               (i32.const 2)
-                              )
-                             )
-                            )
-                           )
-                           (f32.load
-                            (i32.add
-                             (local.get $38)
-                             (i32.shl
-                              (i32.add
-                               (local.get $42)
-                               (i32.add
+                               (local.tee $17
                                 (select
-                                 (i32.const 4)
-                                 (local.tee $24
-                                  (select
-                                   (i32.const -4)
-                                   (local.tee $24
-                                    (i32.trunc_sat_f32_s
-                                     (f32.sub
-                                      (f32x4.extract_lane 2
-                                       (local.get $41)
-                                      )
-                                      (local.get $43)
+                                 (i32.const -4)
+                                 (local.tee $17
+                                  (i32.trunc_sat_f32_s
+                                   (f32.sub
+                                    (local.tee $78
+                                     (f32x4.extract_lane 1
+                                      (local.get $42)
                                      )
                                     )
-                                   )
-                                   (i32.le_s
-                                    (local.get $24)
-                                    (i32.const -4)
+                                    (local.get $44)
                                    )
                                   )
                                  )
-                                 (i32.ge_s
-                                  (local.get $24)
-                                  (i32.const 4)
-                                 )
-                                )
-                                (i32.const 4)
-                               )
-                              )
-                              (i32.const 2)
-                             )
-                            )
-                           )
-                          )
-                          (f32.load
-                           (i32.add
-                            (local.get $38)
-                            (i32.shl
-                             (i32.add
-                              (local.get $42)
-                              (i32.add
-                               (select
-                                (i32.const 4)
-                                (local.tee $24
-                                 (select
-                                  (i32.const -4)
-                                  (local.tee $24
-                                   (i32.trunc_sat_f32_s
-                                    (f32.sub
-                                     (f32x4.extract_lane 3
-                                      (local.get $41)
-                                     )
-                                     (local.get $43)
-                                    )
-                                   )
-                                  )
-                                  (i32.le_s
-                                   (local.get $24)
-                                   (i32.const -4)
-                                  )
-                                 )
-                                )
-                                (i32.ge_s
-                                 (local.get $24)
-                                 (i32.const 4)
-                                )
-                               )
-                               (i32.const 4)
-                              )
-                             )
-                             (i32.const 2)
-                            )
-                           )
-                          )
-                         )
-                        )
-                       )
-                      )
-                      (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
-                     )
-                    )
-                   )
-                   (local.set $45
-                    (f32x4.mul
-                     (v128.load32_splat
-                      (i32.add
-                       (local.get $35)
-                       (i32.shl
-                        (local.get $25)
-                        (i32.const 2)
-                       )
-                      )
-                     )
-                     (f32x4.sub
-                      (local.tee $41
-                       (f32x4.replace_lane 3
-                        (f32x4.replace_lane 2
-                         (f32x4.replace_lane 1
-                          (f32x4.splat
-                           (select
-                            (f32.load
-                             (i32.add
-                              (local.get $36)
-                              (i32.shl
-                               (i32.add
-                                (local.tee $24
-                                 (i32.mul
-                                  (local.get $26)
-                                  (local.get $37)
-                                 )
-                                )
-                                (local.get $17)
-                               )
-                               (i32.const 2)
-                              )
-                             )
-                            )
-                            (f32.const 0)
-                            (i32.gt_s
-                             (local.get $10)
-                             (local.get $17)
-                            )
-                           )
-                          )
-                          (select
-                           (f32.load
-                            (i32.add
-                             (local.get $36)
-                             (i32.shl
-                              (i32.add
-                               (local.get $24)
-                               (local.tee $42
-                                (i32.add
-                                 (local.get $17)
-                                 (i32.const 1)
-                                )
-                               )
-                              )
-                              (i32.const 2)
-                             )
-                            )
-                           )
-                           (f32.const 0)
-                           (i32.gt_s
-                            (local.get $10)
-                            (local.get $42)
-                           )
-                          )
-                         )
-                         (select
-                          (f32.load
-                           (i32.add
-                            (local.get $36)
-                            (i32.shl
-                             (i32.add
-                              (local.get $24)
-                              (local.tee $42
-                               (i32.add
-                                (local.get $17)
-                                (i32.const 2)
-                               )
-                              )
-                             )
-                             (i32.const 2)
-                            )
-                           )
-                          )
-                          (f32.const 0)
-                          (i32.gt_s
-                           (local.get $10)
-                           (local.get $42)
-                          )
-                         )
-                        )
-                        (select
-                         (f32.load
-                          (i32.add
-                           (local.get $36)
-                           (i32.shl
-                            (i32.add
-                             (local.get $24)
-                             (local.tee $42
-                              (i32.add
-                               (local.get $17)
-                               (i32.const 3)
-                              )
-                             )
-                            )
-                            (i32.const 2)
-                           )
-                          )
-                         )
-                         (f32.const 0)
-                         (i32.gt_s
-                          (local.get $10)
-                          (local.get $42)
-                         )
-                        )
-                       )
-                      )
-                      (f32x4.splat
-                       (local.tee $43
-                        (f32.convert_i32_s
-                         (local.get $57)
-                        )
-                       )
-                      )
-                     )
-                    )
-                   )
-                   (local.set $52
-                    (f32x4.add
-                     (local.get $52)
-                     (f32x4.mul
-                      (if (result v128)
-                       (if (result i32)
-                        (f32.le
-                         (f32.sub
-                          (f32.max
-                           (f32.max
-                            (f32x4.extract_lane 0
-                             (local.get $41)
-                            )
-                            (f32x4.extract_lane 1
-                             (local.get $41)
-                            )
-                           )
-                           (f32.max
-                            (f32x4.extract_lane 2
-                             (local.get $41)
-                            )
-                            (f32x4.extract_lane 3
-                             (local.get $41)
-                            )
-                           )
-                          )
-                          (local.get $43)
-                         )
-                         (f32.const -4)
-                        )
-                        (then
-                         (i32.const 1)
-                        )
-                        (else
-                         (f32.ge
-                          (f32.sub
-                           (f32.min
-                            (f32.min
-                             (f32x4.extract_lane 0
-                              (local.get $41)
-                             )
-                             (f32x4.extract_lane 1
-                              (local.get $41)
-                             )
-                            )
-                            (f32.min
-                             (f32x4.extract_lane 2
-                              (local.get $41)
-                             )
-                             (f32x4.extract_lane 3
-                              (local.get $41)
-                             )
-                            )
-                           )
-                           (f32.convert_i32_s
-                            (local.get $57)
-                           )
-                          )
-                          (f32.const 4)
-                         )
-                        )
-                       )
-                       (then
-                        (f32x4.add
-                         (local.get $45)
-                         (f32x4.splat
-                          (f32.load
-                           (i32.add
-                            (local.get $38)
-                            (i32.shl
-                             (i32.add
-                              (i32.add
-                               (select
-                                (i32.const 4)
-                                (local.tee $24
-                                 (select
-                                  (i32.const -4)
-                                  (local.tee $24
-                                   (i32.trunc_sat_f32_s
-                                    (f32.sub
-                                     (f32x4.extract_lane 0
-                                      (local.get $41)
-                                     )
-                                     (f32.convert_i32_s
-                                      (local.get $57)
-                                     )
-                                    )
-                                   )
-                                  )
-                                  (i32.le_s
-                                   (local.get $24)
-                                   (i32.const -4)
-                                  )
-                                 )
-                                )
-                                (i32.ge_s
-                                 (local.get $24)
-                                 (i32.const 4)
-                                )
-                               )
-                               (i32.const 4)
-                              )
-                              (i32.mul
-                               (local.get $25)
-                               (i32.const 9)
-                              )
-                             )
-                             (i32.const 2)
-                            )
-                           )
-                          )
-                         )
-                        )
-                       )
-                       (else
-                        (f32x4.add
-                         (local.get $45)
-                         (f32x4.replace_lane 3
-                          (f32x4.replace_lane 2
-                           (f32x4.replace_lane 1
-                            (f32x4.replace_lane 0
-                             (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                             (f32.load
-                              (i32.add
-                               (local.get $38)
-                               (i32.shl
-                                (i32.add
-                                 (local.tee $42
-                                  (i32.mul
-                                   (local.get $25)
-                                   (i32.const 9)
-                                  )
-                                 )
-                                 (i32.add
-                                  (select
-                                   (i32.const 4)
-                                   (local.tee $24
-                                    (select
-                                     (i32.const -4)
-                                     (local.tee $24
-                                      (i32.trunc_sat_f32_s
-                                       (f32.sub
-                                        (f32x4.extract_lane 0
-                                         (local.get $41)
-                                        )
-                                        (local.tee $43
-                                         (f32.convert_i32_s
-                                          (local.get $57)
-                                         )
-                                        )
-                                       )
-                                      )
-                                     )
-                                     (i32.le_s
-                                      (local.get $24)
-                                      (i32.const -4)
-                                     )
-                                    )
-                                   )
-                                   (i32.ge_s
-                                    (local.get $24)
-                                    (i32.const 4)
-                                   )
-                                  )
-                                  (i32.const 4)
-                                 )
-                                )
-                                (i32.const 2)
-                               )
-                              )
-                             )
-                            )
-                            (f32.load
-                             (i32.add
-                              (local.get $38)
-                              (i32.shl
-                               (i32.add
-                                (local.get $42)
-                                (i32.add
-                                 (select
-                                  (i32.const 4)
-                                  (local.tee $24
-                                   (select
-                                    (i32.const -4)
-                                    (local.tee $24
-                                     (i32.trunc_sat_f32_s
-                                      (f32.sub
-                                       (f32x4.extract_lane 1
-                                        (local.get $41)
-                                       )
-                                       (local.get $43)
-                                      )
-                                     )
-                                    )
-                                    (i32.le_s
-                                     (local.get $24)
-                                     (i32.const -4)
-                                    )
-                                   )
-                                  )
-                                  (i32.ge_s
-                                   (local.get $24)
-                                   (i32.const 4)
-                                  )
-                                 )
-                                 (i32.const 4)
-                                )
-                               )
-                               (i32.const 2)
-                              )
-                             )
-                            )
-                           )
-                           (f32.load
-                            (i32.add
-                             (local.get $38)
-                             (i32.shl
-                              (i32.add
-                               (local.get $42)
-                               (i32.add
-                                (select
-                                 (i32.const 4)
-                                 (local.tee $24
-                                  (select
-                                   (i32.const -4)
-                                   (local.tee $24
-                                    (i32.trunc_sat_f32_s
-                                     (f32.sub
-                                      (f32x4.extract_lane 2
-                                       (local.get $41)
-                                      )
-                                      (local.get $43)
-                                     )
-                                    )
-                                   )
-                                   (i32.le_s
-                                    (local.get $24)
-                                    (i32.const -4)
-                                   )
-                                  )
-                                 )
-                                 (i32.ge_s
-                                  (local.get $24)
-                                  (i32.const 4)
-                                 )
-                                )
-                                (i32.const 4)
-                               )
-                              )
-                              (i32.const 2)
-                             )
-                            )
-                           )
-                          )
-                          (f32.load
-                           (i32.add
-                            (local.get $38)
-                            (i32.shl
-                             (i32.add
-                              (local.get $42)
-                              (i32.add
-                               (select
-                                (i32.const 4)
-                                (local.tee $24
-                                 (select
-                                  (i32.const -4)
-                                  (local.tee $24
-                                   (i32.trunc_sat_f32_s
-                                    (f32.sub
-                                     (f32x4.extract_lane 3
-                                      (local.get $41)
-                                     )
-                                     (local.get $43)
-                                    )
-                                   )
-                                  )
-                                  (i32.le_s
-                                   (local.get $24)
-                                   (i32.const -4)
-                                  )
-                                 )
-                                )
-                                (i32.ge_s
-                                 (local.get $24)
-                                 (i32.const 4)
-                                )
-                               )
-                               (i32.const 4)
-                              )
-                             )
-                             (i32.const 2)
-                            )
-                           )
-                          )
-                         )
-                        )
-                       )
-                      )
-                      (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
-                     )
-                    )
-                   )
-                   (local.set $45
-                    (f32x4.mul
-                     (v128.load32_splat
-                      (i32.add
-                       (local.get $35)
-                       (i32.shl
-                        (local.get $25)
-                        (i32.const 2)
-                       )
-                      )
-                     )
-                     (f32x4.sub
-                      (local.tee $41
-                       (f32x4.replace_lane 3
-                        (f32x4.replace_lane 2
-                         (f32x4.replace_lane 1
-                          (f32x4.splat
-                           (select
-                            (f32.load
-                             (i32.add
-                              (local.get $36)
-                              (i32.shl
-                               (i32.add
-                                (local.tee $42
-                                 (i32.add
+                                 (i32.le_s
                                   (local.get $17)
-                                  (i32.const 4)
-                                 )
-                                )
-                                (local.tee $24
-                                 (i32.mul
-                                  (local.get $26)
-                                  (local.get $37)
+                                  (i32.const -4)
                                  )
                                 )
                                )
-                               (i32.const 2)
-                              )
-                             )
-                            )
-                            (f32.const 0)
-                            (i32.gt_s
-                             (local.get $10)
-                             (local.get $42)
-                            )
-                           )
-                          )
-                          (select
-                           (f32.load
-                            (i32.add
-                             (local.get $36)
-                             (i32.shl
-                              (i32.add
-                               (local.get $24)
-                               (local.tee $42
-                                (i32.add
-                                 (local.get $17)
-                                 (i32.const 5)
-                                )
-                               )
-                              )
-                              (i32.const 2)
-                             )
-                            )
-                           )
-                           (f32.const 0)
-                           (i32.gt_s
-                            (local.get $10)
-                            (local.get $42)
-                           )
-                          )
-                         )
-                         (select
-                          (f32.load
-                           (i32.add
-                            (local.get $36)
-                            (i32.shl
-                             (i32.add
-                              (local.get $24)
-                              (local.tee $42
-                               (i32.add
+                               (i32.ge_s
                                 (local.get $17)
-                                (i32.const 6)
+                                (i32.const 4)
                                )
                               )
-                             )
-                             (i32.const 2)
-                            )
-                           )
-                          )
-                          (f32.const 0)
-                          (i32.gt_s
-                           (local.get $10)
-                           (local.get $42)
-                          )
-                         )
-                        )
-                        (select
-                         (f32.load
-                          (i32.add
-                           (local.get $36)
-                           (i32.shl
-                            (i32.add
-                             (local.get $24)
-                             (local.tee $42
-                              (i32.add
-                               (local.get $17)
-                               (i32.const 7)
-                              )
+                              (i32.const 4)
                              )
                             )
                             (i32.const 2)
                            )
                           )
                          )
-                         (f32.const 0)
-                         (i32.gt_s
-                          (local.get $10)
-                          (local.get $42)
-                         )
                         )
-                       )
-                      )
-                      (f32x4.splat
-                       (local.tee $43
-                        (f32.convert_i32_s
-                         (local.get $57)
-                        )
-                       )
-                      )
-                     )
-                    )
-                   )
-                   (local.set $53
-                    (f32x4.add
-                     (local.get $53)
-                     (f32x4.mul
-                      (if (result v128)
-                       (if (result i32)
-                        (f32.le
-                         (f32.sub
-                          (f32.max
-                           (f32.max
-                            (f32x4.extract_lane 0
-                             (local.get $41)
-                            )
-                            (f32x4.extract_lane 1
-                             (local.get $41)
-                            )
-                           )
-                           (f32.max
-                            (f32x4.extract_lane 2
-                             (local.get $41)
-                            )
-                            (f32x4.extract_lane 3
-                             (local.get $41)
-                            )
-                           )
-                          )
-                          (local.get $43)
-                         )
-                         (f32.const -4)
-                        )
-                        (then
-                         (i32.const 1)
-                        )
-                        (else
-                         (f32.ge
-                          (f32.sub
-                           (f32.min
-                            (f32.min
-                             (f32x4.extract_lane 0
-                              (local.get $41)
-                             )
-                             (f32x4.extract_lane 1
-                              (local.get $41)
-                             )
-                            )
-                            (f32.min
-                             (f32x4.extract_lane 2
-                              (local.get $41)
-                             )
-                             (f32x4.extract_lane 3
-                              (local.get $41)
-                             )
-                            )
-                           )
-                           (f32.convert_i32_s
-                            (local.get $57)
-                           )
-                          )
-                          (f32.const 4)
-                         )
-                        )
-                       )
-                       (then
-                        (f32x4.add
-                         (local.get $45)
-                         (f32x4.splat
-                          (f32.load
+                        (f32.load
+                         (i32.add
+                          (local.get $38)
+                          (i32.shl
                            (i32.add
-                            (local.get $38)
-                            (i32.shl
-                             (i32.add
-                              (i32.add
-                               (select
-                                (i32.const 4)
-                                (local.tee $24
-                                 (select
-                                  (i32.const -4)
-                                  (local.tee $24
-                                   (i32.trunc_sat_f32_s
-                                    (f32.sub
-                                     (f32x4.extract_lane 0
-                                      (local.get $41)
-                                     )
-                                     (f32.convert_i32_s
-                                      (local.get $57)
-                                     )
-                                    )
-                                   )
-                                  )
-                                  (i32.le_s
-                                   (local.get $24)
-                                   (i32.const -4)
-                                  )
-                                 )
-                                )
-                                (i32.ge_s
-                                 (local.get $24)
-                                 (i32.const 4)
-                                )
-                               )
-                               (i32.const 4)
-                              )
-                              (i32.mul
-                               (local.get $25)
-                               (i32.const 9)
-                              )
-                             )
-                             (i32.const 2)
-                            )
-                           )
-                          )
-                         )
-                        )
-                       )
-                       (else
-                        (f32x4.add
-                         (local.get $45)
-                         (f32x4.replace_lane 3
-                          (f32x4.replace_lane 2
-                           (f32x4.replace_lane 1
-                            (f32x4.replace_lane 0
-                             (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                             (f32.load
-                              (i32.add
-                               (local.get $38)
-                               (i32.shl
-                                (i32.add
-                                 (local.tee $42
-                                  (i32.mul
-                                   (local.get $25)
-                                   (i32.const 9)
-                                  )
-                                 )
-                                 (i32.add
-                                  (select
-                                   (i32.const 4)
-                                   (local.tee $24
-                                    (select
-                                     (i32.const -4)
-                                     (local.tee $24
-                                      (i32.trunc_sat_f32_s
-                                       (f32.sub
-                                        (f32x4.extract_lane 0
-                                         (local.get $41)
-                                        )
-                                        (local.tee $43
-                                         (f32.convert_i32_s
-                                          (local.get $57)
-                                         )
-                                        )
-                                       )
-                                      )
-                                     )
-                                     (i32.le_s
-                                      (local.get $24)
-                                      (i32.const -4)
-                                     )
-                                    )
-                                   )
-                                   (i32.ge_s
-                                    (local.get $24)
-                                    (i32.const 4)
-                                   )
-                                  )
-                                  (i32.const 4)
-                                 )
-                                )
-                                (i32.const 2)
-                               )
-                              )
-                             )
-                            )
-                            (f32.load
-                             (i32.add
-                              (local.get $38)
-                              (i32.shl
-                               (i32.add
-                                (local.get $42)
-                                (i32.add
-                                 (select
-                                  (i32.const 4)
-                                  (local.tee $24
-                                   (select
-                                    (i32.const -4)
-                                    (local.tee $24
-                                     (i32.trunc_sat_f32_s
-                                      (f32.sub
-                                       (f32x4.extract_lane 1
-                                        (local.get $41)
-                                       )
-                                       (local.get $43)
-                                      )
-                                     )
-                                    )
-                                    (i32.le_s
-                                     (local.get $24)
-                                     (i32.const -4)
-                                    )
-                                   )
-                                  )
-                                  (i32.ge_s
-                                   (local.get $24)
-                                   (i32.const 4)
-                                  )
-                                 )
-                                 (i32.const 4)
-                                )
-                               )
-                               (i32.const 2)
-                              )
-                             )
-                            )
-                           )
-                           (f32.load
+                            (local.get $43)
                             (i32.add
-                             (local.get $38)
-                             (i32.shl
-                              (i32.add
-                               (local.get $42)
-                               (i32.add
-                                (select
-                                 (i32.const 4)
-                                 (local.tee $24
-                                  (select
-                                   (i32.const -4)
-                                   (local.tee $24
-                                    (i32.trunc_sat_f32_s
-                                     (f32.sub
-                                      (f32x4.extract_lane 2
-                                       (local.get $41)
-                                      )
-                                      (local.get $43)
-                                     )
+                             (select
+                              (i32.const 4)
+                              (local.tee $17
+                               (select
+                                (i32.const -4)
+                                (local.tee $17
+                                 (i32.trunc_sat_f32_s
+                                  (f32.sub
+                                   (local.tee $79
+                                    (f32x4.extract_lane 2
+                                     (local.get $42)
                                     )
                                    )
-                                   (i32.le_s
-                                    (local.get $24)
-                                    (i32.const -4)
-                                   )
+                                   (local.get $44)
                                   )
                                  )
-                                 (i32.ge_s
-                                  (local.get $24)
-                                  (i32.const 4)
-                                 )
                                 )
-                                (i32.const 4)
+                                (i32.le_s
+                                 (local.get $17)
+                                 (i32.const -4)
+                                )
                                )
                               )
-                              (i32.const 2)
-                             )
-                            )
-                           )
-                          )
-                          (f32.load
-                           (i32.add
-                            (local.get $38)
-                            (i32.shl
-                             (i32.add
-                              (local.get $42)
-                              (i32.add
-                               (select
-                                (i32.const 4)
-                                (local.tee $24
-                                 (select
-                                  (i32.const -4)
-                                  (local.tee $24
-                                   (i32.trunc_sat_f32_s
-                                    (f32.sub
-                                     (f32x4.extract_lane 3
-                                      (local.get $41)
-                                     )
-                                     (local.get $43)
-                                    )
-                                   )
-                                  )
-                                  (i32.le_s
-                                   (local.get $24)
-                                   (i32.const -4)
-                                  )
-                                 )
-                                )
-                                (i32.ge_s
-                                 (local.get $24)
-                                 (i32.const 4)
-                                )
-                               )
+                              (i32.ge_s
+                               (local.get $17)
                                (i32.const 4)
                               )
                              )
-                             (i32.const 2)
+                             (i32.const 4)
                             )
                            )
+                           (i32.const 2)
                           )
+                         )
+                        )
+                       )
+                       (f32.load
+                        (i32.add
+                         (local.get $38)
+                         (i32.shl
+                          (i32.add
+                           (local.get $43)
+                           (i32.add
+                            (select
+                             (i32.const 4)
+                             (local.tee $17
+                              (select
+                               (i32.const -4)
+                               (local.tee $17
+                                (i32.trunc_sat_f32_s
+                                 (f32.sub
+                                  (local.tee $80
+                                   (f32x4.extract_lane 3
+                                    (local.get $42)
+                                   )
+                                  )
+                                  (local.get $44)
+                                 )
+                                )
+                               )
+                               (i32.le_s
+                                (local.get $17)
+                                (i32.const -4)
+                               )
+                              )
+                             )
+                             (i32.ge_s
+                              (local.get $17)
+                              (i32.const 4)
+                             )
+                            )
+                            (i32.const 4)
+                           )
+                          )
+                          (i32.const 2)
                          )
                         )
                        )
                       )
                       (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
-                     )
-                    )
-                   )
-                   (local.set $45
-                    (f32x4.mul
-                     (v128.load32_splat
-                      (i32.add
-                       (local.get $35)
-                       (i32.shl
-                        (local.get $25)
-                        (i32.const 2)
-                       )
-                      )
-                     )
-                     (f32x4.sub
-                      (local.tee $41
-                       (f32x4.replace_lane 3
-                        (f32x4.replace_lane 2
-                         (f32x4.replace_lane 1
-                          (f32x4.splat
-                           (select
-                            (f32.load
-                             (i32.add
-                              (local.get $36)
-                              (i32.shl
-                               (i32.add
-                                (local.tee $24
-                                 (i32.mul
-                                  (local.get $26)
-                                  (local.get $37)
-                                 )
-                                )
-                                (local.get $17)
-                               )
-                               (i32.const 2)
-                              )
-                             )
-                            )
-                            (f32.const 0)
-                            (i32.gt_s
-                             (local.get $10)
-                             (local.get $17)
-                            )
-                           )
-                          )
-                          (select
-                           (f32.load
-                            (i32.add
-                             (local.get $36)
-                             (i32.shl
-                              (i32.add
-                               (local.get $24)
-                               (local.tee $42
-                                (i32.add
-                                 (local.get $17)
-                                 (i32.const 1)
-                                )
-                               )
-                              )
-                              (i32.const 2)
-                             )
-                            )
-                           )
-                           (f32.const 0)
-                           (i32.gt_s
-                            (local.get $10)
-                            (local.get $42)
-                           )
-                          )
-                         )
-                         (select
-                          (f32.load
-                           (i32.add
-                            (local.get $36)
-                            (i32.shl
-                             (i32.add
-                              (local.get $24)
-                              (local.tee $42
-                               (i32.add
-                                (local.get $17)
-                                (i32.const 2)
-                               )
-                              )
-                             )
-                             (i32.const 2)
-                            )
-                           )
-                          )
-                          (f32.const 0)
-                          (i32.gt_s
-                           (local.get $10)
-                           (local.get $42)
-                          )
-                         )
-                        )
-                        (select
-                         (f32.load
-                          (i32.add
-                           (local.get $36)
-                           (i32.shl
-                            (i32.add
-                             (local.get $24)
-                             (local.tee $42
-                              (i32.add
-                               (local.get $17)
-                               (i32.const 3)
-                              )
-                             )
-                            )
-                            (i32.const 2)
-                           )
-                          )
-                         )
-                         (f32.const 0)
-                         (i32.gt_s
-                          (local.get $10)
-                          (local.get $42)
-                         )
-                        )
-                       )
-                      )
-                      (f32x4.splat
-                       (local.tee $43
-                        (f32.convert_i32_s
-                         (local.get $58)
-                        )
-                       )
-                      )
-                     )
-                    )
-                   )
-                   (local.set $54
-                    (f32x4.add
-                     (local.get $54)
-                     (f32x4.mul
-                      (if (result v128)
-                       (if (result i32)
-                        (f32.le
-                         (f32.sub
-                          (f32.max
-                           (f32.max
-                            (f32x4.extract_lane 0
-                             (local.get $41)
-                            )
-                            (f32x4.extract_lane 1
-                             (local.get $41)
-                            )
-                           )
-                           (f32.max
-                            (f32x4.extract_lane 2
-                             (local.get $41)
-                            )
-                            (f32x4.extract_lane 3
-                             (local.get $41)
-                            )
-                           )
-                          )
-                          (local.get $43)
-                         )
-                         (f32.const -4)
-                        )
-                        (then
-                         (i32.const 1)
-                        )
-                        (else
-                         (f32.ge
-                          (f32.sub
-                           (f32.min
-                            (f32.min
-                             (f32x4.extract_lane 0
-                              (local.get $41)
-                             )
-                             (f32x4.extract_lane 1
-                              (local.get $41)
-                             )
-                            )
-                            (f32.min
-                             (f32x4.extract_lane 2
-                              (local.get $41)
-                             )
-                             (f32x4.extract_lane 3
-                              (local.get $41)
-                             )
-                            )
-                           )
-                           (f32.convert_i32_s
-                            (local.get $58)
-                           )
-                          )
-                          (f32.const 4)
-                         )
-                        )
-                       )
-                       (then
-                        (f32x4.add
-                         (local.get $45)
-                         (f32x4.splat
-                          (f32.load
-                           (i32.add
-                            (local.get $38)
-                            (i32.shl
-                             (i32.add
-                              (i32.add
-                               (select
-                                (i32.const 4)
-                                (local.tee $24
-                                 (select
-                                  (i32.const -4)
-                                  (local.tee $24
-                                   (i32.trunc_sat_f32_s
-                                    (f32.sub
-                                     (f32x4.extract_lane 0
-                                      (local.get $41)
-                                     )
-                                     (f32.convert_i32_s
-                                      (local.get $58)
-                                     )
-                                    )
-                                   )
-                                  )
-                                  (i32.le_s
-                                   (local.get $24)
-                                   (i32.const -4)
-                                  )
-                                 )
-                                )
-                                (i32.ge_s
-                                 (local.get $24)
-                                 (i32.const 4)
-                                )
-                               )
-                               (i32.const 4)
-                              )
-                              (i32.mul
-                               (local.get $25)
-                               (i32.const 9)
-                              )
-                             )
-                             (i32.const 2)
-                            )
-                           )
-                          )
-                         )
-                        )
-                       )
-                       (else
-                        (f32x4.add
-                         (local.get $45)
-                         (f32x4.replace_lane 3
-                          (f32x4.replace_lane 2
-                           (f32x4.replace_lane 1
-                            (f32x4.replace_lane 0
-                             (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                             (f32.load
-                              (i32.add
-                               (local.get $38)
-                               (i32.shl
-                                (i32.add
-                                 (local.tee $42
-                                  (i32.mul
-                                   (local.get $25)
-                                   (i32.const 9)
-                                  )
-                                 )
-                                 (i32.add
-                                  (select
-                                   (i32.const 4)
-                                   (local.tee $24
-                                    (select
-                                     (i32.const -4)
-                                     (local.tee $24
-                                      (i32.trunc_sat_f32_s
-                                       (f32.sub
-                                        (f32x4.extract_lane 0
-                                         (local.get $41)
-                                        )
-                                        (local.tee $43
-                                         (f32.convert_i32_s
-                                          (local.get $58)
-                                         )
-                                        )
-                                       )
-                                      )
-                                     )
-                                     (i32.le_s
-                                      (local.get $24)
-                                      (i32.const -4)
-                                     )
-                                    )
-                                   )
-                                   (i32.ge_s
-                                    (local.get $24)
-                                    (i32.const 4)
-                                   )
-                                  )
-                                  (i32.const 4)
-                                 )
-                                )
-                                (i32.const 2)
-                               )
-                              )
-                             )
-                            )
-                            (f32.load
-                             (i32.add
-                              (local.get $38)
-                              (i32.shl
-                               (i32.add
-                                (local.get $42)
-                                (i32.add
-                                 (select
-                                  (i32.const 4)
-                                  (local.tee $24
-                                   (select
-                                    (i32.const -4)
-                                    (local.tee $24
-                                     (i32.trunc_sat_f32_s
-                                      (f32.sub
-                                       (f32x4.extract_lane 1
-                                        (local.get $41)
-                                       )
-                                       (local.get $43)
-                                      )
-                                     )
-                                    )
-                                    (i32.le_s
-                                     (local.get $24)
-                                     (i32.const -4)
-                                    )
-                                   )
-                                  )
-                                  (i32.ge_s
-                                   (local.get $24)
-                                   (i32.const 4)
-                                  )
-                                 )
-                                 (i32.const 4)
-                                )
-                               )
-                               (i32.const 2)
-                              )
-                             )
-                            )
-                           )
-                           (f32.load
-                            (i32.add
-                             (local.get $38)
-                             (i32.shl
-                              (i32.add
-                               (local.get $42)
-                               (i32.add
-                                (select
-                                 (i32.const 4)
-                                 (local.tee $24
-                                  (select
-                                   (i32.const -4)
-                                   (local.tee $24
-                                    (i32.trunc_sat_f32_s
-                                     (f32.sub
-                                      (f32x4.extract_lane 2
-                                       (local.get $41)
-                                      )
-                                      (local.get $43)
-                                     )
-                                    )
-                                   )
-                                   (i32.le_s
-                                    (local.get $24)
-                                    (i32.const -4)
-                                   )
-                                  )
-                                 )
-                                 (i32.ge_s
-                                  (local.get $24)
-                                  (i32.const 4)
-                                 )
-                                )
-                                (i32.const 4)
-                               )
-                              )
-                              (i32.const 2)
-                             )
-                            )
-                           )
-                          )
-                          (f32.load
-                           (i32.add
-                            (local.get $38)
-                            (i32.shl
-                             (i32.add
-                              (local.get $42)
-                              (i32.add
-                               (select
-                                (i32.const 4)
-                                (local.tee $24
-                                 (select
-                                  (i32.const -4)
-                                  (local.tee $24
-                                   (i32.trunc_sat_f32_s
-                                    (f32.sub
-                                     (f32x4.extract_lane 3
-                                      (local.get $41)
-                                     )
-                                     (local.get $43)
-                                    )
-                                   )
-                                  )
-                                  (i32.le_s
-                                   (local.get $24)
-                                   (i32.const -4)
-                                  )
-                                 )
-                                )
-                                (i32.ge_s
-                                 (local.get $24)
-                                 (i32.const 4)
-                                )
-                               )
-                               (i32.const 4)
-                              )
-                             )
-                             (i32.const 2)
-                            )
-                           )
-                          )
-                         )
-                        )
-                       )
-                      )
-                      (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
-                     )
-                    )
-                   )
-                   (local.set $45
-                    (f32x4.mul
-                     (v128.load32_splat
-                      (i32.add
-                       (local.get $35)
-                       (i32.shl
-                        (local.get $25)
-                        (i32.const 2)
-                       )
-                      )
-                     )
-                     (f32x4.sub
-                      (local.tee $41
-                       (f32x4.replace_lane 3
-                        (f32x4.replace_lane 2
-                         (f32x4.replace_lane 1
-                          (f32x4.splat
-                           (select
-                            (f32.load
-                             (i32.add
-                              (local.get $36)
-                              (i32.shl
-                               (i32.add
-                                (local.tee $42
-                                 (i32.add
-                                  (local.get $17)
-                                  (i32.const 4)
-                                 )
-                                )
-                                (local.tee $24
-                                 (i32.mul
-                                  (local.get $26)
-                                  (local.get $37)
-                                 )
-                                )
-                               )
-                               (i32.const 2)
-                              )
-                             )
-                            )
-                            (f32.const 0)
-                            (i32.gt_s
-                             (local.get $10)
-                             (local.get $42)
-                            )
-                           )
-                          )
-                          (select
-                           (f32.load
-                            (i32.add
-                             (local.get $36)
-                             (i32.shl
-                              (i32.add
-                               (local.get $24)
-                               (local.tee $42
-                                (i32.add
-                                 (local.get $17)
-                                 (i32.const 5)
-                                )
-                               )
-                              )
-                              (i32.const 2)
-                             )
-                            )
-                           )
-                           (f32.const 0)
-                           (i32.gt_s
-                            (local.get $10)
-                            (local.get $42)
-                           )
-                          )
-                         )
-                         (select
-                          (f32.load
-                           (i32.add
-                            (local.get $36)
-                            (i32.shl
-                             (i32.add
-                              (local.get $24)
-                              (local.tee $42
-                               (i32.add
-                                (local.get $17)
-                                (i32.const 6)
-                               )
-                              )
-                             )
-                             (i32.const 2)
-                            )
-                           )
-                          )
-                          (f32.const 0)
-                          (i32.gt_s
-                           (local.get $10)
-                           (local.get $42)
-                          )
-                         )
-                        )
-                        (select
-                         (f32.load
-                          (i32.add
-                           (local.get $36)
-                           (i32.shl
-                            (i32.add
-                             (local.get $24)
-                             (local.tee $42
-                              (i32.add
-                               (local.get $17)
-                               (i32.const 7)
-                              )
-                             )
-                            )
-                            (i32.const 2)
-                           )
-                          )
-                         )
-                         (f32.const 0)
-                         (i32.gt_s
-                          (local.get $10)
-                          (local.get $42)
-                         )
-                        )
-                       )
-                      )
-                      (f32x4.splat
-                       (local.tee $43
-                        (f32.convert_i32_s
-                         (local.get $58)
-                        )
-                       )
-                      )
                      )
                     )
                    )
                    (local.set $55
                     (f32x4.add
-                     (local.get $55)
+                     (f32x4.add
+                      (local.get $55)
+                      (f32x4.mul
+                       (f32x4.mul
+                        (local.get $61)
+                        (f32x4.sub
+                         (local.get $41)
+                         (local.tee $45
+                          (f32x4.splat
+                           (local.get $50)
+                          )
+                         )
+                        )
+                       )
+                       (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
+                      )
+                     )
                      (f32x4.mul
-                      (if (result v128)
-                       (if (result i32)
-                        (f32.le
-                         (f32.sub
-                          (f32.max
-                           (f32.max
-                            (f32x4.extract_lane 0
-                             (local.get $41)
-                            )
-                            (f32x4.extract_lane 1
-                             (local.get $41)
-                            )
-                           )
-                           (f32.max
-                            (f32x4.extract_lane 2
-                             (local.get $41)
-                            )
-                            (f32x4.extract_lane 3
-                             (local.get $41)
-                            )
-                           )
-                          )
-                          (local.get $43)
-                         )
-                         (f32.const -4)
-                        )
-                        (then
-                         (i32.const 1)
-                        )
-                        (else
-                         (f32.ge
-                          (f32.sub
-                           (f32.min
-                            (f32.min
-                             (f32x4.extract_lane 0
-                              (local.get $41)
-                             )
-                             (f32x4.extract_lane 1
-                              (local.get $41)
-                             )
-                            )
-                            (f32.min
-                             (f32x4.extract_lane 2
-                              (local.get $41)
-                             )
-                             (f32x4.extract_lane 3
-                              (local.get $41)
-                             )
-                            )
-                           )
-                           (f32.convert_i32_s
-                            (local.get $58)
-                           )
-                          )
-                          (f32.const 4)
-                         )
-                        )
-                       )
-                       (then
-                        (f32x4.add
-                         (local.get $45)
-                         (f32x4.splat
+                      (f32x4.replace_lane 3
+                       (f32x4.replace_lane 2
+                        (f32x4.replace_lane 1
+                         (f32x4.replace_lane 0
+                          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                           (f32.load
                            (i32.add
                             (local.get $38)
                             (i32.shl
                              (i32.add
+                              (local.get $43)
                               (i32.add
                                (select
                                 (i32.const 4)
-                                (local.tee $24
+                                (local.tee $17
                                  (select
                                   (i32.const -4)
-                                  (local.tee $24
+                                  (local.tee $17
                                    (i32.trunc_sat_f32_s
                                     (f32.sub
-                                     (f32x4.extract_lane 0
-                                      (local.get $41)
-                                     )
-                                     (f32.convert_i32_s
-                                      (local.get $58)
-                                     )
+                                     (local.get $49)
+                                     (local.get $50)
                                     )
                                    )
                                   )
                                   (i32.le_s
-                                   (local.get $24)
+                                   (local.get $17)
                                    (i32.const -4)
                                   )
                                  )
                                 )
                                 (i32.ge_s
-                                 (local.get $24)
+                                 (local.get $17)
                                  (i32.const 4)
                                 )
                                )
                                (i32.const 4)
-                              )
-                              (i32.mul
-                               (local.get $25)
-                               (i32.const 9)
                               )
                              )
                              (i32.const 2)
@@ -4866,178 +2315,176 @@
                            )
                           )
                          )
-                        )
-                       )
-                       (else
-                        (f32x4.add
-                         (local.get $45)
-                         (f32x4.replace_lane 3
-                          (f32x4.replace_lane 2
-                           (f32x4.replace_lane 1
-                            (f32x4.replace_lane 0
-                             (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                             (f32.load
-                              (i32.add
-                               (local.get $38)
-                               (i32.shl
-                                (i32.add
-                                 (local.tee $42
-                                  (i32.mul
-                                   (local.get $25)
-                                   (i32.const 9)
-                                  )
-                                 )
-                                 (i32.add
-                                  (select
-                                   (i32.const 4)
-                                   (local.tee $24
-                                    (select
-                                     (i32.const -4)
-                                     (local.tee $24
-                                      (i32.trunc_sat_f32_s
-                                       (f32.sub
-                                        (f32x4.extract_lane 0
-                                         (local.get $41)
-                                        )
-                                        (local.tee $43
-                                         (f32.convert_i32_s
-                                          (local.get $58)
-                                         )
-                                        )
-                                       )
-                                      )
-                                     )
-                                     (i32.le_s
-                                      (local.get $24)
-                                      (i32.const -4)
-                                     )
-                                    )
-                                   )
-                                   (i32.ge_s
-                                    (local.get $24)
-                                    (i32.const 4)
-                                   )
-                                  )
-                                  (i32.const 4)
-                                 )
-                                )
-                                (i32.const 2)
-                               )
-                              )
-                             )
-                            )
-                            (f32.load
-                             (i32.add
-                              (local.get $38)
-                              (i32.shl
-                               (i32.add
-                                (local.get $42)
-                                (i32.add
-                                 (select
-                                  (i32.const 4)
-                                  (local.tee $24
-                                   (select
-                                    (i32.const -4)
-                                    (local.tee $24
-                                     (i32.trunc_sat_f32_s
-                                      (f32.sub
-                                       (f32x4.extract_lane 1
-                                        (local.get $41)
-                                       )
-                                       (local.get $43)
-                                      )
-                                     )
-                                    )
-                                    (i32.le_s
-                                     (local.get $24)
-                                     (i32.const -4)
-                                    )
-                                   )
-                                  )
-                                  (i32.ge_s
-                                   (local.get $24)
-                                   (i32.const 4)
-                                  )
-                                 )
-                                 (i32.const 4)
-                                )
-                               )
-                               (i32.const 2)
-                              )
-                             )
-                            )
-                           )
-                           (f32.load
+                         (f32.load
+                          (i32.add
+                           (local.get $38)
+                           (i32.shl
                             (i32.add
-                             (local.get $38)
-                             (i32.shl
-                              (i32.add
-                               (local.get $42)
-                               (i32.add
+                             (local.get $43)
+                             (i32.add
+                              (select
+                               (i32.const 4)
+                               (local.tee $17
                                 (select
-                                 (i32.const 4)
-                                 (local.tee $24
-                                  (select
-                                   (i32.const -4)
-                                   (local.tee $24
-                                    (i32.trunc_sat_f32_s
-                                     (f32.sub
-                                      (f32x4.extract_lane 2
-                                       (local.get $41)
-                                      )
-                                      (local.get $43)
-                                     )
-                                    )
-                                   )
-                                   (i32.le_s
-                                    (local.get $24)
-                                    (i32.const -4)
+                                 (i32.const -4)
+                                 (local.tee $17
+                                  (i32.trunc_sat_f32_s
+                                   (f32.sub
+                                    (local.get $54)
+                                    (local.get $50)
                                    )
                                   )
                                  )
-                                 (i32.ge_s
-                                  (local.get $24)
-                                  (i32.const 4)
+                                 (i32.le_s
+                                  (local.get $17)
+                                  (i32.const -4)
                                  )
                                 )
+                               )
+                               (i32.ge_s
+                                (local.get $17)
                                 (i32.const 4)
                                )
                               )
-                              (i32.const 2)
+                              (i32.const 4)
                              )
                             )
+                            (i32.const 2)
                            )
                           )
+                         )
+                        )
+                        (f32.load
+                         (i32.add
+                          (local.get $38)
+                          (i32.shl
+                           (i32.add
+                            (local.get $43)
+                            (i32.add
+                             (select
+                              (i32.const 4)
+                              (local.tee $17
+                               (select
+                                (i32.const -4)
+                                (local.tee $17
+                                 (i32.trunc_sat_f32_s
+                                  (f32.sub
+                                   (local.get $75)
+                                   (local.get $50)
+                                  )
+                                 )
+                                )
+                                (i32.le_s
+                                 (local.get $17)
+                                 (i32.const -4)
+                                )
+                               )
+                              )
+                              (i32.ge_s
+                               (local.get $17)
+                               (i32.const 4)
+                              )
+                             )
+                             (i32.const 4)
+                            )
+                           )
+                           (i32.const 2)
+                          )
+                         )
+                        )
+                       )
+                       (f32.load
+                        (i32.add
+                         (local.get $38)
+                         (i32.shl
+                          (i32.add
+                           (local.get $43)
+                           (i32.add
+                            (select
+                             (i32.const 4)
+                             (local.tee $17
+                              (select
+                               (i32.const -4)
+                               (local.tee $17
+                                (i32.trunc_sat_f32_s
+                                 (f32.sub
+                                  (local.get $76)
+                                  (local.get $50)
+                                 )
+                                )
+                               )
+                               (i32.le_s
+                                (local.get $17)
+                                (i32.const -4)
+                               )
+                              )
+                             )
+                             (i32.ge_s
+                              (local.get $17)
+                              (i32.const 4)
+                             )
+                            )
+                            (i32.const 4)
+                           )
+                          )
+                          (i32.const 2)
+                         )
+                        )
+                       )
+                      )
+                      (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
+                     )
+                    )
+                   )
+                   (local.set $53
+                    (f32x4.add
+                     (f32x4.add
+                      (local.get $53)
+                      (f32x4.mul
+                       (f32x4.mul
+                        (local.get $61)
+                        (f32x4.sub
+                         (local.get $42)
+                         (local.get $45)
+                        )
+                       )
+                       (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
+                      )
+                     )
+                     (f32x4.mul
+                      (f32x4.replace_lane 3
+                       (f32x4.replace_lane 2
+                        (f32x4.replace_lane 1
+                         (f32x4.replace_lane 0
+                          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                           (f32.load
                            (i32.add
                             (local.get $38)
                             (i32.shl
                              (i32.add
-                              (local.get $42)
+                              (local.get $43)
                               (i32.add
                                (select
                                 (i32.const 4)
-                                (local.tee $24
+                                (local.tee $17
                                  (select
                                   (i32.const -4)
-                                  (local.tee $24
+                                  (local.tee $17
                                    (i32.trunc_sat_f32_s
                                     (f32.sub
-                                     (f32x4.extract_lane 3
-                                      (local.get $41)
-                                     )
-                                     (local.get $43)
+                                     (local.get $77)
+                                     (local.get $50)
                                     )
                                    )
                                   )
                                   (i32.le_s
-                                   (local.get $24)
+                                   (local.get $17)
                                    (i32.const -4)
                                   )
                                  )
                                 )
                                 (i32.ge_s
-                                 (local.get $24)
+                                 (local.get $17)
                                  (i32.const 4)
                                 )
                                )
@@ -5048,6 +2495,852 @@
                             )
                            )
                           )
+                         )
+                         (f32.load
+                          (i32.add
+                           (local.get $38)
+                           (i32.shl
+                            (i32.add
+                             (local.get $43)
+                             (i32.add
+                              (select
+                               (i32.const 4)
+                               (local.tee $17
+                                (select
+                                 (i32.const -4)
+                                 (local.tee $17
+                                  (i32.trunc_sat_f32_s
+                                   (f32.sub
+                                    (local.get $78)
+                                    (local.get $50)
+                                   )
+                                  )
+                                 )
+                                 (i32.le_s
+                                  (local.get $17)
+                                  (i32.const -4)
+                                 )
+                                )
+                               )
+                               (i32.ge_s
+                                (local.get $17)
+                                (i32.const 4)
+                               )
+                              )
+                              (i32.const 4)
+                             )
+                            )
+                            (i32.const 2)
+                           )
+                          )
+                         )
+                        )
+                        (f32.load
+                         (i32.add
+                          (local.get $38)
+                          (i32.shl
+                           (i32.add
+                            (local.get $43)
+                            (i32.add
+                             (select
+                              (i32.const 4)
+                              (local.tee $17
+                               (select
+                                (i32.const -4)
+                                (local.tee $17
+                                 (i32.trunc_sat_f32_s
+                                  (f32.sub
+                                   (local.get $79)
+                                   (local.get $50)
+                                  )
+                                 )
+                                )
+                                (i32.le_s
+                                 (local.get $17)
+                                 (i32.const -4)
+                                )
+                               )
+                              )
+                              (i32.ge_s
+                               (local.get $17)
+                               (i32.const 4)
+                              )
+                             )
+                             (i32.const 4)
+                            )
+                           )
+                           (i32.const 2)
+                          )
+                         )
+                        )
+                       )
+                       (f32.load
+                        (i32.add
+                         (local.get $38)
+                         (i32.shl
+                          (i32.add
+                           (local.get $43)
+                           (i32.add
+                            (select
+                             (i32.const 4)
+                             (local.tee $17
+                              (select
+                               (i32.const -4)
+                               (local.tee $17
+                                (i32.trunc_sat_f32_s
+                                 (f32.sub
+                                  (local.get $80)
+                                  (local.get $50)
+                                 )
+                                )
+                               )
+                               (i32.le_s
+                                (local.get $17)
+                                (i32.const -4)
+                               )
+                              )
+                             )
+                             (i32.ge_s
+                              (local.get $17)
+                              (i32.const 4)
+                             )
+                            )
+                            (i32.const 4)
+                           )
+                          )
+                          (i32.const 2)
+                         )
+                        )
+                       )
+                      )
+                      (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
+                     )
+                    )
+                   )
+                   (local.set $56
+                    (f32x4.add
+                     (f32x4.add
+                      (local.get $56)
+                      (f32x4.mul
+                       (f32x4.mul
+                        (local.get $61)
+                        (f32x4.sub
+                         (local.get $41)
+                         (local.tee $45
+                          (f32x4.splat
+                           (local.get $51)
+                          )
+                         )
+                        )
+                       )
+                       (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
+                      )
+                     )
+                     (f32x4.mul
+                      (f32x4.replace_lane 3
+                       (f32x4.replace_lane 2
+                        (f32x4.replace_lane 1
+                         (f32x4.replace_lane 0
+                          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                          (f32.load
+                           (i32.add
+                            (local.get $38)
+                            (i32.shl
+                             (i32.add
+                              (local.get $43)
+                              (i32.add
+                               (select
+                                (i32.const 4)
+                                (local.tee $17
+                                 (select
+                                  (i32.const -4)
+                                  (local.tee $17
+                                   (i32.trunc_sat_f32_s
+                                    (f32.sub
+                                     (local.get $49)
+                                     (local.get $51)
+                                    )
+                                   )
+                                  )
+                                  (i32.le_s
+                                   (local.get $17)
+                                   (i32.const -4)
+                                  )
+                                 )
+                                )
+                                (i32.ge_s
+                                 (local.get $17)
+                                 (i32.const 4)
+                                )
+                               )
+                               (i32.const 4)
+                              )
+                             )
+                             (i32.const 2)
+                            )
+                           )
+                          )
+                         )
+                         (f32.load
+                          (i32.add
+                           (local.get $38)
+                           (i32.shl
+                            (i32.add
+                             (local.get $43)
+                             (i32.add
+                              (select
+                               (i32.const 4)
+                               (local.tee $17
+                                (select
+                                 (i32.const -4)
+                                 (local.tee $17
+                                  (i32.trunc_sat_f32_s
+                                   (f32.sub
+                                    (local.get $54)
+                                    (local.get $51)
+                                   )
+                                  )
+                                 )
+                                 (i32.le_s
+                                  (local.get $17)
+                                  (i32.const -4)
+                                 )
+                                )
+                               )
+                               (i32.ge_s
+                                (local.get $17)
+                                (i32.const 4)
+                               )
+                              )
+                              (i32.const 4)
+                             )
+                            )
+                            (i32.const 2)
+                           )
+                          )
+                         )
+                        )
+                        (f32.load
+                         (i32.add
+                          (local.get $38)
+                          (i32.shl
+                           (i32.add
+                            (local.get $43)
+                            (i32.add
+                             (select
+                              (i32.const 4)
+                              (local.tee $17
+                               (select
+                                (i32.const -4)
+                                (local.tee $17
+                                 (i32.trunc_sat_f32_s
+                                  (f32.sub
+                                   (local.get $75)
+                                   (local.get $51)
+                                  )
+                                 )
+                                )
+                                (i32.le_s
+                                 (local.get $17)
+                                 (i32.const -4)
+                                )
+                               )
+                              )
+                              (i32.ge_s
+                               (local.get $17)
+                               (i32.const 4)
+                              )
+                             )
+                             (i32.const 4)
+                            )
+                           )
+                           (i32.const 2)
+                          )
+                         )
+                        )
+                       )
+                       (f32.load
+                        (i32.add
+                         (local.get $38)
+                         (i32.shl
+                          (i32.add
+                           (local.get $43)
+                           (i32.add
+                            (select
+                             (i32.const 4)
+                             (local.tee $17
+                              (select
+                               (i32.const -4)
+                               (local.tee $17
+                                (i32.trunc_sat_f32_s
+                                 (f32.sub
+                                  (local.get $76)
+                                  (local.get $51)
+                                 )
+                                )
+                               )
+                               (i32.le_s
+                                (local.get $17)
+                                (i32.const -4)
+                               )
+                              )
+                             )
+                             (i32.ge_s
+                              (local.get $17)
+                              (i32.const 4)
+                             )
+                            )
+                            (i32.const 4)
+                           )
+                          )
+                          (i32.const 2)
+                         )
+                        )
+                       )
+                      )
+                      (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
+                     )
+                    )
+                   )
+                   (local.set $57
+                    (f32x4.add
+                     (f32x4.add
+                      (local.get $57)
+                      (f32x4.mul
+                       (f32x4.mul
+                        (local.get $61)
+                        (f32x4.sub
+                         (local.get $42)
+                         (local.get $45)
+                        )
+                       )
+                       (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
+                      )
+                     )
+                     (f32x4.mul
+                      (f32x4.replace_lane 3
+                       (f32x4.replace_lane 2
+                        (f32x4.replace_lane 1
+                         (f32x4.replace_lane 0
+                          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                          (f32.load
+                           (i32.add
+                            (local.get $38)
+                            (i32.shl
+                             (i32.add
+                              (local.get $43)
+                              (i32.add
+                               (select
+                                (i32.const 4)
+                                (local.tee $17
+                                 (select
+                                  (i32.const -4)
+                                  (local.tee $17
+                                   (i32.trunc_sat_f32_s
+                                    (f32.sub
+                                     (local.get $77)
+                                     (local.get $51)
+                                    )
+                                   )
+                                  )
+                                  (i32.le_s
+                                   (local.get $17)
+                                   (i32.const -4)
+                                  )
+                                 )
+                                )
+                                (i32.ge_s
+                                 (local.get $17)
+                                 (i32.const 4)
+                                )
+                               )
+                               (i32.const 4)
+                              )
+                             )
+                             (i32.const 2)
+                            )
+                           )
+                          )
+                         )
+                         (f32.load
+                          (i32.add
+                           (local.get $38)
+                           (i32.shl
+                            (i32.add
+                             (local.get $43)
+                             (i32.add
+                              (select
+                               (i32.const 4)
+                               (local.tee $17
+                                (select
+                                 (i32.const -4)
+                                 (local.tee $17
+                                  (i32.trunc_sat_f32_s
+                                   (f32.sub
+                                    (local.get $78)
+                                    (local.get $51)
+                                   )
+                                  )
+                                 )
+                                 (i32.le_s
+                                  (local.get $17)
+                                  (i32.const -4)
+                                 )
+                                )
+                               )
+                               (i32.ge_s
+                                (local.get $17)
+                                (i32.const 4)
+                               )
+                              )
+                              (i32.const 4)
+                             )
+                            )
+                            (i32.const 2)
+                           )
+                          )
+                         )
+                        )
+                        (f32.load
+                         (i32.add
+                          (local.get $38)
+                          (i32.shl
+                           (i32.add
+                            (local.get $43)
+                            (i32.add
+                             (select
+                              (i32.const 4)
+                              (local.tee $17
+                               (select
+                                (i32.const -4)
+                                (local.tee $17
+                                 (i32.trunc_sat_f32_s
+                                  (f32.sub
+                                   (local.get $79)
+                                   (local.get $51)
+                                  )
+                                 )
+                                )
+                                (i32.le_s
+                                 (local.get $17)
+                                 (i32.const -4)
+                                )
+                               )
+                              )
+                              (i32.ge_s
+                               (local.get $17)
+                               (i32.const 4)
+                              )
+                             )
+                             (i32.const 4)
+                            )
+                           )
+                           (i32.const 2)
+                          )
+                         )
+                        )
+                       )
+                       (f32.load
+                        (i32.add
+                         (local.get $38)
+                         (i32.shl
+                          (i32.add
+                           (local.get $43)
+                           (i32.add
+                            (select
+                             (i32.const 4)
+                             (local.tee $17
+                              (select
+                               (i32.const -4)
+                               (local.tee $17
+                                (i32.trunc_sat_f32_s
+                                 (f32.sub
+                                  (local.get $80)
+                                  (local.get $51)
+                                 )
+                                )
+                               )
+                               (i32.le_s
+                                (local.get $17)
+                                (i32.const -4)
+                               )
+                              )
+                             )
+                             (i32.ge_s
+                              (local.get $17)
+                              (i32.const 4)
+                             )
+                            )
+                            (i32.const 4)
+                           )
+                          )
+                          (i32.const 2)
+                         )
+                        )
+                       )
+                      )
+                      (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
+                     )
+                    )
+                   )
+                   (local.set $58
+                    (f32x4.add
+                     (f32x4.add
+                      (local.get $58)
+                      (f32x4.mul
+                       (f32x4.mul
+                        (local.get $61)
+                        (f32x4.sub
+                         (local.get $41)
+                         (local.tee $41
+                          (f32x4.splat
+                           (local.get $52)
+                          )
+                         )
+                        )
+                       )
+                       (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
+                      )
+                     )
+                     (f32x4.mul
+                      (f32x4.replace_lane 3
+                       (f32x4.replace_lane 2
+                        (f32x4.replace_lane 1
+                         (f32x4.replace_lane 0
+                          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                          (f32.load
+                           (i32.add
+                            (local.get $38)
+                            (i32.shl
+                             (i32.add
+                              (local.get $43)
+                              (i32.add
+                               (select
+                                (i32.const 4)
+                                (local.tee $17
+                                 (select
+                                  (i32.const -4)
+                                  (local.tee $17
+                                   (i32.trunc_sat_f32_s
+                                    (f32.sub
+                                     (local.get $49)
+                                     (local.get $52)
+                                    )
+                                   )
+                                  )
+                                  (i32.le_s
+                                   (local.get $17)
+                                   (i32.const -4)
+                                  )
+                                 )
+                                )
+                                (i32.ge_s
+                                 (local.get $17)
+                                 (i32.const 4)
+                                )
+                               )
+                               (i32.const 4)
+                              )
+                             )
+                             (i32.const 2)
+                            )
+                           )
+                          )
+                         )
+                         (f32.load
+                          (i32.add
+                           (local.get $38)
+                           (i32.shl
+                            (i32.add
+                             (local.get $43)
+                             (i32.add
+                              (select
+                               (i32.const 4)
+                               (local.tee $17
+                                (select
+                                 (i32.const -4)
+                                 (local.tee $17
+                                  (i32.trunc_sat_f32_s
+                                   (f32.sub
+                                    (local.get $54)
+                                    (local.get $52)
+                                   )
+                                  )
+                                 )
+                                 (i32.le_s
+                                  (local.get $17)
+                                  (i32.const -4)
+                                 )
+                                )
+                               )
+                               (i32.ge_s
+                                (local.get $17)
+                                (i32.const 4)
+                               )
+                              )
+                              (i32.const 4)
+                             )
+                            )
+                            (i32.const 2)
+                           )
+                          )
+                         )
+                        )
+                        (f32.load
+                         (i32.add
+                          (local.get $38)
+                          (i32.shl
+                           (i32.add
+                            (local.get $43)
+                            (i32.add
+                             (select
+                              (i32.const 4)
+                              (local.tee $17
+                               (select
+                                (i32.const -4)
+                                (local.tee $17
+                                 (i32.trunc_sat_f32_s
+                                  (f32.sub
+                                   (local.get $75)
+                                   (local.get $52)
+                                  )
+                                 )
+                                )
+                                (i32.le_s
+                                 (local.get $17)
+                                 (i32.const -4)
+                                )
+                               )
+                              )
+                              (i32.ge_s
+                               (local.get $17)
+                               (i32.const 4)
+                              )
+                             )
+                             (i32.const 4)
+                            )
+                           )
+                           (i32.const 2)
+                          )
+                         )
+                        )
+                       )
+                       (f32.load
+                        (i32.add
+                         (local.get $38)
+                         (i32.shl
+                          (i32.add
+                           (local.get $43)
+                           (i32.add
+                            (select
+                             (i32.const 4)
+                             (local.tee $17
+                              (select
+                               (i32.const -4)
+                               (local.tee $17
+                                (i32.trunc_sat_f32_s
+                                 (f32.sub
+                                  (local.get $76)
+                                  (local.get $52)
+                                 )
+                                )
+                               )
+                               (i32.le_s
+                                (local.get $17)
+                                (i32.const -4)
+                               )
+                              )
+                             )
+                             (i32.ge_s
+                              (local.get $17)
+                              (i32.const 4)
+                             )
+                            )
+                            (i32.const 4)
+                           )
+                          )
+                          (i32.const 2)
+                         )
+                        )
+                       )
+                      )
+                      (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
+                     )
+                    )
+                   )
+                   (local.set $59
+                    (f32x4.add
+                     (f32x4.add
+                      (local.get $59)
+                      (f32x4.mul
+                       (f32x4.mul
+                        (local.get $61)
+                        (f32x4.sub
+                         (local.get $42)
+                         (local.get $41)
+                        )
+                       )
+                       (v128.const i32x4 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b 0x3fb8aa3b)
+                      )
+                     )
+                     (f32x4.mul
+                      (f32x4.replace_lane 3
+                       (f32x4.replace_lane 2
+                        (f32x4.replace_lane 1
+                         (f32x4.replace_lane 0
+                          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
+                          (f32.load
+                           (i32.add
+                            (local.get $38)
+                            (i32.shl
+                             (i32.add
+                              (local.get $43)
+                              (i32.add
+                               (select
+                                (i32.const 4)
+                                (local.tee $17
+                                 (select
+                                  (i32.const -4)
+                                  (local.tee $17
+                                   (i32.trunc_sat_f32_s
+                                    (f32.sub
+                                     (local.get $77)
+                                     (local.get $52)
+                                    )
+                                   )
+                                  )
+                                  (i32.le_s
+                                   (local.get $17)
+                                   (i32.const -4)
+                                  )
+                                 )
+                                )
+                                (i32.ge_s
+                                 (local.get $17)
+                                 (i32.const 4)
+                                )
+                               )
+                               (i32.const 4)
+                              )
+                             )
+                             (i32.const 2)
+                            )
+                           )
+                          )
+                         )
+                         (f32.load
+                          (i32.add
+                           (local.get $38)
+                           (i32.shl
+                            (i32.add
+                             (local.get $43)
+                             (i32.add
+                              (select
+                               (i32.const 4)
+                               (local.tee $17
+                                (select
+                                 (i32.const -4)
+                                 (local.tee $17
+                                  (i32.trunc_sat_f32_s
+                                   (f32.sub
+                                    (local.get $78)
+                                    (local.get $52)
+                                   )
+                                  )
+                                 )
+                                 (i32.le_s
+                                  (local.get $17)
+                                  (i32.const -4)
+                                 )
+                                )
+                               )
+                               (i32.ge_s
+                                (local.get $17)
+                                (i32.const 4)
+                               )
+                              )
+                              (i32.const 4)
+                             )
+                            )
+                            (i32.const 2)
+                           )
+                          )
+                         )
+                        )
+                        (f32.load
+                         (i32.add
+                          (local.get $38)
+                          (i32.shl
+                           (i32.add
+                            (local.get $43)
+                            (i32.add
+                             (select
+                              (i32.const 4)
+                              (local.tee $17
+                               (select
+                                (i32.const -4)
+                                (local.tee $17
+                                 (i32.trunc_sat_f32_s
+                                  (f32.sub
+                                   (local.get $79)
+                                   (local.get $52)
+                                  )
+                                 )
+                                )
+                                (i32.le_s
+                                 (local.get $17)
+                                 (i32.const -4)
+                                )
+                               )
+                              )
+                              (i32.ge_s
+                               (local.get $17)
+                               (i32.const 4)
+                              )
+                             )
+                             (i32.const 4)
+                            )
+                           )
+                           (i32.const 2)
+                          )
+                         )
+                        )
+                       )
+                       (f32.load
+                        (i32.add
+                         (local.get $38)
+                         (i32.shl
+                          (i32.add
+                           (local.get $43)
+                           (i32.add
+                            (select
+                             (i32.const 4)
+                             (local.tee $17
+                              (select
+                               (i32.const -4)
+                               (local.tee $17
+                                (i32.trunc_sat_f32_s
+                                 (f32.sub
+                                  (local.get $80)
+                                  (local.get $52)
+                                 )
+                                )
+                               )
+                               (i32.le_s
+                                (local.get $17)
+                                (i32.const -4)
+                               )
+                              )
+                             )
+                             (i32.ge_s
+                              (local.get $17)
+                              (i32.const 4)
+                             )
+                            )
+                            (i32.const 4)
+                           )
+                          )
+                          (i32.const 2)
                          )
                         )
                        )
@@ -5060,62 +3353,27 @@
                     (i32.eqz
                      (i32.and
                       (i32.le_s
-                       (i32.add
-                        (local.get $17)
-                        (i32.const 7)
-                       )
-                       (local.get $77)
+                       (local.get $85)
+                       (local.get $88)
                       )
                       (i32.ge_s
-                       (local.get $17)
+                       (local.get $25)
                        (i32.const 0)
                       )
                      )
                     )
                     (then
-                     (local.set $44
-                      (v128.bitselect
-                       (local.get $44)
-                       (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
-                       (v128.and
-                        (local.tee $47
-                         (i32x4.ge_s
-                          (local.tee $41
-                           (i32x4.add
-                            (i32x4.splat
-                             (local.get $17)
-                            )
-                            (v128.const i32x4 0x00000000 0x00000001 0x00000002 0x00000003)
-                           )
-                          )
-                          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
-                         )
-                        )
-                        (i32x4.le_s
-                         (local.get $41)
-                         (local.tee $72
-                          (i32x4.splat
-                           (local.get $66)
-                          )
-                         )
-                        )
-                       )
-                      )
-                     )
                      (local.set $46
                       (v128.bitselect
                        (local.get $46)
                        (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
                        (v128.and
-                        (local.tee $73
+                        (local.tee $45
                          (i32x4.ge_s
-                          (local.tee $45
+                          (local.tee $41
                            (i32x4.add
                             (i32x4.splat
-                             (i32.add
-                              (local.get $17)
-                              (i32.const 4)
-                             )
+                             (local.get $25)
                             )
                             (v128.const i32x4 0x00000000 0x00000001 0x00000002 0x00000003)
                            )
@@ -5124,72 +3382,37 @@
                          )
                         )
                         (i32x4.le_s
-                         (local.get $45)
-                         (local.get $72)
-                        )
-                       )
-                      )
-                     )
-                     (local.set $48
-                      (v128.bitselect
-                       (local.get $48)
-                       (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
-                       (v128.and
-                        (local.get $47)
-                        (i32x4.le_s
                          (local.get $41)
-                         (local.tee $72
+                         (local.tee $81
                           (i32x4.splat
-                           (local.get $67)
+                           (local.get $65)
                           )
                          )
                         )
                        )
                       )
                      )
-                     (local.set $52
+                     (local.set $47
                       (v128.bitselect
-                       (local.get $52)
+                       (local.get $47)
                        (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
                        (v128.and
-                        (local.get $47)
-                        (i32x4.le_s
-                         (local.get $41)
-                         (local.tee $79
-                          (i32x4.splat
-                           (local.get $68)
+                        (local.tee $82
+                         (i32x4.ge_s
+                          (local.tee $42
+                           (i32x4.add
+                            (i32x4.splat
+                             (local.get $84)
+                            )
+                            (v128.const i32x4 0x00000000 0x00000001 0x00000002 0x00000003)
+                           )
                           )
+                          (v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000)
                          )
                         )
-                       )
-                      )
-                     )
-                     (local.set $53
-                      (v128.bitselect
-                       (local.get $53)
-                       (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
-                       (v128.and
-                        (local.get $73)
                         (i32x4.le_s
-                         (local.get $45)
-                         (local.get $79)
-                        )
-                       )
-                      )
-                     )
-                     (local.set $54
-                      (v128.bitselect
-                       (local.get $54)
-                       (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
-                       (v128.and
-                        (local.get $47)
-                        (i32x4.le_s
-                         (local.get $41)
-                         (local.tee $41
-                          (i32x4.splat
-                           (local.get $69)
-                          )
-                         )
+                         (local.get $42)
+                         (local.get $81)
                         )
                        )
                       )
@@ -5199,23 +3422,87 @@
                        (local.get $55)
                        (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
                        (v128.and
-                        (local.get $73)
+                        (local.get $45)
                         (i32x4.le_s
-                         (local.get $45)
+                         (local.get $41)
+                         (local.tee $81
+                          (i32x4.splat
+                           (local.get $66)
+                          )
+                         )
+                        )
+                       )
+                      )
+                     )
+                     (local.set $56
+                      (v128.bitselect
+                       (local.get $56)
+                       (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
+                       (v128.and
+                        (local.get $45)
+                        (i32x4.le_s
+                         (local.get $41)
+                         (local.tee $90
+                          (i32x4.splat
+                           (local.get $67)
+                          )
+                         )
+                        )
+                       )
+                      )
+                     )
+                     (local.set $57
+                      (v128.bitselect
+                       (local.get $57)
+                       (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
+                       (v128.and
+                        (local.get $82)
+                        (i32x4.le_s
+                         (local.get $42)
+                         (local.get $90)
+                        )
+                       )
+                      )
+                     )
+                     (local.set $58
+                      (v128.bitselect
+                       (local.get $58)
+                       (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
+                       (v128.and
+                        (local.get $45)
+                        (i32x4.le_s
+                         (local.get $41)
+                         (local.tee $41
+                          (i32x4.splat
+                           (local.get $68)
+                          )
+                         )
+                        )
+                       )
+                      )
+                     )
+                     (local.set $59
+                      (v128.bitselect
+                       (local.get $59)
+                       (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
+                       (v128.and
+                        (local.get $82)
+                        (i32x4.le_s
+                         (local.get $42)
                          (local.get $41)
                         )
                        )
                       )
                      )
-                     (local.set $50
+                     (local.set $53
                       (v128.bitselect
-                       (local.get $50)
+                       (local.get $53)
                        (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
                        (v128.and
-                        (local.get $73)
+                        (local.get $82)
                         (i32x4.le_s
-                         (local.get $45)
-                         (local.get $72)
+                         (local.get $42)
+                         (local.get $81)
                         )
                        )
                       )
@@ -5229,8 +3516,8 @@
                        (v128.or
                         (f32x4.gt
                          (f32x4.pmax
-                          (local.get $44)
                           (local.get $46)
+                          (local.get $47)
                          )
                          (v128.load32_splat
                           (local.tee $17
@@ -5243,8 +3530,8 @@
                         )
                         (f32x4.gt
                          (f32x4.pmax
-                          (local.get $48)
-                          (local.get $50)
+                          (local.get $55)
+                          (local.get $53)
                          )
                          (v128.load32_splat
                           (i32.add
@@ -5256,8 +3543,8 @@
                        )
                        (f32x4.gt
                         (f32x4.pmax
-                         (local.get $52)
-                         (local.get $53)
+                         (local.get $56)
+                         (local.get $57)
                         )
                         (v128.load32_splat
                          (i32.add
@@ -5269,8 +3556,8 @@
                       )
                       (f32x4.gt
                        (f32x4.pmax
-                        (local.get $54)
-                        (local.get $55)
+                        (local.get $58)
+                        (local.get $59)
                        )
                        (v128.load32_splat
                         (i32.add
@@ -5284,9 +3571,9 @@
                     (then
                      (if
                       (f32.gt
-                       (local.tee $43
+                       (local.tee $49
                         (f32.max
-                         (local.tee $49
+                         (local.tee $54
                           (f32.load
                            (i32.add
                             (local.get $30)
@@ -5299,8 +3586,8 @@
                            (f32x4.extract_lane 0
                             (local.tee $41
                              (f32x4.max
-                              (local.get $44)
                               (local.get $46)
+                              (local.get $47)
                              )
                             )
                            )
@@ -5326,18 +3613,18 @@
                       (then
                        (if
                         (f32.ne
-                         (local.get $49)
+                         (local.get $54)
                          (f32.const -inf)
                         )
                         (then
-                         (local.set $45
+                         (local.set $42
                           (f32x4.add
                            (local.tee $41
                             (f32x4.pmax
                              (f32x4.splat
                               (f32.sub
+                               (local.get $54)
                                (local.get $49)
-                               (local.get $43)
                               )
                              )
                              (v128.const i32x4 0xc2fc0000 0xc2fc0000 0xc2fc0000 0xc2fc0000)
@@ -5353,13 +3640,13 @@
                              (f32x4.add
                               (f32x4.mul
                                (v128.const i32x4 0x3c1e8841 0x3c1e8841 0x3c1e8841 0x3c1e8841)
-                               (local.tee $47
+                               (local.tee $45
                                 (f32x4.mul
                                  (local.tee $41
                                   (f32x4.sub
                                    (local.get $41)
                                    (f32x4.sub
-                                    (local.get $45)
+                                    (local.get $42)
                                     (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
                                    )
                                   )
@@ -5376,7 +3663,7 @@
                                (v128.const i32x4 0x3e75fc83 0x3e75fc83 0x3e75fc83 0x3e75fc83)
                               )
                              )
-                             (local.get $47)
+                             (local.get $45)
                             )
                             (f32x4.add
                              (f32x4.mul
@@ -5387,7 +3674,7 @@
                             )
                            )
                            (i32x4.shl
-                            (local.get $45)
+                            (local.get $42)
                             (i32.const 23)
                            )
                           )
@@ -5397,7 +3684,7 @@
                          )
                          (loop $L13
                           (v128.store align=4
-                           (local.tee $24
+                           (local.tee $25
                             (i32.add
                              (local.get $17)
                              (local.get $31)
@@ -5405,7 +3692,7 @@
                            )
                            (f32x4.mul
                             (v128.load align=4
-                             (local.get $24)
+                             (local.get $25)
                             )
                             (local.get $41)
                            )
@@ -5427,9 +3714,9 @@
                          )
                          (if
                           (i32.gt_s
-                           (local.tee $24
+                           (local.tee $25
                             (i32.shl
-                             (local.get $51)
+                             (local.get $27)
                              (i32.const 5)
                             )
                            )
@@ -5438,7 +3725,7 @@
                           (then
                            (loop $L14
                             (v128.store align=4
-                             (local.tee $42
+                             (local.tee $43
                               (i32.add
                                (local.get $17)
                                (local.get $30)
@@ -5446,14 +3733,14 @@
                              )
                              (f32x4.mul
                               (v128.load align=4
-                               (local.get $42)
+                               (local.get $43)
                               )
                               (local.get $41)
                              )
                             )
                             (br_if $L14
                              (i32.gt_s
-                              (local.get $24)
+                              (local.get $25)
                               (local.tee $17
                                (i32.add
                                 (local.get $17)
@@ -5486,7 +3773,7 @@
                          (local.get $30)
                          (i32.const 2112)
                         )
-                        (local.get $43)
+                        (local.get $49)
                        )
                        (f32.store
                         (i32.add
@@ -5494,7 +3781,7 @@
                          (i32.const 2128)
                         )
                         (f32.add
-                         (local.get $43)
+                         (local.get $49)
                          (f32.const 8)
                         )
                        )
@@ -5502,9 +3789,9 @@
                      )
                      (if
                       (f32.gt
-                       (local.tee $43
+                       (local.tee $49
                         (f32.max
-                         (local.tee $49
+                         (local.tee $54
                           (f32.load
                            (i32.add
                             (local.get $30)
@@ -5517,8 +3804,8 @@
                            (f32x4.extract_lane 0
                             (local.tee $41
                              (f32x4.max
-                              (local.get $48)
-                              (local.get $50)
+                              (local.get $55)
+                              (local.get $53)
                              )
                             )
                            )
@@ -5547,18 +3834,18 @@
                       (then
                        (if
                         (f32.ne
-                         (local.get $49)
+                         (local.get $54)
                          (f32.const -inf)
                         )
                         (then
-                         (local.set $45
+                         (local.set $42
                           (f32x4.add
                            (local.tee $41
                             (f32x4.pmax
                              (f32x4.splat
                               (f32.sub
+                               (local.get $54)
                                (local.get $49)
-                               (local.get $43)
                               )
                              )
                              (v128.const i32x4 0xc2fc0000 0xc2fc0000 0xc2fc0000 0xc2fc0000)
@@ -5574,13 +3861,13 @@
                              (f32x4.add
                               (f32x4.mul
                                (v128.const i32x4 0x3c1e8841 0x3c1e8841 0x3c1e8841 0x3c1e8841)
-                               (local.tee $47
+                               (local.tee $45
                                 (f32x4.mul
                                  (local.tee $41
                                   (f32x4.sub
                                    (local.get $41)
                                    (f32x4.sub
-                                    (local.get $45)
+                                    (local.get $42)
                                     (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
                                    )
                                   )
@@ -5597,7 +3884,7 @@
                                (v128.const i32x4 0x3e75fc83 0x3e75fc83 0x3e75fc83 0x3e75fc83)
                               )
                              )
-                             (local.get $47)
+                             (local.get $45)
                             )
                             (f32x4.add
                              (f32x4.mul
@@ -5608,12 +3895,12 @@
                             )
                            )
                            (i32x4.shl
-                            (local.get $45)
+                            (local.get $42)
                             (i32.const 23)
                            )
                           )
                          )
-                         (local.set $24
+                         (local.set $25
                           (i32.sub
                            (local.get $31)
                            (i32.const -64)
@@ -5624,15 +3911,15 @@
                          )
                          (loop $L15
                           (v128.store align=4
-                           (local.tee $42
+                           (local.tee $43
                             (i32.add
                              (local.get $17)
-                             (local.get $24)
+                             (local.get $25)
                             )
                            )
                            (f32x4.mul
                             (v128.load align=4
-                             (local.get $42)
+                             (local.get $43)
                             )
                             (local.get $41)
                            )
@@ -5649,7 +3936,7 @@
                            )
                           )
                          )
-                         (local.set $24
+                         (local.set $25
                           (i32.add
                            (local.get $30)
                            (i32.const 512)
@@ -5660,9 +3947,9 @@
                          )
                          (if
                           (i32.gt_s
-                           (local.tee $42
+                           (local.tee $43
                             (i32.shl
-                             (local.get $51)
+                             (local.get $27)
                              (i32.const 5)
                             )
                            )
@@ -5671,22 +3958,22 @@
                           (then
                            (loop $L16
                             (v128.store align=4
-                             (local.tee $59
+                             (local.tee $48
                               (i32.add
                                (local.get $17)
-                               (local.get $24)
+                               (local.get $25)
                               )
                              )
                              (f32x4.mul
                               (v128.load align=4
-                               (local.get $59)
+                               (local.get $48)
                               )
                               (local.get $41)
                              )
                             )
                             (br_if $L16
                              (i32.gt_s
-                              (local.get $42)
+                              (local.get $43)
                               (local.tee $17
                                (i32.add
                                 (local.get $17)
@@ -5719,7 +4006,7 @@
                          (local.get $30)
                          (i32.const 2116)
                         )
-                        (local.get $43)
+                        (local.get $49)
                        )
                        (f32.store
                         (i32.add
@@ -5727,7 +4014,7 @@
                          (i32.const 2132)
                         )
                         (f32.add
-                         (local.get $43)
+                         (local.get $49)
                          (f32.const 8)
                         )
                        )
@@ -5735,9 +4022,9 @@
                      )
                      (if
                       (f32.gt
-                       (local.tee $43
+                       (local.tee $49
                         (f32.max
-                         (local.tee $49
+                         (local.tee $54
                           (f32.load
                            (i32.add
                             (local.get $30)
@@ -5750,8 +4037,8 @@
                            (f32x4.extract_lane 0
                             (local.tee $41
                              (f32x4.max
-                              (local.get $52)
-                              (local.get $53)
+                              (local.get $56)
+                              (local.get $57)
                              )
                             )
                            )
@@ -5780,18 +4067,18 @@
                       (then
                        (if
                         (f32.ne
-                         (local.get $49)
+                         (local.get $54)
                          (f32.const -inf)
                         )
                         (then
-                         (local.set $45
+                         (local.set $42
                           (f32x4.add
                            (local.tee $41
                             (f32x4.pmax
                              (f32x4.splat
                               (f32.sub
+                               (local.get $54)
                                (local.get $49)
-                               (local.get $43)
                               )
                              )
                              (v128.const i32x4 0xc2fc0000 0xc2fc0000 0xc2fc0000 0xc2fc0000)
@@ -5807,13 +4094,13 @@
                              (f32x4.add
                               (f32x4.mul
                                (v128.const i32x4 0x3c1e8841 0x3c1e8841 0x3c1e8841 0x3c1e8841)
-                               (local.tee $47
+                               (local.tee $45
                                 (f32x4.mul
                                  (local.tee $41
                                   (f32x4.sub
                                    (local.get $41)
                                    (f32x4.sub
-                                    (local.get $45)
+                                    (local.get $42)
                                     (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
                                    )
                                   )
@@ -5830,7 +4117,7 @@
                                (v128.const i32x4 0x3e75fc83 0x3e75fc83 0x3e75fc83 0x3e75fc83)
                               )
                              )
-                             (local.get $47)
+                             (local.get $45)
                             )
                             (f32x4.add
                              (f32x4.mul
@@ -5841,12 +4128,12 @@
                             )
                            )
                            (i32x4.shl
-                            (local.get $45)
+                            (local.get $42)
                             (i32.const 23)
                            )
                           )
                          )
-                         (local.set $24
+                         (local.set $25
                           (i32.add
                            (local.get $31)
                            (i32.const 128)
@@ -5857,15 +4144,15 @@
                          )
                          (loop $L17
                           (v128.store align=4
-                           (local.tee $42
+                           (local.tee $43
                             (i32.add
                              (local.get $17)
-                             (local.get $24)
+                             (local.get $25)
                             )
                            )
                            (f32x4.mul
                             (v128.load align=4
-                             (local.get $42)
+                             (local.get $43)
                             )
                             (local.get $41)
                            )
@@ -5882,7 +4169,7 @@
                            )
                           )
                          )
-                         (local.set $24
+                         (local.set $25
                           (i32.add
                            (local.get $30)
                            (i32.const 1024)
@@ -5893,9 +4180,9 @@
                          )
                          (if
                           (i32.gt_s
-                           (local.tee $42
+                           (local.tee $43
                             (i32.shl
-                             (local.get $51)
+                             (local.get $27)
                              (i32.const 5)
                             )
                            )
@@ -5904,22 +4191,22 @@
                           (then
                            (loop $L18
                             (v128.store align=4
-                             (local.tee $59
+                             (local.tee $48
                               (i32.add
                                (local.get $17)
-                               (local.get $24)
+                               (local.get $25)
                               )
                              )
                              (f32x4.mul
                               (v128.load align=4
-                               (local.get $59)
+                               (local.get $48)
                               )
                               (local.get $41)
                              )
                             )
                             (br_if $L18
                              (i32.gt_s
-                              (local.get $42)
+                              (local.get $43)
                               (local.tee $17
                                (i32.add
                                 (local.get $17)
@@ -5952,7 +4239,7 @@
                          (local.get $30)
                          (i32.const 2120)
                         )
-                        (local.get $43)
+                        (local.get $49)
                        )
                        (f32.store
                         (i32.add
@@ -5960,7 +4247,7 @@
                          (i32.const 2136)
                         )
                         (f32.add
-                         (local.get $43)
+                         (local.get $49)
                          (f32.const 8)
                         )
                        )
@@ -5968,9 +4255,9 @@
                      )
                      (if
                       (f32.gt
-                       (local.tee $43
+                       (local.tee $49
                         (f32.max
-                         (local.tee $49
+                         (local.tee $54
                           (f32.load
                            (i32.add
                             (local.get $30)
@@ -5983,8 +4270,8 @@
                            (f32x4.extract_lane 0
                             (local.tee $41
                              (f32x4.max
-                              (local.get $54)
-                              (local.get $55)
+                              (local.get $58)
+                              (local.get $59)
                              )
                             )
                            )
@@ -6013,18 +4300,18 @@
                       (then
                        (if
                         (f32.ne
-                         (local.get $49)
+                         (local.get $54)
                          (f32.const -inf)
                         )
                         (then
-                         (local.set $45
+                         (local.set $42
                           (f32x4.add
                            (local.tee $41
                             (f32x4.pmax
                              (f32x4.splat
                               (f32.sub
+                               (local.get $54)
                                (local.get $49)
-                               (local.get $43)
                               )
                              )
                              (v128.const i32x4 0xc2fc0000 0xc2fc0000 0xc2fc0000 0xc2fc0000)
@@ -6040,13 +4327,13 @@
                              (f32x4.add
                               (f32x4.mul
                                (v128.const i32x4 0x3c1e8841 0x3c1e8841 0x3c1e8841 0x3c1e8841)
-                               (local.tee $47
+                               (local.tee $45
                                 (f32x4.mul
                                  (local.tee $41
                                   (f32x4.sub
                                    (local.get $41)
                                    (f32x4.sub
-                                    (local.get $45)
+                                    (local.get $42)
                                     (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
                                    )
                                   )
@@ -6063,7 +4350,7 @@
                                (v128.const i32x4 0x3e75fc83 0x3e75fc83 0x3e75fc83 0x3e75fc83)
                               )
                              )
-                             (local.get $47)
+                             (local.get $45)
                             )
                             (f32x4.add
                              (f32x4.mul
@@ -6074,12 +4361,12 @@
                             )
                            )
                            (i32x4.shl
-                            (local.get $45)
+                            (local.get $42)
                             (i32.const 23)
                            )
                           )
                          )
-                         (local.set $24
+                         (local.set $25
                           (i32.add
                            (local.get $31)
                            (i32.const 192)
@@ -6090,15 +4377,15 @@
                          )
                          (loop $L19
                           (v128.store align=4
-                           (local.tee $42
+                           (local.tee $43
                             (i32.add
                              (local.get $17)
-                             (local.get $24)
+                             (local.get $25)
                             )
                            )
                            (f32x4.mul
                             (v128.load align=4
-                             (local.get $42)
+                             (local.get $43)
                             )
                             (local.get $41)
                            )
@@ -6115,7 +4402,7 @@
                            )
                           )
                          )
-                         (local.set $24
+                         (local.set $25
                           (i32.add
                            (local.get $30)
                            (i32.const 1536)
@@ -6126,9 +4413,9 @@
                          )
                          (if
                           (i32.gt_s
-                           (local.tee $42
+                           (local.tee $43
                             (i32.shl
-                             (local.get $51)
+                             (local.get $27)
                              (i32.const 5)
                             )
                            )
@@ -6137,22 +4424,22 @@
                           (then
                            (loop $L20
                             (v128.store align=4
-                             (local.tee $59
+                             (local.tee $48
                               (i32.add
                                (local.get $17)
-                               (local.get $24)
+                               (local.get $25)
                               )
                              )
                              (f32x4.mul
                               (v128.load align=4
-                               (local.get $59)
+                               (local.get $48)
                               )
                               (local.get $41)
                              )
                             )
                             (br_if $L20
                              (i32.gt_s
-                              (local.get $42)
+                              (local.get $43)
                               (local.tee $17
                                (i32.add
                                 (local.get $17)
@@ -6185,7 +4472,7 @@
                          (local.get $30)
                          (i32.const 2124)
                         )
-                        (local.get $43)
+                        (local.get $49)
                        )
                        (f32.store
                         (i32.add
@@ -6193,7 +4480,7 @@
                          (i32.const 2140)
                         )
                         (f32.add
-                         (local.get $43)
+                         (local.get $49)
                          (f32.const 8)
                         )
                        )
@@ -6201,12 +4488,12 @@
                      )
                     )
                    )
-                   (local.set $45
+                   (local.set $42
                     (f32x4.add
                      (local.tee $41
                       (f32x4.pmax
                        (f32x4.sub
-                        (local.get $44)
+                        (local.get $46)
                         (v128.load32_splat
                          (i32.add
                           (local.get $30)
@@ -6221,18 +4508,265 @@
                     )
                    )
                    (v128.store align=4
-                    (local.tee $24
+                    (local.tee $25
                      (i32.add
                       (local.get $30)
                       (local.tee $17
                        (i32.shl
-                        (local.get $51)
+                        (local.get $27)
                         (i32.const 5)
                        )
                       )
                      )
                     )
-                    (local.tee $45
+                    (local.tee $46
+                     (v128.and
+                      (f32x4.mul
+                       (f32x4.add
+                        (f32x4.mul
+                         (f32x4.add
+                          (f32x4.mul
+                           (v128.const i32x4 0x3c1e8841 0x3c1e8841 0x3c1e8841 0x3c1e8841)
+                           (local.tee $45
+                            (f32x4.mul
+                             (local.tee $41
+                              (f32x4.sub
+                               (local.get $41)
+                               (f32x4.sub
+                                (local.get $42)
+                                (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
+                               )
+                              )
+                             )
+                             (local.get $41)
+                            )
+                           )
+                          )
+                          (f32x4.add
+                           (f32x4.mul
+                            (v128.const i32x4 0x3d650e82 0x3d650e82 0x3d650e82 0x3d650e82)
+                            (local.get $41)
+                           )
+                           (v128.const i32x4 0x3e75fc83 0x3e75fc83 0x3e75fc83 0x3e75fc83)
+                          )
+                         )
+                         (local.get $45)
+                        )
+                        (f32x4.add
+                         (f32x4.mul
+                          (v128.const i32x4 0x3f317061 0x3f317061 0x3f317061 0x3f317061)
+                          (local.get $41)
+                         )
+                         (v128.const i32x4 0x3f800001 0x3f800001 0x3f800001 0x3f800001)
+                        )
+                       )
+                       (i32x4.shl
+                        (local.get $42)
+                        (i32.const 23)
+                       )
+                      )
+                      (f32x4.ne
+                       (local.get $46)
+                       (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
+                      )
+                     )
+                    )
+                   )
+                   (local.set $42
+                    (f32x4.add
+                     (local.tee $41
+                      (f32x4.pmax
+                       (f32x4.sub
+                        (local.get $47)
+                        (v128.load32_splat
+                         (i32.add
+                          (local.get $30)
+                          (i32.const 2112)
+                         )
+                        )
+                       )
+                       (v128.const i32x4 0xc2fc0000 0xc2fc0000 0xc2fc0000 0xc2fc0000)
+                      )
+                     )
+                     (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
+                    )
+                   )
+                   (v128.store offset=16 align=4
+                    (local.get $25)
+                    (local.tee $41
+                     (v128.and
+                      (f32x4.mul
+                       (f32x4.add
+                        (f32x4.mul
+                         (f32x4.add
+                          (f32x4.mul
+                           (v128.const i32x4 0x3c1e8841 0x3c1e8841 0x3c1e8841 0x3c1e8841)
+                           (local.tee $45
+                            (f32x4.mul
+                             (local.tee $41
+                              (f32x4.sub
+                               (local.get $41)
+                               (f32x4.sub
+                                (local.get $42)
+                                (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
+                               )
+                              )
+                             )
+                             (local.get $41)
+                            )
+                           )
+                          )
+                          (f32x4.add
+                           (f32x4.mul
+                            (v128.const i32x4 0x3d650e82 0x3d650e82 0x3d650e82 0x3d650e82)
+                            (local.get $41)
+                           )
+                           (v128.const i32x4 0x3e75fc83 0x3e75fc83 0x3e75fc83 0x3e75fc83)
+                          )
+                         )
+                         (local.get $45)
+                        )
+                        (f32x4.add
+                         (f32x4.mul
+                          (v128.const i32x4 0x3f317061 0x3f317061 0x3f317061 0x3f317061)
+                          (local.get $41)
+                         )
+                         (v128.const i32x4 0x3f800001 0x3f800001 0x3f800001 0x3f800001)
+                        )
+                       )
+                       (i32x4.shl
+                        (local.get $42)
+                        (i32.const 23)
+                       )
+                      )
+                      (f32x4.ne
+                       (local.get $47)
+                       (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
+                      )
+                     )
+                    )
+                   )
+                   (v128.store align=4
+                    (local.tee $25
+                     (i32.add
+                      (local.get $30)
+                      (i32.const 2048)
+                     )
+                    )
+                    (f32x4.add
+                     (v128.load align=4
+                      (local.get $25)
+                     )
+                     (f32x4.add
+                      (local.get $46)
+                      (local.get $41)
+                     )
+                    )
+                   )
+                   (local.set $42
+                    (f32x4.add
+                     (local.tee $41
+                      (f32x4.pmax
+                       (f32x4.sub
+                        (local.get $55)
+                        (v128.load32_splat
+                         (i32.add
+                          (local.get $30)
+                          (i32.const 2116)
+                         )
+                        )
+                       )
+                       (v128.const i32x4 0xc2fc0000 0xc2fc0000 0xc2fc0000 0xc2fc0000)
+                      )
+                     )
+                     (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
+                    )
+                   )
+                   (v128.store align=4
+                    (local.tee $25
+                     (i32.add
+                      (local.get $30)
+                      (i32.add
+                       (local.get $17)
+                       (i32.const 512)
+                      )
+                     )
+                    )
+                    (local.tee $46
+                     (v128.and
+                      (f32x4.mul
+                       (f32x4.add
+                        (f32x4.mul
+                         (f32x4.add
+                          (f32x4.mul
+                           (v128.const i32x4 0x3c1e8841 0x3c1e8841 0x3c1e8841 0x3c1e8841)
+                           (local.tee $46
+                            (f32x4.mul
+                             (local.tee $41
+                              (f32x4.sub
+                               (local.get $41)
+                               (f32x4.sub
+                                (local.get $42)
+                                (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
+                               )
+                              )
+                             )
+                             (local.get $41)
+                            )
+                           )
+                          )
+                          (f32x4.add
+                           (f32x4.mul
+                            (v128.const i32x4 0x3d650e82 0x3d650e82 0x3d650e82 0x3d650e82)
+                            (local.get $41)
+                           )
+                           (v128.const i32x4 0x3e75fc83 0x3e75fc83 0x3e75fc83 0x3e75fc83)
+                          )
+                         )
+                         (local.get $46)
+                        )
+                        (f32x4.add
+                         (f32x4.mul
+                          (v128.const i32x4 0x3f317061 0x3f317061 0x3f317061 0x3f317061)
+                          (local.get $41)
+                         )
+                         (v128.const i32x4 0x3f800001 0x3f800001 0x3f800001 0x3f800001)
+                        )
+                       )
+                       (i32x4.shl
+                        (local.get $42)
+                        (i32.const 23)
+                       )
+                      )
+                      (f32x4.ne
+                       (local.get $55)
+                       (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
+                      )
+                     )
+                    )
+                   )
+                   (local.set $42
+                    (f32x4.add
+                     (local.tee $41
+                      (f32x4.pmax
+                       (f32x4.sub
+                        (local.get $53)
+                        (v128.load32_splat
+                         (i32.add
+                          (local.get $30)
+                          (i32.const 2116)
+                         )
+                        )
+                       )
+                       (v128.const i32x4 0xc2fc0000 0xc2fc0000 0xc2fc0000 0xc2fc0000)
+                      )
+                     )
+                     (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
+                    )
+                   )
+                   (v128.store offset=16 align=4
+                    (local.get $25)
+                    (local.tee $41
                      (v128.and
                       (f32x4.mul
                        (f32x4.add
@@ -6246,7 +4780,7 @@
                               (f32x4.sub
                                (local.get $41)
                                (f32x4.sub
-                                (local.get $45)
+                                (local.get $42)
                                 (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
                                )
                               )
@@ -6274,427 +4808,7 @@
                         )
                        )
                        (i32x4.shl
-                        (local.get $45)
-                        (i32.const 23)
-                       )
-                      )
-                      (f32x4.ne
-                       (local.get $44)
-                       (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
-                      )
-                     )
-                    )
-                   )
-                   (local.set $41
-                    (f32x4.add
-                     (local.tee $44
-                      (f32x4.pmax
-                       (f32x4.sub
-                        (local.get $46)
-                        (v128.load32_splat
-                         (i32.add
-                          (local.get $30)
-                          (i32.const 2112)
-                         )
-                        )
-                       )
-                       (v128.const i32x4 0xc2fc0000 0xc2fc0000 0xc2fc0000 0xc2fc0000)
-                      )
-                     )
-                     (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
-                    )
-                   )
-                   (v128.store offset=16 align=4
-                    (local.get $24)
-                    (local.tee $44
-                     (v128.and
-                      (f32x4.mul
-                       (f32x4.add
-                        (f32x4.mul
-                         (f32x4.add
-                          (f32x4.mul
-                           (v128.const i32x4 0x3c1e8841 0x3c1e8841 0x3c1e8841 0x3c1e8841)
-                           (local.tee $47
-                            (f32x4.mul
-                             (local.tee $44
-                              (f32x4.sub
-                               (local.get $44)
-                               (f32x4.sub
-                                (local.get $41)
-                                (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
-                               )
-                              )
-                             )
-                             (local.get $44)
-                            )
-                           )
-                          )
-                          (f32x4.add
-                           (f32x4.mul
-                            (v128.const i32x4 0x3d650e82 0x3d650e82 0x3d650e82 0x3d650e82)
-                            (local.get $44)
-                           )
-                           (v128.const i32x4 0x3e75fc83 0x3e75fc83 0x3e75fc83 0x3e75fc83)
-                          )
-                         )
-                         (local.get $47)
-                        )
-                        (f32x4.add
-                         (f32x4.mul
-                          (v128.const i32x4 0x3f317061 0x3f317061 0x3f317061 0x3f317061)
-                          (local.get $44)
-                         )
-                         (v128.const i32x4 0x3f800001 0x3f800001 0x3f800001 0x3f800001)
-                        )
-                       )
-                       (i32x4.shl
-                        (local.get $41)
-                        (i32.const 23)
-                       )
-                      )
-                      (f32x4.ne
-                       (local.get $46)
-                       (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
-                      )
-                     )
-                    )
-                   )
-                   (v128.store align=4
-                    (local.tee $24
-                     (i32.add
-                      (local.get $30)
-                      (i32.const 2048)
-                     )
-                    )
-                    (f32x4.add
-                     (v128.load align=4
-                      (local.get $24)
-                     )
-                     (f32x4.add
-                      (local.get $45)
-                      (local.get $44)
-                     )
-                    )
-                   )
-                   (local.set $46
-                    (f32x4.add
-                     (local.tee $44
-                      (f32x4.pmax
-                       (f32x4.sub
-                        (local.get $48)
-                        (v128.load32_splat
-                         (i32.add
-                          (local.get $30)
-                          (i32.const 2116)
-                         )
-                        )
-                       )
-                       (v128.const i32x4 0xc2fc0000 0xc2fc0000 0xc2fc0000 0xc2fc0000)
-                      )
-                     )
-                     (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
-                    )
-                   )
-                   (v128.store align=4
-                    (local.tee $24
-                     (i32.add
-                      (local.get $30)
-                      (i32.add
-                       (local.get $17)
-                       (i32.const 512)
-                      )
-                     )
-                    )
-                    (local.tee $48
-                     (v128.and
-                      (f32x4.mul
-                       (f32x4.add
-                        (f32x4.mul
-                         (f32x4.add
-                          (f32x4.mul
-                           (v128.const i32x4 0x3c1e8841 0x3c1e8841 0x3c1e8841 0x3c1e8841)
-                           (local.tee $41
-                            (f32x4.mul
-                             (local.tee $44
-                              (f32x4.sub
-                               (local.get $44)
-                               (f32x4.sub
-                                (local.get $46)
-                                (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
-                               )
-                              )
-                             )
-                             (local.get $44)
-                            )
-                           )
-                          )
-                          (f32x4.add
-                           (f32x4.mul
-                            (v128.const i32x4 0x3d650e82 0x3d650e82 0x3d650e82 0x3d650e82)
-                            (local.get $44)
-                           )
-                           (v128.const i32x4 0x3e75fc83 0x3e75fc83 0x3e75fc83 0x3e75fc83)
-                          )
-                         )
-                         (local.get $41)
-                        )
-                        (f32x4.add
-                         (f32x4.mul
-                          (v128.const i32x4 0x3f317061 0x3f317061 0x3f317061 0x3f317061)
-                          (local.get $44)
-                         )
-                         (v128.const i32x4 0x3f800001 0x3f800001 0x3f800001 0x3f800001)
-                        )
-                       )
-                       (i32x4.shl
-                        (local.get $46)
-                        (i32.const 23)
-                       )
-                      )
-                      (f32x4.ne
-                       (local.get $48)
-                       (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
-                      )
-                     )
-                    )
-                   )
-                   (local.set $46
-                    (f32x4.add
-                     (local.tee $44
-                      (f32x4.pmax
-                       (f32x4.sub
-                        (local.get $50)
-                        (v128.load32_splat
-                         (i32.add
-                          (local.get $30)
-                          (i32.const 2116)
-                         )
-                        )
-                       )
-                       (v128.const i32x4 0xc2fc0000 0xc2fc0000 0xc2fc0000 0xc2fc0000)
-                      )
-                     )
-                     (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
-                    )
-                   )
-                   (v128.store offset=16 align=4
-                    (local.get $24)
-                    (local.tee $44
-                     (v128.and
-                      (f32x4.mul
-                       (f32x4.add
-                        (f32x4.mul
-                         (f32x4.add
-                          (f32x4.mul
-                           (v128.const i32x4 0x3c1e8841 0x3c1e8841 0x3c1e8841 0x3c1e8841)
-                           (local.tee $41
-                            (f32x4.mul
-                             (local.tee $44
-                              (f32x4.sub
-                               (local.get $44)
-                               (f32x4.sub
-                                (local.get $46)
-                                (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
-                               )
-                              )
-                             )
-                             (local.get $44)
-                            )
-                           )
-                          )
-                          (f32x4.add
-                           (f32x4.mul
-                            (v128.const i32x4 0x3d650e82 0x3d650e82 0x3d650e82 0x3d650e82)
-                            (local.get $44)
-                           )
-                           (v128.const i32x4 0x3e75fc83 0x3e75fc83 0x3e75fc83 0x3e75fc83)
-                          )
-                         )
-                         (local.get $41)
-                        )
-                        (f32x4.add
-                         (f32x4.mul
-                          (v128.const i32x4 0x3f317061 0x3f317061 0x3f317061 0x3f317061)
-                          (local.get $44)
-                         )
-                         (v128.const i32x4 0x3f800001 0x3f800001 0x3f800001 0x3f800001)
-                        )
-                       )
-                       (i32x4.shl
-                        (local.get $46)
-                        (i32.const 23)
-                       )
-                      )
-                      (f32x4.ne
-                       (local.get $50)
-                       (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
-                      )
-                     )
-                    )
-                   )
-                   (v128.store align=4
-                    (local.tee $24
-                     (i32.add
-                      (local.get $30)
-                      (i32.const 2064)
-                     )
-                    )
-                    (f32x4.add
-                     (v128.load align=4
-                      (local.get $24)
-                     )
-                     (f32x4.add
-                      (local.get $48)
-                      (local.get $44)
-                     )
-                    )
-                   )
-                   (local.set $46
-                    (f32x4.add
-                     (local.tee $44
-                      (f32x4.pmax
-                       (f32x4.sub
-                        (local.get $52)
-                        (v128.load32_splat
-                         (i32.add
-                          (local.get $30)
-                          (i32.const 2120)
-                         )
-                        )
-                       )
-                       (v128.const i32x4 0xc2fc0000 0xc2fc0000 0xc2fc0000 0xc2fc0000)
-                      )
-                     )
-                     (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
-                    )
-                   )
-                   (v128.store align=4
-                    (local.tee $24
-                     (i32.add
-                      (local.get $30)
-                      (i32.add
-                       (local.get $17)
-                       (i32.const 1024)
-                      )
-                     )
-                    )
-                    (local.tee $48
-                     (v128.and
-                      (f32x4.mul
-                       (f32x4.add
-                        (f32x4.mul
-                         (f32x4.add
-                          (f32x4.mul
-                           (v128.const i32x4 0x3c1e8841 0x3c1e8841 0x3c1e8841 0x3c1e8841)
-                           (local.tee $48
-                            (f32x4.mul
-                             (local.tee $44
-                              (f32x4.sub
-                               (local.get $44)
-                               (f32x4.sub
-                                (local.get $46)
-                                (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
-                               )
-                              )
-                             )
-                             (local.get $44)
-                            )
-                           )
-                          )
-                          (f32x4.add
-                           (f32x4.mul
-                            (v128.const i32x4 0x3d650e82 0x3d650e82 0x3d650e82 0x3d650e82)
-                            (local.get $44)
-                           )
-                           (v128.const i32x4 0x3e75fc83 0x3e75fc83 0x3e75fc83 0x3e75fc83)
-                          )
-                         )
-                         (local.get $48)
-                        )
-                        (f32x4.add
-                         (f32x4.mul
-                          (v128.const i32x4 0x3f317061 0x3f317061 0x3f317061 0x3f317061)
-                          (local.get $44)
-                         )
-                         (v128.const i32x4 0x3f800001 0x3f800001 0x3f800001 0x3f800001)
-                        )
-                       )
-                       (i32x4.shl
-                        (local.get $46)
-                        (i32.const 23)
-                       )
-                      )
-                      (f32x4.ne
-                       (local.get $52)
-                       (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
-                      )
-                     )
-                    )
-                   )
-                   (local.set $46
-                    (f32x4.add
-                     (local.tee $44
-                      (f32x4.pmax
-                       (f32x4.sub
-                        (local.get $53)
-                        (v128.load32_splat
-                         (i32.add
-                          (local.get $30)
-                          (i32.const 2120)
-                         )
-                        )
-                       )
-                       (v128.const i32x4 0xc2fc0000 0xc2fc0000 0xc2fc0000 0xc2fc0000)
-                      )
-                     )
-                     (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
-                    )
-                   )
-                   (v128.store offset=16 align=4
-                    (local.get $24)
-                    (local.tee $44
-                     (v128.and
-                      (f32x4.mul
-                       (f32x4.add
-                        (f32x4.mul
-                         (f32x4.add
-                          (f32x4.mul
-                           (v128.const i32x4 0x3c1e8841 0x3c1e8841 0x3c1e8841 0x3c1e8841)
-                           (local.tee $50
-                            (f32x4.mul
-                             (local.tee $44
-                              (f32x4.sub
-                               (local.get $44)
-                               (f32x4.sub
-                                (local.get $46)
-                                (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
-                               )
-                              )
-                             )
-                             (local.get $44)
-                            )
-                           )
-                          )
-                          (f32x4.add
-                           (f32x4.mul
-                            (v128.const i32x4 0x3d650e82 0x3d650e82 0x3d650e82 0x3d650e82)
-                            (local.get $44)
-                           )
-                           (v128.const i32x4 0x3e75fc83 0x3e75fc83 0x3e75fc83 0x3e75fc83)
-                          )
-                         )
-                         (local.get $50)
-                        )
-                        (f32x4.add
-                         (f32x4.mul
-                          (v128.const i32x4 0x3f317061 0x3f317061 0x3f317061 0x3f317061)
-                          (local.get $44)
-                         )
-                         (v128.const i32x4 0x3f800001 0x3f800001 0x3f800001 0x3f800001)
-                        )
-                       )
-                       (i32x4.shl
-                        (local.get $46)
+                        (local.get $42)
                         (i32.const 23)
                        )
                       )
@@ -6706,7 +4820,180 @@
                     )
                    )
                    (v128.store align=4
-                    (local.tee $24
+                    (local.tee $25
+                     (i32.add
+                      (local.get $30)
+                      (i32.const 2064)
+                     )
+                    )
+                    (f32x4.add
+                     (v128.load align=4
+                      (local.get $25)
+                     )
+                     (f32x4.add
+                      (local.get $46)
+                      (local.get $41)
+                     )
+                    )
+                   )
+                   (local.set $42
+                    (f32x4.add
+                     (local.tee $41
+                      (f32x4.pmax
+                       (f32x4.sub
+                        (local.get $56)
+                        (v128.load32_splat
+                         (i32.add
+                          (local.get $30)
+                          (i32.const 2120)
+                         )
+                        )
+                       )
+                       (v128.const i32x4 0xc2fc0000 0xc2fc0000 0xc2fc0000 0xc2fc0000)
+                      )
+                     )
+                     (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
+                    )
+                   )
+                   (v128.store align=4
+                    (local.tee $25
+                     (i32.add
+                      (local.get $30)
+                      (i32.add
+                       (local.get $17)
+                       (i32.const 1024)
+                      )
+                     )
+                    )
+                    (local.tee $46
+                     (v128.and
+                      (f32x4.mul
+                       (f32x4.add
+                        (f32x4.mul
+                         (f32x4.add
+                          (f32x4.mul
+                           (v128.const i32x4 0x3c1e8841 0x3c1e8841 0x3c1e8841 0x3c1e8841)
+                           (local.tee $46
+                            (f32x4.mul
+                             (local.tee $41
+                              (f32x4.sub
+                               (local.get $41)
+                               (f32x4.sub
+                                (local.get $42)
+                                (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
+                               )
+                              )
+                             )
+                             (local.get $41)
+                            )
+                           )
+                          )
+                          (f32x4.add
+                           (f32x4.mul
+                            (v128.const i32x4 0x3d650e82 0x3d650e82 0x3d650e82 0x3d650e82)
+                            (local.get $41)
+                           )
+                           (v128.const i32x4 0x3e75fc83 0x3e75fc83 0x3e75fc83 0x3e75fc83)
+                          )
+                         )
+                         (local.get $46)
+                        )
+                        (f32x4.add
+                         (f32x4.mul
+                          (v128.const i32x4 0x3f317061 0x3f317061 0x3f317061 0x3f317061)
+                          (local.get $41)
+                         )
+                         (v128.const i32x4 0x3f800001 0x3f800001 0x3f800001 0x3f800001)
+                        )
+                       )
+                       (i32x4.shl
+                        (local.get $42)
+                        (i32.const 23)
+                       )
+                      )
+                      (f32x4.ne
+                       (local.get $56)
+                       (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
+                      )
+                     )
+                    )
+                   )
+                   (local.set $42
+                    (f32x4.add
+                     (local.tee $41
+                      (f32x4.pmax
+                       (f32x4.sub
+                        (local.get $57)
+                        (v128.load32_splat
+                         (i32.add
+                          (local.get $30)
+                          (i32.const 2120)
+                         )
+                        )
+                       )
+                       (v128.const i32x4 0xc2fc0000 0xc2fc0000 0xc2fc0000 0xc2fc0000)
+                      )
+                     )
+                     (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
+                    )
+                   )
+                   (v128.store offset=16 align=4
+                    (local.get $25)
+                    (local.tee $41
+                     (v128.and
+                      (f32x4.mul
+                       (f32x4.add
+                        (f32x4.mul
+                         (f32x4.add
+                          (f32x4.mul
+                           (v128.const i32x4 0x3c1e8841 0x3c1e8841 0x3c1e8841 0x3c1e8841)
+                           (local.tee $47
+                            (f32x4.mul
+                             (local.tee $41
+                              (f32x4.sub
+                               (local.get $41)
+                               (f32x4.sub
+                                (local.get $42)
+                                (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
+                               )
+                              )
+                             )
+                             (local.get $41)
+                            )
+                           )
+                          )
+                          (f32x4.add
+                           (f32x4.mul
+                            (v128.const i32x4 0x3d650e82 0x3d650e82 0x3d650e82 0x3d650e82)
+                            (local.get $41)
+                           )
+                           (v128.const i32x4 0x3e75fc83 0x3e75fc83 0x3e75fc83 0x3e75fc83)
+                          )
+                         )
+                         (local.get $47)
+                        )
+                        (f32x4.add
+                         (f32x4.mul
+                          (v128.const i32x4 0x3f317061 0x3f317061 0x3f317061 0x3f317061)
+                          (local.get $41)
+                         )
+                         (v128.const i32x4 0x3f800001 0x3f800001 0x3f800001 0x3f800001)
+                        )
+                       )
+                       (i32x4.shl
+                        (local.get $42)
+                        (i32.const 23)
+                       )
+                      )
+                      (f32x4.ne
+                       (local.get $57)
+                       (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
+                      )
+                     )
+                    )
+                   )
+                   (v128.store align=4
+                    (local.tee $25
                      (i32.add
                       (local.get $30)
                       (i32.const 2080)
@@ -6714,20 +5001,20 @@
                     )
                     (f32x4.add
                      (v128.load align=4
-                      (local.get $24)
+                      (local.get $25)
                      )
                      (f32x4.add
-                      (local.get $48)
-                      (local.get $44)
+                      (local.get $46)
+                      (local.get $41)
                      )
                     )
                    )
-                   (local.set $46
+                   (local.set $42
                     (f32x4.add
-                     (local.tee $44
+                     (local.tee $41
                       (f32x4.pmax
                        (f32x4.sub
-                        (local.get $54)
+                        (local.get $58)
                         (v128.load32_splat
                          (i32.add
                           (local.get $30)
@@ -6751,7 +5038,7 @@
                       )
                      )
                     )
-                    (local.tee $48
+                    (local.tee $46
                      (v128.and
                       (f32x4.mul
                        (f32x4.add
@@ -6759,57 +5046,57 @@
                          (f32x4.add
                           (f32x4.mul
                            (v128.const i32x4 0x3c1e8841 0x3c1e8841 0x3c1e8841 0x3c1e8841)
-                           (local.tee $48
+                           (local.tee $46
                             (f32x4.mul
-                             (local.tee $44
+                             (local.tee $41
                               (f32x4.sub
-                               (local.get $44)
+                               (local.get $41)
                                (f32x4.sub
-                                (local.get $46)
+                                (local.get $42)
                                 (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
                                )
                               )
                              )
-                             (local.get $44)
+                             (local.get $41)
                             )
                            )
                           )
                           (f32x4.add
                            (f32x4.mul
                             (v128.const i32x4 0x3d650e82 0x3d650e82 0x3d650e82 0x3d650e82)
-                            (local.get $44)
+                            (local.get $41)
                            )
                            (v128.const i32x4 0x3e75fc83 0x3e75fc83 0x3e75fc83 0x3e75fc83)
                           )
                          )
-                         (local.get $48)
+                         (local.get $46)
                         )
                         (f32x4.add
                          (f32x4.mul
                           (v128.const i32x4 0x3f317061 0x3f317061 0x3f317061 0x3f317061)
-                          (local.get $44)
+                          (local.get $41)
                          )
                          (v128.const i32x4 0x3f800001 0x3f800001 0x3f800001 0x3f800001)
                         )
                        )
                        (i32x4.shl
-                        (local.get $46)
+                        (local.get $42)
                         (i32.const 23)
                        )
                       )
                       (f32x4.ne
-                       (local.get $54)
+                       (local.get $58)
                        (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
                       )
                      )
                     )
                    )
-                   (local.set $46
+                   (local.set $42
                     (f32x4.add
-                     (local.tee $44
+                     (local.tee $41
                       (f32x4.pmax
                        (f32x4.sub
-                        (local.get $55)
+                        (local.get $59)
                         (v128.load32_splat
                          (i32.add
                           (local.get $30)
@@ -6825,7 +5112,7 @@
                    )
                    (v128.store offset=16 align=4
                     (local.get $17)
-                    (local.tee $44
+                    (local.tee $41
                      (v128.and
                       (f32x4.mul
                        (f32x4.add
@@ -6833,46 +5120,46 @@
                          (f32x4.add
                           (f32x4.mul
                            (v128.const i32x4 0x3c1e8841 0x3c1e8841 0x3c1e8841 0x3c1e8841)
-                           (local.tee $50
+                           (local.tee $47
                             (f32x4.mul
-                             (local.tee $44
+                             (local.tee $41
                               (f32x4.sub
-                               (local.get $44)
+                               (local.get $41)
                                (f32x4.sub
-                                (local.get $46)
+                                (local.get $42)
                                 (v128.const i32x4 0x4b40007f 0x4b40007f 0x4b40007f 0x4b40007f)
                                )
                               )
                              )
-                             (local.get $44)
+                             (local.get $41)
                             )
                            )
                           )
                           (f32x4.add
                            (f32x4.mul
                             (v128.const i32x4 0x3d650e82 0x3d650e82 0x3d650e82 0x3d650e82)
-                            (local.get $44)
+                            (local.get $41)
                            )
                            (v128.const i32x4 0x3e75fc83 0x3e75fc83 0x3e75fc83 0x3e75fc83)
                           )
                          )
-                         (local.get $50)
+                         (local.get $47)
                         )
                         (f32x4.add
                          (f32x4.mul
                           (v128.const i32x4 0x3f317061 0x3f317061 0x3f317061 0x3f317061)
-                          (local.get $44)
+                          (local.get $41)
                          )
                          (v128.const i32x4 0x3f800001 0x3f800001 0x3f800001 0x3f800001)
                         )
                        )
                        (i32x4.shl
-                        (local.get $46)
+                        (local.get $42)
                         (i32.const 23)
                        )
                       )
                       (f32x4.ne
-                       (local.get $55)
+                       (local.get $59)
                        (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000)
                       )
                      )
@@ -6890,17 +5177,17 @@
                       (local.get $17)
                      )
                      (f32x4.add
-                      (local.get $48)
-                      (local.get $44)
+                      (local.get $46)
+                      (local.get $41)
                      )
                     )
                    )
                    (br_if $L21
                     (i32.gt_s
-                     (local.get $78)
-                     (local.tee $51
+                     (local.get $89)
+                     (local.tee $27
                       (i32.add
-                       (local.get $51)
+                       (local.get $27)
                        (i32.const 1)
                       )
                      )
@@ -6909,51 +5196,33 @@
                   )
                  )
                 )
-                (local.set $24
+                (local.set $25
                  (i32.const 0)
                 )
                 (loop $L23
-                 (local.set $44
+                 (local.set $46
                   (v128.load align=4
                    (local.tee $17
                     (i32.add
-                     (local.get $24)
+                     (local.get $25)
                      (local.get $31)
                     )
                    )
                   )
                  )
-                 (local.set $46
+                 (local.set $47
                   (v128.load offset=16 align=4
                    (local.get $17)
                   )
                  )
-                 (local.set $48
+                 (local.set $55
                   (v128.load align=4
                    (local.tee $17
                     (i32.add
                      (local.get $31)
                      (i32.sub
-                      (local.get $24)
+                      (local.get $25)
                       (i32.const -64)
-                     )
-                    )
-                   )
-                  )
-                 )
-                 (local.set $50
-                  (v128.load offset=16 align=4
-                   (local.get $17)
-                  )
-                 )
-                 (local.set $52
-                  (v128.load align=4
-                   (local.tee $17
-                    (i32.add
-                     (local.get $31)
-                     (i32.add
-                      (local.get $24)
-                      (i32.const 128)
                      )
                     )
                    )
@@ -6964,25 +5233,43 @@
                    (local.get $17)
                   )
                  )
-                 (local.set $54
+                 (local.set $56
                   (v128.load align=4
                    (local.tee $17
                     (i32.add
                      (local.get $31)
                      (i32.add
-                      (local.get $24)
+                      (local.get $25)
+                      (i32.const 128)
+                     )
+                    )
+                   )
+                  )
+                 )
+                 (local.set $57
+                  (v128.load offset=16 align=4
+                   (local.get $17)
+                  )
+                 )
+                 (local.set $58
+                  (v128.load align=4
+                   (local.tee $17
+                    (i32.add
+                     (local.get $31)
+                     (i32.add
+                      (local.get $25)
                       (i32.const 192)
                      )
                     )
                    )
                   )
                  )
-                 (local.set $55
+                 (local.set $59
                   (v128.load offset=16 align=4
                    (local.get $17)
                   )
                  )
-                 (local.set $51
+                 (local.set $27
                   (i32.add
                    (i32.add
                     (local.get $2)
@@ -6995,18 +5282,18 @@
                        )
                        (i32.mul
                         (local.get $19)
-                        (local.get $65)
+                        (local.get $64)
                        )
                       )
                       (i32.mul
                        (local.get $20)
-                       (local.get $70)
+                       (local.get $69)
                       )
                      )
                      (i32.const 2)
                     )
                    )
-                   (local.get $24)
+                   (local.get $25)
                   )
                  )
                  (local.set $17
@@ -7019,14 +5306,14 @@
                   )
                   (then
                    (loop $L22
-                    (local.set $44
+                    (local.set $46
                      (f32x4.add
                       (f32x4.mul
-                       (local.tee $45
+                       (local.tee $42
                         (v128.load32_splat
                          (i32.add
                           (local.get $30)
-                          (local.tee $42
+                          (local.tee $43
                            (i32.shl
                             (local.get $17)
                             (i32.const 2)
@@ -7037,35 +5324,35 @@
                        )
                        (local.tee $41
                         (v128.load align=4
-                         (local.get $51)
-                        )
-                       )
-                      )
-                      (local.get $44)
-                     )
-                    )
-                    (local.set $46
-                     (f32x4.add
-                      (f32x4.mul
-                       (local.get $45)
-                       (local.tee $45
-                        (v128.load offset=16 align=4
-                         (local.get $51)
+                         (local.get $27)
                         )
                        )
                       )
                       (local.get $46)
                      )
                     )
-                    (local.set $48
+                    (local.set $47
                      (f32x4.add
                       (f32x4.mul
-                       (local.tee $47
+                       (local.get $42)
+                       (local.tee $42
+                        (v128.load offset=16 align=4
+                         (local.get $27)
+                        )
+                       )
+                      )
+                      (local.get $47)
+                     )
+                    )
+                    (local.set $55
+                     (f32x4.add
+                      (f32x4.mul
+                       (local.tee $45
                         (v128.load32_splat
                          (i32.add
                           (local.get $30)
                           (i32.add
-                           (local.get $42)
+                           (local.get $43)
                            (i32.const 512)
                           )
                          )
@@ -7073,27 +5360,27 @@
                        )
                        (local.get $41)
                       )
-                      (local.get $48)
+                      (local.get $55)
                      )
                     )
-                    (local.set $50
+                    (local.set $53
                      (f32x4.add
                       (f32x4.mul
-                       (local.get $47)
                        (local.get $45)
+                       (local.get $42)
                       )
-                      (local.get $50)
+                      (local.get $53)
                      )
                     )
-                    (local.set $52
+                    (local.set $56
                      (f32x4.add
                       (f32x4.mul
-                       (local.tee $47
+                       (local.tee $45
                         (v128.load32_splat
                          (i32.add
                           (local.get $30)
                           (i32.add
-                           (local.get $42)
+                           (local.get $43)
                            (i32.const 1024)
                           )
                          )
@@ -7101,27 +5388,27 @@
                        )
                        (local.get $41)
                       )
-                      (local.get $52)
+                      (local.get $56)
                      )
                     )
-                    (local.set $53
+                    (local.set $57
                      (f32x4.add
                       (f32x4.mul
-                       (local.get $47)
                        (local.get $45)
+                       (local.get $42)
                       )
-                      (local.get $53)
+                      (local.get $57)
                      )
                     )
-                    (local.set $54
+                    (local.set $58
                      (f32x4.add
                       (f32x4.mul
-                       (local.tee $47
+                       (local.tee $45
                         (v128.load32_splat
                          (i32.add
                           (local.get $30)
                           (i32.add
-                           (local.get $42)
+                           (local.get $43)
                            (i32.const 1536)
                           )
                          )
@@ -7129,21 +5416,21 @@
                        )
                        (local.get $41)
                       )
-                      (local.get $54)
+                      (local.get $58)
                      )
                     )
-                    (local.set $55
+                    (local.set $59
                      (f32x4.add
                       (f32x4.mul
-                       (local.get $47)
                        (local.get $45)
+                       (local.get $42)
                       )
-                      (local.get $55)
+                      (local.get $59)
                      )
                     )
-                    (local.set $51
+                    (local.set $27
                      (i32.add
-                      (local.get $51)
+                      (local.get $27)
                       (i32.shl
                        (local.get $20)
                        (i32.const 2)
@@ -7167,43 +5454,27 @@
                  (v128.store align=4
                   (local.tee $17
                    (i32.add
-                    (local.get $24)
+                    (local.get $25)
                     (local.get $31)
                    )
                   )
-                  (local.get $44)
+                  (local.get $46)
                  )
                  (v128.store offset=16 align=4
                   (local.get $17)
-                  (local.get $46)
+                  (local.get $47)
                  )
                  (v128.store align=4
                   (local.tee $17
                    (i32.add
                     (local.get $31)
                     (i32.sub
-                     (local.get $24)
+                     (local.get $25)
                      (i32.const -64)
                     )
                    )
                   )
-                  (local.get $48)
-                 )
-                 (v128.store offset=16 align=4
-                  (local.get $17)
-                  (local.get $50)
-                 )
-                 (v128.store align=4
-                  (local.tee $17
-                   (i32.add
-                    (local.get $31)
-                    (i32.add
-                     (local.get $24)
-                     (i32.const 128)
-                    )
-                   )
-                  )
-                  (local.get $52)
+                  (local.get $55)
                  )
                  (v128.store offset=16 align=4
                   (local.get $17)
@@ -7214,22 +5485,38 @@
                    (i32.add
                     (local.get $31)
                     (i32.add
-                     (local.get $24)
+                     (local.get $25)
+                     (i32.const 128)
+                    )
+                   )
+                  )
+                  (local.get $56)
+                 )
+                 (v128.store offset=16 align=4
+                  (local.get $17)
+                  (local.get $57)
+                 )
+                 (v128.store align=4
+                  (local.tee $17
+                   (i32.add
+                    (local.get $31)
+                    (i32.add
+                     (local.get $25)
                      (i32.const 192)
                     )
                    )
                   )
-                  (local.get $54)
+                  (local.get $58)
                  )
                  (v128.store offset=16 align=4
                   (local.get $17)
-                  (local.get $55)
+                  (local.get $59)
                  )
                  (br_if $L23
                   (i32.lt_s
-                   (local.tee $24
+                   (local.tee $25
                     (i32.add
-                     (local.get $24)
+                     (local.get $25)
                      (i32.const 32)
                     )
                    )
@@ -7239,10 +5526,10 @@
                 )
                 (br_if $L24
                  (i32.gt_s
-                  (local.get $74)
-                  (local.tee $70
+                  (local.get $83)
+                  (local.tee $69
                    (i32.add
-                    (local.get $70)
+                    (local.get $69)
                     (i32.const 128)
                    )
                   )
@@ -7254,18 +5541,18 @@
              (if
               (i32.gt_s
                (local.get $9)
-               (local.get $61)
+               (local.get $60)
               )
               (then
-               (local.set $43
+               (local.set $44
                 (select
                  (f32.div
                   (f32.const 1)
-                  (local.tee $43
+                  (local.tee $44
                    (f32.add
                     (f32.add
                      (f32x4.extract_lane 0
-                      (local.tee $44
+                      (local.tee $41
                        (v128.load align=4
                         (i32.add
                          (local.get $30)
@@ -7275,15 +5562,15 @@
                       )
                      )
                      (f32x4.extract_lane 1
-                      (local.get $44)
+                      (local.get $41)
                      )
                     )
                     (f32.add
                      (f32x4.extract_lane 2
-                      (local.get $44)
+                      (local.get $41)
                      )
                      (f32x4.extract_lane 3
-                      (local.get $44)
+                      (local.get $41)
                      )
                     )
                    )
@@ -7291,7 +5578,7 @@
                  )
                  (f32.const 0)
                  (f32.gt
-                  (local.get $43)
+                  (local.get $44)
                   (f32.const 0)
                  )
                 )
@@ -7308,28 +5595,28 @@
                     )
                     (i32.mul
                      (local.get $22)
-                     (local.get $25)
+                     (local.get $24)
                     )
                    )
                    (i32.mul
                     (local.get $23)
-                    (local.get $27)
+                    (local.get $71)
                    )
                   )
                   (i32.const 2)
                  )
                 )
                )
-               (local.set $24
+               (local.set $17
                 (i32.const 0)
                )
                (loop $L25
                 (f32.store
                  (i32.add
                   (local.get $11)
-                  (local.tee $17
+                  (local.tee $25
                    (i32.shl
-                    (local.get $24)
+                    (local.get $17)
                     (i32.const 2)
                    )
                   )
@@ -7337,18 +5624,18 @@
                  (f32.mul
                   (f32.load
                    (i32.add
-                    (local.get $17)
+                    (local.get $25)
                     (local.get $31)
                    )
                   )
-                  (local.get $43)
+                  (local.get $44)
                  )
                 )
                 (br_if $L25
                  (i32.lt_s
-                  (local.tee $24
+                  (local.tee $17
                    (i32.add
-                    (local.get $24)
+                    (local.get $17)
                     (i32.const 1)
                    )
                   )
@@ -7361,21 +5648,21 @@
              (if
               (i32.lt_s
                (i32.add
-                (local.get $61)
+                (local.get $60)
                 (i32.const 1)
                )
                (local.get $9)
               )
               (then
-               (local.set $43
+               (local.set $44
                 (select
                  (f32.div
                   (f32.const 1)
-                  (local.tee $43
+                  (local.tee $44
                    (f32.add
                     (f32.add
                      (f32x4.extract_lane 0
-                      (local.tee $44
+                      (local.tee $41
                        (v128.load align=4
                         (i32.add
                          (local.get $30)
@@ -7385,15 +5672,15 @@
                       )
                      )
                      (f32x4.extract_lane 1
-                      (local.get $44)
+                      (local.get $41)
                      )
                     )
                     (f32.add
                      (f32x4.extract_lane 2
-                      (local.get $44)
+                      (local.get $41)
                      )
                      (f32x4.extract_lane 3
-                      (local.get $44)
+                      (local.get $41)
                      )
                     )
                    )
@@ -7401,7 +5688,7 @@
                  )
                  (f32.const 0)
                  (f32.gt
-                  (local.get $43)
+                  (local.get $44)
                   (f32.const 0)
                  )
                 )
@@ -7418,19 +5705,19 @@
                     )
                     (i32.mul
                      (local.get $22)
-                     (local.get $25)
+                     (local.get $24)
                     )
                    )
                    (i32.mul
                     (local.get $23)
-                    (local.get $56)
+                    (local.get $72)
                    )
                   )
                   (i32.const 2)
                  )
                 )
                )
-               (local.set $24
+               (local.set $17
                 (i32.const 0)
                )
                (loop $L26
@@ -7438,7 +5725,7 @@
                  (i32.add
                   (local.get $11)
                   (i32.shl
-                   (local.get $24)
+                   (local.get $17)
                    (i32.const 2)
                   )
                  )
@@ -7448,21 +5735,21 @@
                     (local.get $31)
                     (i32.shl
                      (i32.add
-                      (local.get $24)
+                      (local.get $17)
                       (i32.const 16)
                      )
                      (i32.const 2)
                     )
                    )
                   )
-                  (local.get $43)
+                  (local.get $44)
                  )
                 )
                 (br_if $L26
                  (i32.lt_s
-                  (local.tee $24
+                  (local.tee $17
                    (i32.add
-                    (local.get $24)
+                    (local.get $17)
                     (i32.const 1)
                    )
                   )
@@ -7475,21 +5762,21 @@
              (if
               (i32.lt_s
                (i32.add
-                (local.get $61)
+                (local.get $60)
                 (i32.const 2)
                )
                (local.get $9)
               )
               (then
-               (local.set $43
+               (local.set $44
                 (select
                  (f32.div
                   (f32.const 1)
-                  (local.tee $43
+                  (local.tee $44
                    (f32.add
                     (f32.add
                      (f32x4.extract_lane 0
-                      (local.tee $44
+                      (local.tee $41
                        (v128.load align=4
                         (i32.add
                          (local.get $30)
@@ -7499,15 +5786,15 @@
                       )
                      )
                      (f32x4.extract_lane 1
-                      (local.get $44)
+                      (local.get $41)
                      )
                     )
                     (f32.add
                      (f32x4.extract_lane 2
-                      (local.get $44)
+                      (local.get $41)
                      )
                      (f32x4.extract_lane 3
-                      (local.get $44)
+                      (local.get $41)
                      )
                     )
                    )
@@ -7515,7 +5802,7 @@
                  )
                  (f32.const 0)
                  (f32.gt
-                  (local.get $43)
+                  (local.get $44)
                   (f32.const 0)
                  )
                 )
@@ -7532,19 +5819,19 @@
                     )
                     (i32.mul
                      (local.get $22)
-                     (local.get $25)
+                     (local.get $24)
                     )
                    )
                    (i32.mul
                     (local.get $23)
-                    (local.get $57)
+                    (local.get $73)
                    )
                   )
                   (i32.const 2)
                  )
                 )
                )
-               (local.set $24
+               (local.set $17
                 (i32.const 0)
                )
                (loop $L27
@@ -7552,7 +5839,7 @@
                  (i32.add
                   (local.get $11)
                   (i32.shl
-                   (local.get $24)
+                   (local.get $17)
                    (i32.const 2)
                   )
                  )
@@ -7562,21 +5849,21 @@
                     (local.get $31)
                     (i32.shl
                      (i32.add
-                      (local.get $24)
+                      (local.get $17)
                       (i32.const 32)
                      )
                      (i32.const 2)
                     )
                    )
                   )
-                  (local.get $43)
+                  (local.get $44)
                  )
                 )
                 (br_if $L27
                  (i32.lt_s
-                  (local.tee $24
+                  (local.tee $17
                    (i32.add
-                    (local.get $24)
+                    (local.get $17)
                     (i32.const 1)
                    )
                   )
@@ -7589,21 +5876,21 @@
              (if
               (i32.lt_s
                (i32.add
-                (local.get $61)
+                (local.get $60)
                 (i32.const 3)
                )
                (local.get $9)
               )
               (then
-               (local.set $43
+               (local.set $44
                 (select
                  (f32.div
                   (f32.const 1)
-                  (local.tee $43
+                  (local.tee $44
                    (f32.add
                     (f32.add
                      (f32x4.extract_lane 0
-                      (local.tee $44
+                      (local.tee $41
                        (v128.load align=4
                         (i32.add
                          (local.get $30)
@@ -7613,15 +5900,15 @@
                       )
                      )
                      (f32x4.extract_lane 1
-                      (local.get $44)
+                      (local.get $41)
                      )
                     )
                     (f32.add
                      (f32x4.extract_lane 2
-                      (local.get $44)
+                      (local.get $41)
                      )
                      (f32x4.extract_lane 3
-                      (local.get $44)
+                      (local.get $41)
                      )
                     )
                    )
@@ -7629,7 +5916,7 @@
                  )
                  (f32.const 0)
                  (f32.gt
-                  (local.get $43)
+                  (local.get $44)
                   (f32.const 0)
                  )
                 )
@@ -7646,19 +5933,19 @@
                     )
                     (i32.mul
                      (local.get $22)
-                     (local.get $25)
+                     (local.get $24)
                     )
                    )
                    (i32.mul
                     (local.get $23)
-                    (local.get $58)
+                    (local.get $74)
                    )
                   )
                   (i32.const 2)
                  )
                 )
                )
-               (local.set $24
+               (local.set $17
                 (i32.const 0)
                )
                (loop $L28
@@ -7666,7 +5953,7 @@
                  (i32.add
                   (local.get $11)
                   (i32.shl
-                   (local.get $24)
+                   (local.get $17)
                    (i32.const 2)
                   )
                  )
@@ -7676,21 +5963,21 @@
                     (local.get $31)
                     (i32.shl
                      (i32.add
-                      (local.get $24)
+                      (local.get $17)
                       (i32.const 48)
                      )
                      (i32.const 2)
                     )
                    )
                   )
-                  (local.get $43)
+                  (local.get $44)
                  )
                 )
                 (br_if $L28
                  (i32.lt_s
-                  (local.tee $24
+                  (local.tee $17
                    (i32.add
-                    (local.get $24)
+                    (local.get $17)
                     (i32.const 1)
                    )
                   )
@@ -7702,7 +5989,7 @@
              )
              (br_if $L29
               (i32.gt_s
-               (local.get $76)
+               (local.get $87)
                (local.tee $3
                 (i32.add
                  (local.get $3)
@@ -7716,21 +6003,21 @@
           )
          )
         )
-        (local.set $60
+        (local.set $62
          (i32.add
-          (local.get $60)
+          (local.get $62)
           (i32.mul
-           (local.get $64)
-           (local.get $71)
+           (local.get $63)
+           (local.get $70)
           )
          )
         )
         (br_if $L30
          (i32.gt_s
           (local.get $8)
-          (local.tee $65
+          (local.tee $64
            (i32.add
-            (local.get $65)
+            (local.get $64)
             (i32.const 1)
            )
           )

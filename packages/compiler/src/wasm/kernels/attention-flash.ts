@@ -21,7 +21,7 @@ import type { Expr, FunctionBuilder, Local } from '../binaryen-module.js';
 import type { KernelSpec } from '../kernel-set.js';
 import { ATTENTION_PARAMS, attentionKernelName, FLASH_SCRATCH_PARAMS, type AttentionConfig } from './attention-config.js';
 import { initialiseRowState, ROW_STATE_FLOATS_PER_ROW, rowSumInto, softmaxTile, type FlashSoftmaxState } from './attention-flash-softmax.js';
-import { addPositionBiasVector, positionParams, rotatedElementInto, rotateInPlace } from './attention-positions.js';
+import { addTileBias, hasPositionBias, loadSlope, positionParams, rotatedElementInto, rotateInPlace } from './attention-positions.js';
 import { batchLimits, maskRowAddress, rowRange } from './attention-ranges.js';
 import { elementAddress } from './attention-rows.js';
 import { vtanhInto } from './math.js';
@@ -65,6 +65,13 @@ class FlashKernel {
     const names = ['b', 'hk', 'h', 'group', 'tilesPerHead', 'unit', 'firstUnit', 'i0', 'j', 'j0', 'jt', 'jStart', 'jEnd', 'minHi', 'maxLo', 'd', 'c', 'tiles', 'blockKeys', 'paddedKeys', 'fullPanels', 'kBase', 'kStride', 'pointer', 'vPointer', 'chunk'];
     for (const name of names) f.local(name, 'i32');
     for (const r of range(FLASH_ROWS)) ['row', 'lo', 'hi'].forEach((name) => f.local(`${name}${r}`, 'i32'));
+    if (hasPositionBias(config.positions)) {
+      for (const r of range(FLASH_ROWS)) {
+        f.local(`qpos${r}`, 'i32');
+        f.local(`qposf${r}`, 'f32');
+      }
+      f.local('slope', 'v128');
+    }
     this.acc = range(FLASH_ROWS).map((r) => range(TILE / LANES).map((c) => f.local(`acc${r}_${c}`, 'v128')));
     this.block = flashBlockKeys(config);
     this.softmax = { rows: FLASH_ROWS, blockKeys: this.block, valueHeadSize: config.valueHeadSize, acc: this.acc };
@@ -185,6 +192,7 @@ class FlashKernel {
     return [
       ...setup,
       ...initialiseRowState(f, this.softmax),
+      ...this.positionSetup(),
       f.memory.fill(f.get('oScratch'), i.const(0), i.const(FLASH_ROWS * this.config.valueHeadSize * 4)),
       f.v('jStart').set(i.and(los().reduce((a, b) => i.min(a, b)), i.const(~(TILE - 1)))),
       f.v('jEnd').set(i.add(his().reduce((a, b) => i.max(a, b)), i.const(1))),
@@ -263,17 +271,24 @@ class FlashKernel {
     return this.acc.flat().flatMap((acc) => [...vtanhInto(this.f, t, v.mul(acc.get(), v.const(1 / baseTwoCap))), acc.set(v.mul(t.get(), v.const(baseTwoCap)))]);
   }
 
-  /** ALiBi and relative biases of the tile's keys, from the rows' query positions (offset + row). */
+  /** ALiBi and relative biases of the tile's keys, from the rows' query positions (offset + row), in base 2 like the scores (× log2 e). */
   private positionBias(): Expr[] {
     const { f } = this;
+    if (!hasPositionBias(this.config.positions)) return [];
+    const rows = range(FLASH_ROWS).map((r) => ({ position: f.v(`qpos${r}`), positionF32: f.v(`qposf${r}`) }));
+    const site = { batch: () => f.get('b'), head: () => f.get('h'), first: () => f.get('j'), limit: () => f.get('Skv'), rows, slope: f.v('slope'), acc: this.acc, unit: Math.LOG2E };
+    return addTileBias(f, this.config.positions, site);
+  }
+
+  /** Per query tile: the rows' query positions and the head's slope, for the position biases. */
+  private positionSetup(): Expr[] {
+    const { f } = this;
+    if (!hasPositionBias(this.config.positions)) return [];
     const i = f.i32;
-    return range(FLASH_ROWS).flatMap((r) =>
-      this.acc[r].flatMap((acc, c) => {
-        const site = { batch: () => f.get('b'), head: () => f.get('h'), query: () => f.f32.fromI32(i.add(f.get('offset'), f.get(`row${r}`))) };
-        // Scores are in base 2: the biases too (× log2 e).
-        return addPositionBiasVector(f, this.config.positions, acc, site, () => i.add(f.get('j'), i.const(c * LANES)), () => f.get('Skv'), Math.LOG2E);
-      }),
-    );
+    return [
+      ...range(FLASH_ROWS).flatMap((r) => [f.v(`qpos${r}`).set(i.add(f.get('offset'), f.get(`row${r}`))), f.v(`qposf${r}`).set(f.f32.fromI32(f.get(`qpos${r}`)))]),
+      ...loadSlope(f, this.config.positions, f.v('slope'), () => f.get('h')),
+    ];
   }
 
   /** Keys outside [lo_r, hi_r] become -inf; skipped when the tile is inside every row's range. */

@@ -103,7 +103,7 @@ export interface BiasSite {
 }
 
 /** The position of key `key()` (i32) as f32: key_positions[b, j] or j. */
-function keyPosition(f: FunctionBuilder, config: PositionConfig, site: BiasSite, key: () => Expr): Expr {
+function keyPosition(f: FunctionBuilder, config: PositionConfig, site: { readonly batch: () => Expr }, key: () => Expr): Expr {
   const i = f.i32;
   if (!config.keyPositions) return f.f32.fromI32(key());
   return f.f32.load(i.add(f.get('keyPositions'), i.shl(i.add(i.mul(site.batch(), f.get('keyPositionsStride')), key()), 2)));
@@ -138,48 +138,76 @@ function alibiFactor(f: FunctionBuilder, form: AlibiForm, k: Expr, q: Expr): Exp
 }
 
 /**
- * Statements adding the position biases of keys first..first+3 to the f32x4
- * local `scores` (scaled by `unit`): ALiBi on four lanes; the relative bias
- * splatted where all four keys are beyond distance M on one side, else
- * lane by lane. Keys at or past `limit()` read no key position.
+ * The position biases of a flash tile: ROWS query rows × 8 keys, in the
+ * kernel's accumulators (two f32x4 per row). The caller keeps per query
+ * tile the rows' positions q_r (i32 and f32 locals) and the head's slope
+ * splat; per tile the key positions are built once and shared by the rows.
+ * The relative bias of a row is one splat when all eight keys are beyond
+ * distance M on one side (most tiles of a long sequence), else lane by lane.
  */
-export function addPositionBiasVector(f: FunctionBuilder, config: PositionConfig, scores: Local, site: BiasSite, first: () => Expr, limit: () => Expr, unit = 1): Expr[] {
+export interface TileBiasSite {
+  readonly batch: () => Expr;
+  readonly head: () => Expr;
+  /** The first key of the tile (i32). */
+  readonly first: () => Expr;
+  /** Keys at or past this read no key position (i32). */
+  readonly limit: () => Expr;
+  /** Per row: its query position as an i32 local and an f32 local. */
+  readonly rows: readonly { readonly position: Local; readonly positionF32: Local }[];
+  /** The head's ALiBi slope in four lanes (set per query tile). */
+  readonly slope: Local;
+  readonly acc: readonly (readonly Local[])[];
+  /** Scores are in units of `unit` (1: natural log units). */
+  readonly unit?: number;
+}
+
+/** Statements that set `slope` to head `head()`'s ALiBi slope in four lanes (nothing without ALiBi). */
+export function loadSlope(f: FunctionBuilder, config: PositionConfig, slope: Local, head: () => Expr): Expr[] {
+  if (!config.alibi) return [];
+  return [slope.set(f.f32x4.loadSplat(f.i32.add(f.get('alibiSlopes'), f.i32.shl(head(), 2))))];
+}
+
+/** Statements adding the tile's position biases to its accumulators. */
+export function addTileBias(f: FunctionBuilder, config: PositionConfig, site: TileBiasSite): Expr[] {
   if (!hasPositionBias(config)) return [];
-  const i = f.i32;
   const v = f.f32x4;
-  const keys = f.temp('v128');
-  const bias = f.temp('v128');
-  const lane = (l: number): Expr => i.add(first(), i.const(l));
-  const laneKey = (l: number): Expr => (config.keyPositions ? f.f32.select(i.lt(lane(l), limit()), keyPosition(f, config, site, () => lane(l)), f.f32.const(0)) : f.f32.fromI32(lane(l)));
-  const statements: Expr[] = [keys.set([1, 2, 3].reduce((vector, l) => f.lanes.replaceF32(vector, l, laneKey(l)), v.splat(laneKey(0)))), bias.set(v.zero())];
-  if (config.alibi) {
-    const slope = v.loadSplat(i.add(f.get('alibiSlopes'), i.shl(site.head(), 2)));
-    const q = (): Expr => v.splat(site.query());
-    const factor = config.alibi === 'key' ? keys.get() : config.alibi === 'relative' ? v.sub(keys.get(), q()) : v.neg(v.abs(v.sub(keys.get(), q())));
-    statements.push(bias.set(v.mul(slope, factor)));
-  }
-  if (config.relativeMaxDistance !== undefined) statements.push(...relativeLanes(f, config.relativeMaxDistance, bias, keys, site));
-  statements.push(scores.set(v.add(scores.get(), unit === 1 ? bias.get() : v.mul(bias.get(), v.const(unit)))));
+  const keys = [f.temp('v128'), f.temp('v128')];
+  const statements: Expr[] = keys.map((vector, c) => vector.set(keyVector(f, config, site, c)));
+  const scaled = (value: Expr): Expr => (site.unit === undefined || site.unit === 1 ? value : v.mul(value, v.const(site.unit)));
+  site.rows.forEach((row, r) => {
+    if (config.alibi) {
+      const form = config.alibi;
+      site.acc[r].forEach((acc, c) => {
+        const distance = (): Expr => v.sub(keys[c].get(), v.splat(row.positionF32.get()));
+        const factor = form === 'key' ? keys[c].get() : form === 'relative' ? distance() : v.neg(v.abs(distance()));
+        statements.push(acc.set(v.add(acc.get(), scaled(v.mul(site.slope.get(), factor)))));
+      });
+    }
+    if (config.relativeMaxDistance !== undefined) statements.push(...relativeRow(f, config, site, keys, r, scaled));
+  });
   return statements;
 }
 
-/** bias += the relative entries of the four key positions in `keys`: one splat when all four saturate on one side. */
-function relativeLanes(f: FunctionBuilder, maxDistance: number, bias: Local, keys: Local, site: BiasSite): Expr[] {
-  const x = f.f32;
+/** Key positions first + 4c .. + 3 as f32 lanes (key_positions read below `limit`, 0 beyond). */
+function keyVector(f: FunctionBuilder, config: PositionConfig, site: TileBiasSite, c: number): Expr {
+  const i = f.i32;
+  const lane = (l: number): Expr => i.add(site.first(), i.const(4 * c + l));
+  if (!config.keyPositions) return f.f32x4.fromI32x4(f.f32x4.i32x4Add(f.f32x4.i32x4Splat(lane(0)), f.f32x4.i32x4Const([0, 1, 2, 3])));
+  const at = (l: number): Expr => f.f32.select(i.lt(lane(l), site.limit()), keyPosition(f, config, site, () => lane(l)), f.f32.const(0));
+  return [1, 2, 3].reduce((vector, l) => f.lanes.replaceF32(vector, l, at(l)), f.f32x4.splat(at(0)));
+}
+
+/** Row r's relative bias on the tile: one splat beyond ±M (without key positions), else lane by lane. */
+function relativeRow(f: FunctionBuilder, config: PositionConfig, site: TileBiasSite, keys: readonly Local[], r: number, scaled: (value: Expr) => Expr): Expr[] {
+  const i = f.i32;
   const v = f.f32x4;
-  const entry = (distance: Expr): Expr => relativeEntry(f, maxDistance, site.head(), distance);
-  const distance = (l: number): Expr => x.sub(v.extract(keys.get(), l), site.query());
-  const lanes = [0, 1, 2, 3].reduce((vector, l) => f.lanes.replaceF32(vector, l, entry(distance(l))), v.zero());
-  const low = x.min(x.min(v.extract(keys.get(), 0), v.extract(keys.get(), 1)), x.min(v.extract(keys.get(), 2), v.extract(keys.get(), 3)));
-  const high = x.max(x.max(v.extract(keys.get(), 0), v.extract(keys.get(), 1)), x.max(v.extract(keys.get(), 2), v.extract(keys.get(), 3)));
-  const above = x.ge(x.sub(low, site.query()), x.const(maxDistance));
-  const below = x.le(x.sub(high, site.query()), x.const(-maxDistance));
-  const saturated = f.temp('v128');
-  return [
-    f.if(
-      f.i32.or(above, below),
-      [saturated.set(v.splat(entry(x.sub(v.extract(keys.get(), 0), site.query())))), bias.set(v.add(bias.get(), saturated.get()))],
-      [bias.set(v.add(bias.get(), lanes))],
-    ),
-  ];
+  const m = config.relativeMaxDistance!;
+  const row = site.rows[r];
+  const entry = (distance: Expr): Expr => relativeEntry(f, m, site.head(), distance);
+  const lanes = (c: number): Expr => [0, 1, 2, 3].reduce((vector, l) => f.lanes.replaceF32(vector, l, entry(f.f32.sub(v.extract(keys[c].get(), l), row.positionF32.get()))), v.zero());
+  const perLane = site.acc[r].map((acc, c) => acc.set(v.add(acc.get(), scaled(lanes(c)))));
+  if (config.keyPositions) return perLane;
+  const splat = (distance: number): Expr[] => site.acc[r].map((acc) => acc.set(v.add(acc.get(), scaled(v.splat(entry(f.f32.const(distance)))))));
+  const offset = (): Expr => i.sub(site.first(), row.position.get());
+  return [f.if(i.ge(offset(), i.const(m)), splat(m), [f.if(i.le(i.add(offset(), i.const(7)), i.const(-m)), splat(-m), perLane)])];
 }
