@@ -3,7 +3,7 @@
  * a runtime), then every case on every runtime at every thread count, then
  * the long-context run, the machine facts and the bundle sizes.
  */
-import type { BenchCase, BenchPlan } from './cases.js';
+import { firstResultCaseOf, type BenchCase, type BenchPlan } from './cases.js';
 import { bundleSizes, firstResults } from './footprint.js';
 import { prepareCase } from './inputs.js';
 import { ladonPlainSimdRunner, ladonRunner } from './ladon-runner.js';
@@ -13,6 +13,7 @@ import { measureCase, type CaseOutcome, type Progress } from './measure-case.js'
 import { ortNodeRunner } from './ort-node-runner.js';
 import { ortVariantNames } from './ort-variants.js';
 import { closeOrtWebWorkers, ortWebRunner } from './ort-web-runner.js';
+import { measurePositionCase, type PositionOutcome } from './position-bench.js';
 import type { BenchResults } from './results.js';
 import type { Runner } from './runner.js';
 import { tfjsRunner } from './tfjs-runner.js';
@@ -39,7 +40,7 @@ export function runnersFor(benchCase: BenchCase, threadCounts: readonly number[]
 function setupsOf(plan: BenchPlan): { runtime: string; setup: string }[] {
   const seen = new Set<string>();
   const setups: { runtime: string; setup: string }[] = [];
-  for (const runner of runnersFor(plan.cases[0], plan.threadCounts)) {
+  for (const runner of runnersFor(plan.cases[0] ?? firstResultCaseOf(plan), plan.threadCounts)) {
     if (seen.has(runner.family)) continue;
     seen.add(runner.family);
     setups.push({ runtime: runner.name.replace(/ \[.*\]$/, ''), setup: runner.setup });
@@ -50,12 +51,14 @@ function setupsOf(plan: BenchPlan): { runtime: string; setup: string }[] {
 /** Runs the whole plan and collects the results. */
 export async function runBenchmark(plan: BenchPlan, progress: Progress = progressToStderr): Promise<BenchResults> {
   const startedAt = new Date();
-  const firstCase = prepareCase(plan.cases.find((benchCase) => benchCase.id === plan.firstResultCaseId)!);
+  const firstCase = prepareCase(firstResultCaseOf(plan));
   progress(`time to first result (${firstCase.benchCase.label})`);
   const first = await firstResults(firstCase, [tfjsRunner]);
   const cases: CaseOutcome[] = [];
+  const positions: PositionOutcome[] = [];
   try {
     for (const benchCase of plan.cases) cases.push(await measureCase(prepareCase(benchCase), runnersFor(benchCase, plan.threadCounts), progress));
+    for (const positionCase of plan.positionCases) positions.push(...(await measurePositionCase(positionCase, plan.threadCounts, progress)));
   } finally {
     await closeOrtWebWorkers();
   }
@@ -68,6 +71,7 @@ export async function runBenchmark(plan: BenchPlan, progress: Progress = progres
     setups: setupsOf(plan),
     cases,
     ...(longContext ? { longContext } : {}),
+    positions,
     bundles: bundleSizes(),
     firstResults: first.results,
     firstResultCase: { label: firstCase.benchCase.label, onnxBytes: firstCase.onnx.length, ...(first.programBytes === undefined ? {} : { programBytes: first.programBytes }) },

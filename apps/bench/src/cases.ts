@@ -4,6 +4,8 @@
  * 1 here), H heads, S sequence length, D head size, E model width (= H·D).
  */
 
+import { POSITION_CASES, QUICK_POSITION_CASES, type PositionCase } from './position-cases.js';
+
 /** The attention core: softmax(Q·Kᵀ·scale [+ causal mask])·V on Q, K, V of [B, H, S, D]. */
 export interface AttentionSpec {
   readonly kind: 'attention';
@@ -72,16 +74,34 @@ export interface BenchPlan {
   readonly longContext?: LongContextCase;
   /** The case whose session creation + first run is timed as "time to first result". */
   readonly firstResultCaseId: string;
+  /** That case, when {@link selectCases} left it out of `cases`. */
+  readonly firstResultCase?: BenchCase;
+  /** Rotary, ALiBi and relative-bias cases (position-bench.ts). */
+  readonly positionCases: readonly PositionCase[];
 }
 
-/** The plan restricted to the cases `ids` (all when empty; then without the long-context run). */
+/**
+ * The plan restricted to the cases `ids` (all when empty; then without the
+ * long-context run): attention and MHA cases and position cases by id.
+ * Time to first result is still measured (on its case, even when not selected).
+ */
 export function selectCases(plan: BenchPlan, ids: readonly string[]): BenchPlan {
   if (ids.length === 0) return plan;
-  const unknown = ids.filter((id) => !plan.cases.some((benchCase) => benchCase.id === id));
-  if (unknown.length > 0) throw new Error(`unknown case ${unknown.join(', ')} (cases: ${plan.cases.map((benchCase) => benchCase.id).join(', ')})`);
+  const known = [...plan.cases.map((benchCase) => benchCase.id), ...plan.positionCases.map((positionCase) => positionCase.id)];
+  const unknown = ids.filter((id) => !known.includes(id));
+  if (unknown.length > 0) throw new Error(`unknown case ${unknown.join(', ')} (cases: ${known.join(', ')})`);
   const cases = plan.cases.filter((benchCase) => ids.includes(benchCase.id));
-  const firstResultCaseId = ids.includes(plan.firstResultCaseId) ? plan.firstResultCaseId : cases[0].id;
-  return { ...plan, cases, firstResultCaseId, longContext: undefined };
+  const positionCases = plan.positionCases.filter((positionCase) => ids.includes(positionCase.id));
+  const firstResultCaseId = ids.includes(plan.firstResultCaseId) || cases.length === 0 ? plan.firstResultCaseId : cases[0].id;
+  const firstResultCase = plan.cases.find((benchCase) => benchCase.id === firstResultCaseId)!;
+  return { ...plan, cases, positionCases, firstResultCaseId, firstResultCase, longContext: undefined };
+}
+
+/** The case time to first result is measured on (it may be outside `plan.cases` after {@link selectCases}). */
+export function firstResultCaseOf(plan: BenchPlan): BenchCase {
+  const found = plan.firstResultCase ?? plan.cases.find((benchCase) => benchCase.id === plan.firstResultCaseId);
+  if (!found) throw new Error(`the first-result case '${plan.firstResultCaseId}' is not in the plan`);
+  return found;
 }
 
 /** FLOPs of the attention core: 4·B·H·S²·D (two S×S×D matrix products), halved when causal. */
@@ -139,6 +159,7 @@ export const FULL_PLAN: BenchPlan = {
     scratchTargetBytes: 64 * 2 ** 20,
   },
   firstResultCaseId: 'attention-s512',
+  positionCases: POSITION_CASES,
 };
 
 /** `--quick`: small sizes and few rounds, for the smoke test (its numbers mean little). */
@@ -156,4 +177,5 @@ export const QUICK_PLAN: BenchPlan = {
     scratchTargetBytes: 64 * 2 ** 20,
   },
   firstResultCaseId: 'attention-s64',
+  positionCases: QUICK_POSITION_CASES,
 };

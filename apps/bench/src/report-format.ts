@@ -17,6 +17,11 @@ export function formatRate(gflops: number): string {
   return gflops.toFixed(1);
 }
 
+/** A speed-up ratio (`1.52×`). */
+export function formatRatio(ratio: number): string {
+  return `${ratio.toFixed(2)}×`;
+}
+
 /** An absolute error in scientific notation (`3.1e-7`); `0` stays `0`. */
 export function formatError(error: number): string {
   if (error === 0) return '0';

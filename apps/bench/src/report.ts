@@ -3,6 +3,7 @@
  * tables, the targets, the chart) and the console summary.
  */
 import { FLOP_FORMULAS } from './cases.js';
+import { positionTable, positionTargets } from './position-report.js';
 import { formatBytes } from './report-format.js';
 import { baselineTable, bundleTable, firstResultTable, longContextTable, speedTable, targetChecks, targetTable } from './report-tables.js';
 import type { BenchResults } from './results.js';
@@ -52,8 +53,17 @@ const CAVEATS = [
   'This machine is shared and noisy (absolute times drift by about ±20% between runs): compare ratios within one run; the IQR column shows the spread.',
 ];
 
+/** What the position cases are (position-graphs.ts). */
+const POSITION_NOTE = [
+  'The same unfused graph on both runtimes (symbolic sequence length, as exporters write dynamic axes), at the same thread count,',
+  'interleaved rounds: ALiBi slope·(j − i) and a learned relative bias looked up at the clamped distance j − i (T5 style, M = 128)',
+  'added to the scaled scores, and LLaMA-style rotary (cos/sin of positions, rotate_half) with K/V repeated for GQA.',
+  "Ladon fuses them: rotary is applied as Q and K are read, the biases are computed per score from positions. Ladon's memory",
+  'comes from its memory plan (per thread count: each thread has its own kernel scratch); onnxruntime-web\'s is the process RSS growth over its session creation and first run.',
+].join(' ');
+
 function targetsSection(results: BenchResults): string {
-  const checks = targetChecks(results);
+  const checks = [...targetChecks(results), ...(results.plan.quick ? [] : positionTargets(results.positions))];
   if (checks.length === 0) return 'Targets are checked only by the full run (`npm run bench` without `--quick`).';
   return targetTable(checks);
 }
@@ -103,6 +113,12 @@ export function resultsMarkdown(results: BenchResults): string {
     '',
     longContextTable(results),
     '',
+    '## Position information inside the attention',
+    '',
+    POSITION_NOTE,
+    '',
+    positionTable(results.positions),
+    '',
     '## Footprint',
     '',
     footprintSection(results),
@@ -126,6 +142,8 @@ export function consoleSummary(results: BenchResults): string {
     baselineTable(results),
     '',
     longContextTable(results),
+    '',
+    positionTable(results.positions),
     '',
     bundleTable(results),
     '',

@@ -3,6 +3,7 @@ import type { BenchPlan } from './cases.js';
 import type { BundlePart, FirstResult } from './footprint.js';
 import type { LongContextOutcome } from './long-context.js';
 import type { MachineInfo } from './machine.js';
+import type { PositionOutcome } from './position-bench.js';
 import type { CaseOutcome } from './measure-case.js';
 import type { RuntimeFamily } from './runner.js';
 
@@ -17,6 +18,7 @@ export interface BenchResults {
   readonly cases: readonly CaseOutcome[];
   /** Absent when the run was restricted to some cases. */
   readonly longContext?: LongContextOutcome;
+  readonly positions: readonly PositionOutcome[];
   readonly bundles: readonly BundlePart[];
   readonly firstResults: readonly FirstResult[];
   /** The case time to first result was measured on, and the sizes of its model files. */
