@@ -1,0 +1,165 @@
+/**
+ * Real exports fuse as expected and still compute the same: the three
+ * attention models of ../shared/fixtures/real-world and every transformer
+ * case of the repository's held-out corpus (tests/held-out/index.json, its
+ * `expected_fusion`). Per model: the compiled graph has the expected number
+ * of Attention nodes and no Softmax, each Attention's summary (heads, KV
+ * heads, head size, causal, KV cache, rotary, position bias) matches, and
+ * the fused graph on the reference interpreter, wasm and WebGPU reproduces
+ * torch's outputs on every data set within the case's tolerance.
+ *
+ * A held-out case whose export uses an op @ladon/ir does not know yet is
+ * skipped, naming the ops (issue 11 adds them); once they exist the case is
+ * tested here without any change.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { summarizeAttention, compileGraph, type AttentionSummary } from '@ladon/compiler';
+import { hasOp, interpret, type Graph, type Tolerance } from '@ladon/ir';
+import { loadTestCase } from '@ladon/onnx/node';
+import { Session } from '@ladon/runtime';
+import { describe, expect, it } from 'vitest';
+import { describeGpu, expectOutputs } from '../../src/gpu.js';
+import { REPOSITORY, SHARED } from '../../src/paths.js';
+
+/** One expected group of Attentions (index.json's `expected_fusion.attentions`). */
+interface ExpectedAttention {
+  readonly count: number;
+  readonly heads: number;
+  readonly kv_heads: number;
+  readonly head_dim: number;
+  readonly causal: boolean;
+  readonly rotary: 'none' | 'rotate-half' | 'interleaved';
+  readonly rotary_dim?: number;
+  /** index.json writes T5's bucketed bias as relative-buckets (the summary: relative). */
+  readonly bias: 'none' | 'alibi' | 'relative-buckets';
+  readonly kv_cache: boolean;
+}
+
+interface ModelCase {
+  readonly name: string;
+  readonly directory: string;
+  readonly tolerance: Tolerance;
+  readonly attentionCount: number;
+  /** Per-Attention expectations (the real-world fixtures state only the count and, below, a few facts). */
+  readonly attentions?: readonly ExpectedAttention[];
+  readonly check?: (summaries: readonly AttentionSummary[]) => void;
+  /** Op types of the export that @ladon/ir does not know yet. */
+  readonly unknownOps: readonly string[];
+}
+
+interface IndexRecord {
+  readonly name: string;
+  readonly tolerance: Tolerance;
+  readonly op_counts: Readonly<Record<string, number>>;
+  readonly expected_fusion: { readonly kind: string; readonly attention_count?: number; readonly attentions?: readonly ExpectedAttention[] };
+}
+
+function readIndex(directory: string): IndexRecord[] {
+  return (JSON.parse(readFileSync(join(directory, 'index.json'), 'utf8')) as { cases: IndexRecord[] }).cases;
+}
+
+const unknownOps = (record: IndexRecord): string[] => Object.keys(record.op_counts).filter((op) => !hasOp(op));
+
+const REAL_WORLD_FACTS: Readonly<Record<string, (summaries: readonly AttentionSummary[]) => void>> = {
+  seed004_split_heads_loop: ([attention]) => expect(attention.heads).toBe(8),
+  hf_gpt2_with_past: ([attention]) => expect(attention).toMatchObject({ kvCache: true, causal: true }),
+  llama_rope_gqa: ([attention]) => expect(attention.rotary).not.toBe('none'),
+};
+
+const realWorld: ModelCase[] = readIndex(join(SHARED, 'fixtures/real-world'))
+  .filter((record) => record.name in REAL_WORLD_FACTS)
+  .map((record) => ({ name: record.name, directory: join(SHARED, 'fixtures/real-world', record.name), tolerance: record.tolerance, attentionCount: 1, check: REAL_WORLD_FACTS[record.name], unknownOps: unknownOps(record) }));
+
+const heldOutDirectory = join(REPOSITORY, 'tests/held-out');
+const heldOut: ModelCase[] = readIndex(heldOutDirectory)
+  .filter((record) => record.expected_fusion.kind === 'attention')
+  .map((record) => ({
+    name: record.name,
+    directory: join(heldOutDirectory, record.name),
+    tolerance: record.tolerance,
+    attentionCount: record.expected_fusion.attention_count ?? 0,
+    attentions: record.expected_fusion.attentions,
+    unknownOps: unknownOps(record),
+  }));
+
+/** The facts compared for one Attention, as a sortable key. */
+function factsOf(a: { heads: unknown; kvHeads: unknown; headSize: unknown; causal: boolean; kvCache: boolean; rotary: string; rotaryDim?: number; bias: string }): string {
+  return JSON.stringify([a.heads, a.kvHeads, a.headSize, a.causal, a.kvCache, a.rotary, a.rotaryDim ?? null, a.bias]);
+}
+
+function expectedFacts(groups: readonly ExpectedAttention[]): string[] {
+  return groups.flatMap((group) => {
+    // rotary_dim is stated only for partial rotary: otherwise it is the head size (or 0 without rotary).
+    const rotaryDim = group.rotary === 'none' ? 0 : (group.rotary_dim ?? group.head_dim);
+    const facts = factsOf({ heads: group.heads, kvHeads: group.kv_heads, headSize: group.head_dim, causal: group.causal, kvCache: group.kv_cache, rotary: group.rotary, rotaryDim, bias: group.bias === 'relative-buckets' ? 'relative' : group.bias });
+    return Array.from({ length: group.count }, () => facts);
+  });
+}
+
+const compiled = new Map<string, Graph>();
+
+async function fusedGraph(model: ModelCase): Promise<Graph> {
+  let graph = compiled.get(model.name);
+  if (!graph) {
+    const testCase = await loadTestCase(model.directory);
+    graph = compileGraph(testCase.model.graph).graph;
+    compiled.set(model.name, graph);
+  }
+  return graph;
+}
+
+function skipReason(model: ModelCase): string | undefined {
+  return model.unknownOps.length > 0 ? `waits for ops @ladon/ir does not know yet: ${model.unknownOps.join(', ')}` : undefined;
+}
+
+const cases = [...realWorld, ...heldOut];
+const runnable = cases.filter((model) => !skipReason(model));
+
+describe('real exports fuse as expected', () => {
+  it('finds the three real-world attention fixtures and the held-out transformer cases', () => {
+    expect(realWorld.map((model) => model.name).sort()).toEqual(['hf_gpt2_with_past', 'llama_rope_gqa', 'seed004_split_heads_loop']);
+    expect(heldOut.length).toBeGreaterThanOrEqual(20);
+  });
+
+  for (const model of cases.filter((candidate) => skipReason(candidate))) it.skip(`${model.name}: ${skipReason(model)}`, () => undefined);
+
+  it.each(runnable.map((model) => [model.name, model] as const))('%s: Attention count, no Softmax, each Attention as expected', async (_name, model) => {
+    const graph = await fusedGraph(model);
+    const summaries = summarizeAttention(graph);
+    expect(summaries).toHaveLength(model.attentionCount);
+    expect(graph.nodes.filter((node) => node.op === 'Softmax')).toHaveLength(0);
+    if (model.attentions) expect(summaries.map(factsOf).sort()).toEqual(expectedFacts(model.attentions).sort());
+    model.check?.(summaries);
+  });
+
+  it.each(runnable.map((model) => [model.name, model] as const))('%s: the fused graph matches torch on the reference interpreter', async (_name, model) => {
+    const graph = await fusedGraph(model);
+    const testCase = await loadTestCase(model.directory);
+    expect(testCase.dataSets.length).toBeGreaterThan(0);
+    for (const dataSet of testCase.dataSets) expectOutputs(interpret(graph, dataSet.inputs), dataSet.outputs, () => model.tolerance);
+  });
+
+  it.each(runnable.map((model) => [model.name, model] as const))('%s: matches torch on wasm', async (_name, model) => {
+    const testCase = await loadTestCase(model.directory);
+    const session = await Session.create(testCase.model.graph, { backend: 'wasm' });
+    try {
+      expect(session.program?.steps.filter((step) => step.op === 'Attention').length).toBeGreaterThan(0);
+      for (const dataSet of testCase.dataSets) expectOutputs(await session.run(dataSet.inputs), dataSet.outputs, () => model.tolerance);
+    } finally {
+      session.dispose();
+    }
+  });
+});
+
+describeGpu('real exports on webgpu', () => {
+  it.each(runnable.map((model) => [model.name, model] as const))('%s: matches torch on webgpu', async (_name, model) => {
+    const testCase = await loadTestCase(model.directory);
+    const session = await Session.create(testCase.model.graph, { backend: 'webgpu' });
+    try {
+      for (const dataSet of testCase.dataSets) expectOutputs(await session.run(dataSet.inputs), dataSet.outputs, () => model.tolerance);
+    } finally {
+      session.dispose();
+    }
+  });
+});
