@@ -25,7 +25,8 @@ import { resultsSvg } from './report-svg.js';
 async function main(): Promise<void> {
   const benchDirectory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const options = parseArguments(process.argv.slice(2), benchDirectory);
-  const results = await runBenchmark(selectCases(options.quick ? QUICK_PLAN : FULL_PLAN, options.caseIds));
+  const plan = selectCases(options.quick ? QUICK_PLAN : FULL_PLAN, options.caseIds);
+  const results = await runBenchmark(options.threadCounts.length > 0 ? { ...plan, threadCounts: options.threadCounts } : plan);
   process.stdout.write(consoleSummary(results));
   mkdirSync(options.outDirectory, { recursive: true });
   writeFileSync(path.join(options.outDirectory, 'RESULTS.md'), resultsMarkdown(results));

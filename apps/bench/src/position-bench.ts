@@ -114,13 +114,16 @@ async function measureAt(positionCase: PositionCase, data: CaseData, threads: nu
   const label = `${positionCase.label} (${threads} thread${threads === 1 ? '' : 's'})`;
   progress(`${label}: preparing Ladon`);
   const ladon = await prepareLadon(data, threads);
+  if (ladon.arena) progress(`${label}: Ladon's scratch ${(ladon.arena.scratchBytes / 2 ** 20).toFixed(1)} MiB, largest intermediate ${ladon.largest} elements (S² = ${positionCase.spec.seq ** 2})`);
   progress(`${label}: preparing onnxruntime-web (its first run allocates the [H, S, S] intermediates)`);
   const ort = await prepareOrt(data, threads);
-  for (let warmup = 0; warmup < positionCase.warmups; warmup++) for (const contender of [ladon, ort]) await runOnce(contender, false);
+  // onnxruntime-web's first run (in prepareOrt) is its first warm-up.
+  for (let warmup = 0; warmup < positionCase.warmups; warmup++) for (const contender of warmup === 0 ? [ladon] : [ladon, ort]) await runOnce(contender, false);
   for (let round = 0; round < positionCase.rounds; round++) {
     for (const contender of round % 2 === 0 ? [ladon, ort] : [ort, ladon]) await runOnce(contender, true);
   }
-  progress(`${label}: ${positionCase.rounds} rounds done`);
+  const median = (contender: Contender): string => (contender.samples.length ? `${summarize(contender.samples).medianMs.toFixed(0)} ms` : 'none');
+  progress(`${label}: ${positionCase.rounds} rounds done (median Ladon ${median(ladon)}, onnxruntime-web ${median(ort)})`);
   for (const contender of [ladon, ort]) contender.prepared?.dispose();
   const { spec } = positionCase;
   return {
