@@ -3,7 +3,8 @@
  * shape: the table headings; on every case a measured time and a right
  * output for Ladon (relaxed and plain SIMD) at every thread count, for at
  * least one onnxruntime-web variant at every thread count (the baseline),
- * for onnxruntime-node and for tfjs; and the files written. It never judges speed.
+ * for onnxruntime-node and for tfjs; Ladon against onnxruntime-web on the
+ * position cases; and the files written. It never judges speed.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -62,6 +63,17 @@ describe('npm run bench -- --quick', () => {
       }
       expect(rows.filter((cells) => cells[1].startsWith('onnxruntime-node [')).some(measured), `${benchCase.label} onnxruntime-node`).toBe(true);
       expect(rows.filter((cells) => cells[1] === 'tfjs-backend-wasm').every(measured), `${benchCase.label} tfjs`).toBe(true);
+    }
+  });
+
+  it('has Ladon and onnxruntime-web times, a ratio and a small error on every position case at every thread count', () => {
+    for (const positionCase of QUICK_PLAN.positionCases) {
+      const rows = rowsOf(run.stdout, positionCase.label);
+      for (const threads of QUICK_PLAN.threadCounts) {
+        const row = rows.find((cells) => cells[1] === String(threads));
+        const measured = row !== undefined && Number.parseFloat(row[2]) > 0 && Number.parseFloat(row[3]) > 0 && row[4].endsWith('×') && Number.parseFloat(row[7]) < 1e-3;
+        expect(measured, `${positionCase.label} at ${threads} threads: ${row?.join(' | ')}`).toBe(true);
+      }
     }
   });
 
