@@ -77,10 +77,14 @@ describe('attention positions on wasm', () => {
   it.each(CASES)('$name', async (c) => {
     const { graph, feeds } = build(c);
     const expected = interpret(graph, feeds);
-    const session = await WasmSession.create(await compileProgram(graph, { target: 'wasm', passes: [] }), { relaxedSimd: false });
-    const actual = await session.run(feeds);
-    for (const name of graph.outputs) expect(compareTensors(actual[name], expected[name], TOLERANCE).problem ?? '', name).toBe('');
-    session.dispose();
+    const program = await compileProgram(graph, { target: 'wasm', passes: [] });
+    // One thread, and three (the flash kernel's query tiles split unevenly over the parts).
+    for (const numThreads of [1, 3]) {
+      const session = await WasmSession.create(program, { relaxedSimd: false, numThreads });
+      const actual = await session.run(feeds);
+      for (const name of graph.outputs) expect(compareTensors(actual[name], expected[name], TOLERANCE).problem ?? '', `${name} on ${numThreads} threads`).toBe('');
+      session.dispose();
+    }
   });
 });
 
