@@ -137,14 +137,16 @@ function scaleAboveMask(index: GraphIndex, value: string, scores: readonly Dim[]
 }
 
 /**
- * Peels one mask off `value`: Add(x, mask) or Where(c, fill, x) / Where(c, x, fill);
+ * Peels one mask off `value`: Add(x, mask), Sub(x, mask) (the mask negated)
+ * or Where(c, fill, x) / Where(c, x, fill);
  * `factor` is the scale applied after it. A mask expanded to the scores' shape
  * (`expand_as(scores)`) is the unexpanded mask; a constant one (ConstantOfShape
  * with a finite value) shifts every score alike and changes nothing (term undefined).
  */
 function peelMask(index: GraphIndex, value: string, scores: readonly Dim[], factor: number): { terms: MaskTerm[]; rest: string; node: Node } | undefined {
-  const node = producedBy(index, value, 'Add', 'Where');
+  const node = producedBy(index, value, 'Add', 'Sub', 'Where');
   if (!node) return undefined;
+  if (node.op === 'Sub') return peelSubtractedMask(index, node, scores, factor);
   if (node.op === 'Where') {
     const [condition, whenTrue, whenFalse] = node.inputs;
     const fillTrue = scalarConstant(index.constants, whenTrue);
@@ -166,6 +168,16 @@ function peelMask(index: GraphIndex, value: string, scores: readonly Dim[], fact
     return { terms, rest: scoreSide, node };
   }
   return undefined;
+}
+
+/** Sub(x, mask) with x the scores: the mask's terms, negated. */
+function peelSubtractedMask(index: GraphIndex, node: Node, scores: readonly Dim[], factor: number): { terms: MaskTerm[]; rest: string; node: Node } | undefined {
+  const [scoreSide, maskSide] = node.inputs;
+  if (!leadsToScores(index, scoreSide) || leadsToScores(index, maskSide)) return undefined;
+  const terms = additiveTerms(index, maskSide, scores)
+    .filter((term) => !Number.isFinite(constantFill(index, term) ?? NaN))
+    .map((term): MaskTerm => ({ kind: 'add', value: unexpand(index, term, scores), factor: -factor }));
+  return { terms, rest: scoreSide, node };
 }
 
 /**
@@ -216,6 +228,8 @@ function leadsToScores(index: GraphIndex, value: string, depth = 0): boolean {
     }
     case 'Add':
       return node.inputs.some((input) => leadsToScores(index, input, depth + 1));
+    case 'Sub':
+      return leadsToScores(index, node.inputs[0], depth + 1);
     case 'Where':
       return leadsToScores(index, node.inputs[1], depth + 1) || leadsToScores(index, node.inputs[2], depth + 1);
     default:

@@ -110,6 +110,22 @@ describe('masks that depend only on the scores shape', () => {
     expect(attention.attrs.scale).toBe(0.5);
   });
 
+  it('a subtracted mask (scores - bias, as symmetric ALiBi exports write it) fuses as the negated mask', () => {
+    const c = core();
+    const bias = c.g.input('bias', 'f32', ['batch', 1, 1, 'seq']);
+    const feedSets = feeds().map((set) => ({ ...set, bias: randomTensor(random, 'f32', [set.q.shape[0], 1, 1, set.q.shape[2]]) }));
+    const attention = fused(finish(c, c.g.op('Sub', [c.g.op('Mul', [c.scores, c.g.scalar(0.35)]), bias])), feedSets);
+    expect(attention.inputs).toHaveLength(4);
+  });
+
+  it('bias - scores is not a mask on the scores, and stays correct', () => {
+    const c = core();
+    const bias = c.g.input('bias', 'f32', ['batch', 1, 1, 'seq']);
+    const feedSets = feeds().map((set) => ({ ...set, bias: randomTensor(random, 'f32', [set.q.shape[0], 1, 1, set.q.shape[2]]) }));
+    const { compiled } = compileAndCompare(finish(c, c.g.op('Sub', [bias, c.scores])), passes, feedSets);
+    expect(countOps(compiled).Attention).toBeUndefined();
+  });
+
   it('a zero mask of the scores shape (ConstantOfShape) changes nothing and goes', () => {
     const c = core();
     const zeros = c.g.op('ConstantOfShape', [c.g.op('Shape', [c.scores])], { value: tensor('f32', [1], [0]) });
