@@ -74,7 +74,7 @@ describe('Attention rotary embeddings (Ladon extension)', () => {
   ] as const) {
     it(`${name}: equals Attention of the rotated Q and K`, () => {
       const { cos, sin } = tables(half);
-      const attrs = interleaved ? { rotary_interleaved: 1, is_causal: 1 } : { is_causal: 1 };
+      const attrs: Record<string, number> = interleaved ? { rotary_interleaved: 1, is_causal: 1 } : { is_causal: 1 };
       const [y] = run(withPositions([q, k, v], { 7: cos, 8: sin }), attrs);
       const [expected] = run([rotateByHand(q, cos, sin, interleaved), rotateByHand(k, cos, sin, interleaved), v], { is_causal: 1 });
       expectClose(y, expected);
@@ -86,8 +86,9 @@ describe('Attention rotary embeddings (Ladon extension)', () => {
     const past = randomTensor(random, 'f32', [B, H, 3, D]);
     const [, presentKey] = run(withPositions([q, k, v, undefined, past, randomTensor(random, 'f32', [B, H, 3, D])], { 7: cos, 8: sin }), {}, 3);
     const rotated = rotateByHand(k, cos, sin, false);
-    expect(Array.from(presentKey.data.subarray(3 * D, (3 + S) * D))).toEqual(Array.from(rotated.data.subarray(0, S * D)));
-    expect(Array.from(presentKey.data.subarray(0, 3 * D))).toEqual(Array.from(past.data.subarray(0, 3 * D)));
+    const f32 = (t: { data: unknown }): Float32Array => t.data as Float32Array;
+    expect(Array.from(f32(presentKey).subarray(3 * D, (3 + S) * D))).toEqual(Array.from(f32(rotated).subarray(0, S * D)));
+    expect(Array.from(f32(presentKey).subarray(0, 3 * D))).toEqual(Array.from(f32(past).subarray(0, 3 * D)));
   });
 
   it('tables with a batch of 1 broadcast over the batch', () => {
@@ -120,7 +121,7 @@ describe('Attention position biases (Ladon extension)', () => {
     const positions = tensor('f32', [B, S], [0, 1, 2, 3, 4, 0, 0, 1, 2, 3]);
     const [y] = run(withPositions([q, k, v], { 9: slopes, 10: positions }));
     const perBatch = (b: number) => maskOf((h, _i, j) => Number(slopes.data[h]) * Number(positions.data[b * S + j]));
-    const [expected] = run([q, k, v, tensor('f32', [B, H, S, S], [...perBatch(0).data, ...perBatch(1).data])]);
+    const [expected] = run([q, k, v, tensor('f32', [B, H, S, S], [...(perBatch(0).data as Float32Array), ...(perBatch(1).data as Float32Array)])]);
     expectClose(y, expected);
   });
 
