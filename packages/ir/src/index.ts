@@ -63,6 +63,15 @@ export { oneHotAxis, oneHotPosition } from './ops/one-hot.js';
 export { indexDepth } from './ops/gather-nd.js';
 export { dropoutHash, dropoutThreshold } from './ops/dropout.js';
 export { scatterReduction, type ScatterReduction } from './ops/scatter.js';
+export { windowExtent, type WindowAxis } from './ops/spatial-window.js';
+export { convGeometry, type ConvGeometry } from './ops/conv.js';
+export { convTransposeGeometry, type ConvTransposeGeometry } from './ops/conv-transpose.js';
+export { poolGeometry, type PoolGeometry } from './ops/pool.js';
+export { normalizationGroups } from './ops/channel-normalization.js';
+export { depthSpaceLayout, type DepthSpaceLayout } from './ops/depth-space.js';
+export { resizeTaps, type ResizeTaps, type ResizeAxisTaps, type ResizeInputs } from './ops/resize-taps.js';
+export { resizeInputs } from './ops/resize.js';
+export { cbamGeometry, CBAM_INPUTS, type CbamGeometry } from './ops/cbam.js';
 // Element-wise ops are defined by a scalar expression (builders as `scalar.add(...)`; see scalar/expr.ts).
 export * as scalar from './scalar/expr.js';
 export type { ScalarExpr, ScalarType, ScalarFunction, UnaryOp, BinaryOp, CompareOp } from './scalar/expr.js';

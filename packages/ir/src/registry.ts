@@ -14,11 +14,16 @@ import { Attention } from './ops/attention.js';
 import { BINARY_ARITHMETIC_OPS } from './ops/binary-arithmetic.js';
 import { Cast, CastLike } from './ops/cast.js';
 import { Clip } from './ops/clip.js';
+import { CBAM } from './ops/cbam.js';
+import { BatchNormalization, GroupNormalization, InstanceNormalization } from './ops/channel-normalization.js';
 import { COMPARISON_OPS } from './ops/comparison.js';
 import { Concat } from './ops/concat.js';
 import { ConstantOfShape } from './ops/constant-of-shape.js';
 import { Constant } from './ops/constant.js';
 import { CumSum } from './ops/cumsum.js';
+import { ConvTranspose } from './ops/conv-transpose.js';
+import { Conv } from './ops/conv.js';
+import { DepthToSpace, SpaceToDepth } from './ops/depth-space.js';
 import { Einsum } from './ops/einsum.js';
 import { Expand } from './ops/expand.js';
 import { FusedMatMul } from './ops/fused-matmul.js';
@@ -29,11 +34,13 @@ import { LayerNormalization } from './ops/layer-normalization.js';
 import { LOGICAL_OPS } from './ops/logical.js';
 import { Linear } from './ops/linear.js';
 import { MatMul } from './ops/matmul.js';
+import { AveragePool, GlobalAveragePool, GlobalMaxPool, MaxPool } from './ops/pool.js';
 import { Range } from './ops/range.js';
 import { REDUCTION_OPS } from './ops/reductions.js';
 import { Reshape } from './ops/reshape.js';
 import { RMSNormalization } from './ops/rms-normalization.js';
 import { RotaryEmbedding } from './ops/rotary-embedding.js';
+import { Resize } from './ops/resize.js';
 import { Shape } from './ops/shape.js';
 import { Slice } from './ops/slice.js';
 import { LogSoftmax, Softmax } from './ops/softmax.js';
@@ -71,10 +78,13 @@ const BUILTIN_OPS: readonly OpDef[] = [
   Flatten, Size, Tile, Pad, GatherElements, GatherND, ScatterElements, ScatterND, NonZero, OneHot, Dropout,
   // constants and generators
   Constant, ConstantOfShape, Range, Trilu,
+  // convolution, pooling and resampling (NCHW)
+  Conv, ConvTranspose, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Resize, DepthToSpace, SpaceToDepth,
+  BatchNormalization, InstanceNormalization, GroupNormalization,
   // attention and position
   Attention, RotaryEmbedding,
   // Ladon extensions the compiler introduces (not ONNX)
-  Linear, FusedMatMul,
+  Linear, FusedMatMul, CBAM,
 ];
 
 const registry = new Map<string, OpDef>(BUILTIN_OPS.map((def) => [def.name, def]));
