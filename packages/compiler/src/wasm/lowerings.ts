@@ -18,6 +18,7 @@ import { emitGatherElements, emitGatherNd, emitScatter } from './lower/indexed.j
 import { emitPad } from './lower/pad.js';
 import { emitReduce } from './lower/reduce.js';
 import { emitRotary } from './lower/rotary.js';
+import { emitConv, emitConvTranspose, emitPool } from './lower/window.js';
 import type { WasmLowering } from './lowering.js';
 
 /** An emitter of f32 kernels that also takes f16 nodes, computed in f32 (see WasmLowering.inF32). */
@@ -35,6 +36,7 @@ export const WASM_BACKEND: Backend<WasmLowering> = {
     'gather-elements': emitGatherElements, 'gather-nd': emitGatherNd, scatter: emitScatter,
     'one-hot': emitOneHot,
     dropout: emitDropout,
+    conv: emitConv, 'conv-transpose': emitConvTranspose, pool: emitPool,
   },
   options: { attention: { packedSlices: true } },
 };

@@ -15,6 +15,7 @@ import { emitGatherElements, emitGatherNd, emitScatter } from './lower/indexed.j
 import { emitPad } from './lower/pad.js';
 import { emitReduce } from './lower/reduce.js';
 import { emitRotary } from './lower/rotary.js';
+import { emitConvolution, emitPool } from './lower/window.js';
 import type { WgslLowering } from './lowering.js';
 
 /** The WGSL backend's emitters and capabilities. */
@@ -27,6 +28,7 @@ export const WGSL_BACKEND: Backend<WgslLowering> = {
     'gather-elements': emitGatherElements, 'gather-nd': emitGatherNd, scatter: emitScatter,
     'one-hot': emitOneHot,
     dropout: emitDropout,
+    conv: emitConvolution, 'conv-transpose': emitConvolution, pool: emitPool,
   },
   options: {},
 };

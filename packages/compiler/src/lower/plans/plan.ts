@@ -20,6 +20,7 @@ import type { PlanContext } from './plan-context.js';
 import { planReduce, type ReducePlan } from './reduce.js';
 import { planRotary, type RotaryPlan } from './rotary.js';
 import { planView, type ViewPlan } from './view.js';
+import { planConv, planConvTranspose, planGlobalPool, planPool, type ConvPlan, type PoolPlan } from './window.js';
 
 /** Every plan a node can become. */
 export type OpPlan =
@@ -43,7 +44,9 @@ export type OpPlan =
   | GatherNdPlan
   | ScatterPlan
   | OneHotPlan
-  | DropoutPlan;
+  | DropoutPlan
+  | ConvPlan
+  | PoolPlan;
 
 /** The plan kinds a backend emits (views are the program builder's). */
 export type KernelPlan = Exclude<OpPlan, ViewPlan>;
@@ -94,6 +97,12 @@ const PLANNERS: Readonly<Record<string, Planner>> = {
   ScatterElements: planScatter,
   ScatterND: planScatter,
   OneHot: planOneHot,
+  Conv: planConv,
+  ConvTranspose: planConvTranspose,
+  MaxPool: planPool,
+  AveragePool: planPool,
+  GlobalMaxPool: planGlobalPool,
+  GlobalAveragePool: planGlobalPool,
 };
 
 /** The ops with kernels (views, element-wise ops and reductions aside). */
