@@ -13,10 +13,11 @@ import { emitCopy } from './lower/copy.js';
 import { emitElementwise } from './lower/elementwise.js';
 import { emitDropout, emitFill, emitGather, emitOneHot, emitRange, emitTrilu } from './lower/indexing.js';
 import { emitMatMul } from './lower/matmul.js';
-import { emitLayerNorm, emitSoftmax } from './lower/normalize.js';
+import { emitChannelNorm, emitLayerNorm, emitSoftmax } from './lower/normalize.js';
 import { emitGatherElements, emitGatherNd, emitScatter } from './lower/indexed.js';
 import { emitPad } from './lower/pad.js';
 import { emitReduce } from './lower/reduce.js';
+import { emitResize } from './lower/resize.js';
 import { emitRotary } from './lower/rotary.js';
 import { emitConv, emitConvTranspose, emitPool } from './lower/window.js';
 import type { WasmLowering } from './lowering.js';
@@ -36,7 +37,7 @@ export const WASM_BACKEND: Backend<WasmLowering> = {
     'gather-elements': emitGatherElements, 'gather-nd': emitGatherNd, scatter: emitScatter,
     'one-hot': emitOneHot,
     dropout: emitDropout,
-    conv: emitConv, 'conv-transpose': emitConvTranspose, pool: emitPool,
+    conv: emitConv, 'conv-transpose': emitConvTranspose, pool: emitPool, 'channel-norm': emitChannelNorm, resize: emitResize,
   },
   options: { attention: { packedSlices: true } },
 };

@@ -10,10 +10,11 @@ import { emitCopy } from './lower/copy.js';
 import { emitElementwise } from './lower/elementwise.js';
 import { emitDropout, emitFill, emitGather, emitOneHot, emitRange, emitTrilu } from './lower/indexing.js';
 import { emitMatMul } from './lower/matmul.js';
-import { emitLayerNorm, emitSoftmax } from './lower/normalize.js';
+import { emitChannelNorm, emitLayerNorm, emitSoftmax } from './lower/normalize.js';
 import { emitGatherElements, emitGatherNd, emitScatter } from './lower/indexed.js';
 import { emitPad } from './lower/pad.js';
 import { emitReduce } from './lower/reduce.js';
+import { emitResize } from './lower/resize.js';
 import { emitRotary } from './lower/rotary.js';
 import { emitConvolution, emitPool } from './lower/window.js';
 import type { WgslLowering } from './lowering.js';
@@ -28,7 +29,7 @@ export const WGSL_BACKEND: Backend<WgslLowering> = {
     'gather-elements': emitGatherElements, 'gather-nd': emitGatherNd, scatter: emitScatter,
     'one-hot': emitOneHot,
     dropout: emitDropout,
-    conv: emitConvolution, 'conv-transpose': emitConvolution, pool: emitPool,
+    conv: emitConvolution, 'conv-transpose': emitConvolution, pool: emitPool, 'channel-norm': emitChannelNorm, resize: emitResize,
   },
   options: {},
 };

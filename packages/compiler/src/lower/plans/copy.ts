@@ -1,5 +1,6 @@
 /**
- * Copy plans: Transpose, Slice, Split, Concat and Expand (and the KV-cache
+ * Copy plans: Transpose, Slice, Split, Concat, Expand, DepthToSpace and
+ * SpaceToDepth (and the KV-cache
  * concatenation inside Attention) all move elements from one strided
  * layout to another. A plan gives the index space (dims) and, per side,
  * element strides and a start offset — symbolic where the shapes are —
@@ -7,7 +8,7 @@
  * contiguously across them (so a Split of rows is one row copy, not one
  * per element). Backends only decide how to run a copy.
  */
-import { addDims, mulDims, normalizeAxis, normalizeDim, sliceStart, type Dim, type DType, type Node } from '@ladon/ir';
+import { addDims, depthSpaceLayout, mulDims, normalizeAxis, normalizeDim, sliceStart, type Dim, type DType, type Node } from '@ladon/ir';
 import type { PlanContext } from './plan-context.js';
 import { broadcastStrides, contiguousStrides } from './strides.js';
 
@@ -139,4 +140,13 @@ export function planSlice(ctx: PlanContext): CopyPlan {
     sourceStrides[axis] = mulDims(strides[axis], steps[index]);
   });
   return copyPlan(ctx, ctx.dtype(data), [{ source: data, target: y, layout: gatherInto(output, sourceStrides, sourceOffset) }]);
+}
+
+/** DepthToSpace / SpaceToDepth: the input as six axes (the IR's layout), read in the permuted order. */
+export function planDepthSpace(ctx: PlanContext): CopyPlan {
+  const [x] = ctx.node.inputs;
+  const layout = depthSpaceLayout(ctx.infer, ctx.shape(x));
+  const strides = contiguousStrides(layout.split);
+  const copy = gatherInto(layout.perm.map((axis) => layout.split[axis]), layout.perm.map((axis) => strides[axis]));
+  return copyPlan(ctx, ctx.dtype(x), [{ source: x, target: ctx.node.outputs[0], layout: copy }]);
 }

@@ -8,7 +8,8 @@
 import { getOpDef, LadonError, nodeLocation, UnsupportedError, type Node } from '@ladon/ir';
 import { planArgExtreme, planCumSum, planTopK, type ScanPlan, type SelectPlan } from './along-axis.js';
 import { planAttention, type AttentionOptions, type AttentionPlan } from './attention.js';
-import { planConcat, planExpand, planSlice, planSplit, planTranspose, type CopyPlan } from './copy.js';
+import { planChannelNorm, type ChannelNormPlan } from './channel-norm.js';
+import { planConcat, planDepthSpace, planExpand, planSlice, planSplit, planTranspose, type CopyPlan } from './copy.js';
 import { planDropout, type DropoutPlan } from './dropout.js';
 import { planElementwise, type ElementwisePlan } from './elementwise.js';
 import { planFill, planGather, planOneHot, planRange, planTrilu, type FillPlan, type GatherPlan, type OneHotPlan, type RangePlan, type TriluPlan } from './indexing.js';
@@ -19,6 +20,7 @@ import { planPad, planTile, type PadPlan } from './pad.js';
 import type { PlanContext } from './plan-context.js';
 import { planReduce, type ReducePlan } from './reduce.js';
 import { planRotary, type RotaryPlan } from './rotary.js';
+import { planResize, type ResizePlan } from './resize.js';
 import { planView, type ViewPlan } from './view.js';
 import { planConv, planConvTranspose, planGlobalPool, planPool, type ConvPlan, type PoolPlan } from './window.js';
 
@@ -46,7 +48,9 @@ export type OpPlan =
   | OneHotPlan
   | DropoutPlan
   | ConvPlan
-  | PoolPlan;
+  | PoolPlan
+  | ChannelNormPlan
+  | ResizePlan;
 
 /** The plan kinds a backend emits (views are the program builder's). */
 export type KernelPlan = Exclude<OpPlan, ViewPlan>;
@@ -76,6 +80,8 @@ const PLANNERS: Readonly<Record<string, Planner>> = {
   Concat: planConcat,
   Split: planSplit,
   Slice: planSlice,
+  DepthToSpace: planDepthSpace,
+  SpaceToDepth: planDepthSpace,
   LayerNormalization: planLayerNorm,
   RMSNormalization: planLayerNorm,
   Softmax: planSoftmax,
@@ -103,6 +109,10 @@ const PLANNERS: Readonly<Record<string, Planner>> = {
   AveragePool: planPool,
   GlobalMaxPool: planGlobalPool,
   GlobalAveragePool: planGlobalPool,
+  BatchNormalization: planChannelNorm,
+  InstanceNormalization: planChannelNorm,
+  GroupNormalization: planChannelNorm,
+  Resize: planResize,
 };
 
 /** The ops with kernels (views, element-wise ops and reductions aside). */
