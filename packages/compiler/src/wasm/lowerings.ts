@@ -9,6 +9,7 @@ import type { Backend } from '../lower/lower-graph.js';
 import type { KernelPlan } from '../lower/plans/plan.js';
 import { emitScan, emitSelect } from './lower/along-axis.js';
 import { emitAttention } from './lower/attention.js';
+import { emitCbam } from './lower/cbam.js';
 import { emitCopy } from './lower/copy.js';
 import { emitElementwise } from './lower/elementwise.js';
 import { emitDropout, emitFill, emitGather, emitOneHot, emitRange, emitTrilu } from './lower/indexing.js';
@@ -37,7 +38,7 @@ export const WASM_BACKEND: Backend<WasmLowering> = {
     'gather-elements': emitGatherElements, 'gather-nd': emitGatherNd, scatter: emitScatter,
     'one-hot': emitOneHot,
     dropout: emitDropout,
-    conv: emitConv, 'conv-transpose': emitConvTranspose, pool: emitPool, 'channel-norm': emitChannelNorm, resize: emitResize,
+    conv: emitConv, 'conv-transpose': emitConvTranspose, pool: emitPool, 'channel-norm': emitChannelNorm, resize: emitResize, cbam: emitCbam,
   },
   options: { attention: { packedSlices: true } },
 };

@@ -6,6 +6,7 @@
 import type { Backend } from '../lower/lower-graph.js';
 import { emitScan, emitSelect } from './lower/along-axis.js';
 import { emitAttention } from './lower/attention.js';
+import { emitCbam } from './lower/cbam.js';
 import { emitCopy } from './lower/copy.js';
 import { emitElementwise } from './lower/elementwise.js';
 import { emitDropout, emitFill, emitGather, emitOneHot, emitRange, emitTrilu } from './lower/indexing.js';
@@ -29,7 +30,7 @@ export const WGSL_BACKEND: Backend<WgslLowering> = {
     'gather-elements': emitGatherElements, 'gather-nd': emitGatherNd, scatter: emitScatter,
     'one-hot': emitOneHot,
     dropout: emitDropout,
-    conv: emitConvolution, 'conv-transpose': emitConvolution, pool: emitPool, 'channel-norm': emitChannelNorm, resize: emitResize,
+    conv: emitConvolution, 'conv-transpose': emitConvolution, pool: emitPool, 'channel-norm': emitChannelNorm, resize: emitResize, cbam: emitCbam,
   },
   options: {},
 };

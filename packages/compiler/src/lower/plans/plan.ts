@@ -8,6 +8,7 @@
 import { getOpDef, LadonError, nodeLocation, UnsupportedError, type Node } from '@ladon/ir';
 import { planArgExtreme, planCumSum, planTopK, type ScanPlan, type SelectPlan } from './along-axis.js';
 import { planAttention, type AttentionOptions, type AttentionPlan } from './attention.js';
+import { planCbam, type CbamPlan } from './cbam.js';
 import { planChannelNorm, type ChannelNormPlan } from './channel-norm.js';
 import { planConcat, planDepthSpace, planExpand, planSlice, planSplit, planTranspose, type CopyPlan } from './copy.js';
 import { planDropout, type DropoutPlan } from './dropout.js';
@@ -50,7 +51,8 @@ export type OpPlan =
   | ConvPlan
   | PoolPlan
   | ChannelNormPlan
-  | ResizePlan;
+  | ResizePlan
+  | CbamPlan;
 
 /** The plan kinds a backend emits (views are the program builder's). */
 export type KernelPlan = Exclude<OpPlan, ViewPlan>;
@@ -113,6 +115,7 @@ const PLANNERS: Readonly<Record<string, Planner>> = {
   InstanceNormalization: planChannelNorm,
   GroupNormalization: planChannelNorm,
   Resize: planResize,
+  CBAM: planCbam,
 };
 
 /** The ops with kernels (views, element-wise ops and reductions aside). */

@@ -1,0 +1,163 @@
+/**
+ * The fused CBAM kernel (lower/plans/cbam.ts) on f32 [N, C, H, W]. Per
+ * image, the feature map is read three times and written once:
+ *
+ * 1. channel statistics — one pass, four lanes at a time: each channel's sum
+ *    and max together; then the shared MLP on both pooled vectors
+ *    (`W2 · (relu(W1·mean + B1) + relu(W1·max + B1)) + 2·B2`, one W2 product
+ *    for both branches) and the gate, four channels at a time: ca;
+ * 2. spatial statistics (cbam-spatial.ts) — one pass over x · ca: per pixel
+ *    the channel mean and max, four pixels at a time, into a zero-bordered
+ *    plane; the k×k convolution of that small plane and the gate: sa;
+ * 3. apply — one pass: y = x · (ca[c] · sa[p]).
+ *
+ * With one attention only, pass 2 or 1 drops out. The maps are written to
+ * their outputs when asked for (else to scratch). Sizes are baked in
+ * except the batch.
+ *
+ * Parameters: x, w1, b1, w2, b2 (channel attention; 0 when absent), ws, bs
+ * (spatial attention; 0 when absent), y, channelMap, spatialMap (0 when not
+ * wanted), scratch, batch.
+ */
+import type { Expr, FunctionBuilder, Local } from '../binaryen-module.js';
+import type { KernelSpec } from '../kernel-set.js';
+import { gateInto, type CbamKernelConfig, type CbamLocals } from './cbam-config.js';
+import { applyAttention, spatialAttention, spatialScratchFloats } from './cbam-spatial.js';
+
+/** Floats of scratch the kernel needs: pooled [2C], hidden [R], gate logits and gates [C rounded to 4] x 2, then the spatial part. */
+export function cbamScratchFloats(config: CbamKernelConfig): number {
+  return channelScratchFloats(config) + spatialScratchFloats(config);
+}
+
+function roundUp4(value: number): number {
+  return Math.ceil(value / 4) * 4;
+}
+
+function channelScratchFloats(config: CbamKernelConfig): number {
+  return config.hidden > 0 ? 2 * config.channels + roundUp4(config.hidden) + 2 * roundUp4(config.channels) : 0;
+}
+
+/** The CBAM kernel of a configuration. */
+export function cbamKernel(config: CbamKernelConfig): KernelSpec {
+  const flags = [config.hasB1 ? 'b1' : '', config.hasB2 ? 'b2' : '', config.hasSpatialBias ? 'bs' : '', config.writeChannelMap ? 'cmap' : '', config.writeSpatialMap ? 'smap' : ''].filter(Boolean).join('_');
+  return {
+    name: `cbam_c${config.channels}_h${config.height}_w${config.width}_r${config.hidden}_k${config.kernel}${flags ? `_${flags}` : ''}`,
+    params: ['x', 'w1', 'b1', 'w2', 'b2', 'ws', 'bs', 'y', 'channelMap', 'spatialMap', 'scratch', 'batch'],
+    build: (f) => buildCbam(f, config),
+  };
+}
+
+function buildCbam(f: FunctionBuilder, config: CbamKernelConfig): Expr[] {
+  const i = f.i32;
+  const plane = config.height * config.width;
+  const t: CbamLocals = {
+    image: f.local('image', 'i32'),
+    output: f.local('output', 'i32'),
+    ca: f.local('ca', 'i32'),
+    sa: f.local('sa', 'i32'),
+    cursor: f.local('cursor', 'i32'),
+    channel: f.local('channel', 'i32'),
+    acc: Array.from({ length: 4 }, (_, index) => f.local(`acc${index}`, 'v128')),
+    gateOut: f.local('gateOut', 'v128'),
+  };
+  const n = f.local('n', 'i32');
+  const spatialScratch = i.add(f.get('scratch'), i.const(4 * channelScratchFloats(config)));
+  const perImage: Expr[] = [
+    t.image.set(i.add(f.get('x'), i.mul(n.get(), i.const(4 * config.channels * plane)))),
+    t.output.set(i.add(f.get('y'), i.mul(n.get(), i.const(4 * config.channels * plane)))),
+    ...(config.hidden > 0 ? channelAttention(f, config, t, n) : [t.ca.set(i.const(0))]),
+    ...(config.kernel > 0 ? spatialAttention(f, config, t, n, spatialScratch) : [t.sa.set(i.const(0))]),
+    ...applyAttention(f, config, t),
+  ];
+  return [f.for(n, i.const(0), f.get('batch'), 1, perImage)];
+}
+
+/** Scratch pointers of the channel pass. */
+function channelScratch(f: FunctionBuilder, config: CbamKernelConfig): { pooled: () => Expr; hidden: () => Expr; logits: () => Expr; gates: () => Expr } {
+  const i = f.i32;
+  const at = (floats: number) => (): Expr => i.add(f.get('scratch'), i.const(4 * floats));
+  const c = config.channels;
+  return { pooled: at(0), hidden: at(2 * c), logits: at(2 * c + roundUp4(config.hidden)), gates: at(2 * c + roundUp4(config.hidden) + roundUp4(c)) };
+}
+
+/** Pass 1: per-channel sum and max in one pass, the MLP, the gates. Sets t.ca. */
+function channelAttention(f: FunctionBuilder, config: CbamKernelConfig, t: CbamLocals, n: Local): Expr[] {
+  const i = f.i32;
+  const v = f.f32x4;
+  const plane = config.height * config.width;
+  const scratch = channelScratch(f, config);
+  const end = f.local('planeEnd', 'i32');
+  const [sum, max] = [f.local('sumValue', 'f32'), f.local('maxValue', 'f32')];
+  const tail: Expr[] = [];
+  for (let lane = 0; lane < plane % 4; lane++) {
+    const value = (): Expr => f.f32.load(end.get(), 4 * lane);
+    tail.push(sum.set(f.f32.add(sum.get(), value())), max.set(f.f32.max(max.get(), value())));
+  }
+  const pool: Expr[] = [
+    t.cursor.set(i.add(t.image.get(), i.mul(t.channel.get(), i.const(4 * plane)))),
+    end.set(i.add(t.cursor.get(), i.const(16 * Math.floor(plane / 4)))),
+    t.acc[0].set(v.zero()),
+    t.acc[1].set(v.const(-Infinity)),
+    f.for(t.cursor, t.cursor.get(), end.get(), 16, [t.acc[0].set(v.add(t.acc[0].get(), v.load(t.cursor.get()))), t.acc[1].set(v.max(t.acc[1].get(), v.load(t.cursor.get())))]),
+    sum.set(v.sum(t.acc[0])),
+    max.set(v.maxLanes(t.acc[1])),
+    ...tail,
+    f.f32.store(i.add(scratch.pooled(), i.shl(t.channel.get(), 2)), f.f32.div(sum.get(), f.f32.const(plane))),
+    f.f32.store(i.add(scratch.pooled(), i.shl(t.channel.get(), 2)), max.get(), 4 * config.channels),
+  ];
+  const gates = config.writeChannelMap ? (): Expr => i.add(f.get('channelMap'), i.mul(n.get(), i.const(4 * config.channels))) : scratch.gates;
+  return [
+    f.for(t.channel, i.const(0), i.const(config.channels), 1, pool),
+    ...sharedMlp(f, config, t, scratch),
+    t.ca.set(gates()),
+    ...gateChannels(f, config, t, scratch.logits, gates),
+  ];
+}
+
+/** hidden[r] = relu(W1·mean + B1)[r] + relu(W1·max + B1)[r]; logits[c] = (W2·hidden)[c] + 2·B2[c]. */
+function sharedMlp(f: FunctionBuilder, config: CbamKernelConfig, t: CbamLocals, scratch: ReturnType<typeof channelScratch>): Expr[] {
+  const i = f.i32;
+  const { channels, hidden } = config;
+  const [row, k] = [f.local('mlpRow', 'i32'), f.local('mlpK', 'i32')];
+  const [fromMean, fromMax, total] = [f.local('fromMean', 'f32'), f.local('fromMax', 'f32'), f.local('mlpTotal', 'f32')];
+  const load = (pointer: Expr, index: Expr, offset = 0): Expr => f.f32.load(i.add(pointer, i.shl(index, 2)), offset);
+  const bias1 = (): Expr => (config.hasB1 ? load(f.get('b1'), row.get()) : f.f32.const(0));
+  const relu = (value: Expr): Expr => f.f32.max(value, f.f32.const(0));
+  const w1 = (): Expr => load(f.get('w1'), i.add(i.mul(row.get(), i.const(channels)), k.get()));
+  const first = [
+    f.for(row, i.const(0), i.const(hidden), 1, [
+      fromMean.set(bias1()),
+      fromMax.set(bias1()),
+      f.for(k, i.const(0), i.const(channels), 1, [
+        fromMean.set(f.f32.add(fromMean.get(), f.f32.mul(w1(), load(scratch.pooled(), k.get())))),
+        fromMax.set(f.f32.add(fromMax.get(), f.f32.mul(w1(), load(scratch.pooled(), k.get(), 4 * channels)))),
+      ]),
+      f.f32.store(i.add(scratch.hidden(), i.shl(row.get(), 2)), f.f32.add(relu(fromMean.get()), relu(fromMax.get()))),
+    ]),
+  ];
+  const bias2 = (): Expr => (config.hasB2 ? f.f32.mul(f.f32.const(2), load(f.get('b2'), t.channel.get())) : f.f32.const(0));
+  const second = [
+    f.for(t.channel, i.const(0), i.const(channels), 1, [
+      total.set(bias2()),
+      f.for(k, i.const(0), i.const(hidden), 1, [total.set(f.f32.add(total.get(), f.f32.mul(load(f.get('w2'), i.add(i.mul(t.channel.get(), i.const(hidden)), k.get())), load(scratch.hidden(), k.get()))))]),
+      f.f32.store(i.add(scratch.logits(), i.shl(t.channel.get(), 2)), total.get()),
+    ]),
+  ];
+  return [...first, ...second];
+}
+
+/** gates[c] = gate(logits[c]), four channels at a time; the last 1-3 lane by lane. */
+function gateChannels(f: FunctionBuilder, config: CbamKernelConfig, t: CbamLocals, logits: () => Expr, gates: () => Expr): Expr[] {
+  const i = f.i32;
+  const whole = Math.floor(config.channels / 4);
+  const statements: Expr[] = [
+    f.for(t.channel, i.const(0), i.const(4 * whole), 4, [
+      ...gateInto(f, config, t.gateOut, f.f32x4.load(i.add(logits(), i.shl(t.channel.get(), 2)))),
+      f.f32x4.store(i.add(gates(), i.shl(t.channel.get(), 2)), t.gateOut.get()),
+    ]),
+  ];
+  if (config.channels % 4 === 0) return statements;
+  statements.push(...gateInto(f, config, t.gateOut, f.f32x4.load(logits(), 16 * whole)));
+  for (let lane = 0; lane < config.channels % 4; lane++) statements.push(f.f32.store(gates(), f.f32x4.extract(t.gateOut.get(), lane), 16 * whole + 4 * lane));
+  return statements;
+}
