@@ -12,6 +12,7 @@ import { csePass } from './passes/cse.js';
 import { dcePass } from './passes/dce.js';
 import { divToMulPass } from './passes/div-to-mul.js';
 import { einsumToMatMulPass } from './passes/einsum-to-matmul.js';
+import { foldBatchNormPass } from './passes/fold-batch-norm.js';
 import { foldConstantsPass } from './passes/fold-constants.js';
 import { foldShapesPass } from './passes/fold-shapes.js';
 import { fuseGeluPass } from './passes/fuse-gelu.js';
@@ -27,6 +28,7 @@ export const DEFAULT_PIPELINE: readonly Pass[] = [
   dcePass, // drop what folding left unused
   csePass, // merge duplicate nodes and identical constants
   divToMulPass, // x / c -> x * (1/c): one form of scaling
+  foldBatchNormPass, // inference BatchNormalization -> into the Conv before it, or a per-channel multiply-add
   einsumToMatMulPass, // attention-style Einsum -> MatMul (+ Transpose)
   composeTransposesPass, // Transpose chains -> one Transpose (or none)
   fuseLayerNormPass, // decomposed LayerNorm -> LayerNormalization
