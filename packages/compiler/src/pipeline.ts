@@ -7,6 +7,7 @@ import { fuseAttentionPass } from './passes/attention/fuse-attention.js';
 import { fuseRotaryPass } from './passes/attention/fuse-rotary.js';
 import { mergeHeadLoopsPass } from './passes/attention/merge-head-loops.js';
 import { packProjectionsPass } from './passes/attention/pack-projections.js';
+import { fuseCbamPass } from './passes/cbam/fuse-cbam.js';
 import { composeTransposesPass } from './passes/compose-transposes.js';
 import { csePass } from './passes/cse.js';
 import { dcePass } from './passes/dce.js';
@@ -39,6 +40,7 @@ export const DEFAULT_PIPELINE: readonly Pass[] = [
   fuseRotaryPass, // rotary embeddings of Q and K -> the Attention's rotary tables (applied as Q and K load)
   absorbHeadLayoutPass, // head split/merge reshapes -> the 3-D Attention layout
   linearPass, // Gemm, MatMul by a constant weight (+ bias) -> Linear
+  fuseCbamPass, // channel / spatial attention gates multiplied into a feature map -> CBAM
   packProjectionsPass, // Q/K/V projections of one input -> one packed Linear, sliced in place
   transposeIntoMatMulPass, // MatMul(a, Transpose(b)) -> FusedMatMul(transB)
   csePass, // merge what fusion made identical

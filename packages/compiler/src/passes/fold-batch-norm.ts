@@ -13,7 +13,7 @@
  * Training mode, or statistics computed at run time, stay BatchNormalization.
  * The folded constants are computed in f64 and rounded once.
  */
-import { constantValues, numericValues, tensor, type Graph, type Node, type Tensor } from '@ladon/ir';
+import { constantValues, numericValues, tensor, type Node, type Tensor } from '@ladon/ir';
 import { insertConstant, insertOp } from '../graph-edit.js';
 import { capture, constant, op, type Pattern } from '../rewrite/pattern.js';
 import { rulePass, type RewriteRule } from '../rewrite/rewriter.js';
@@ -31,23 +31,13 @@ function affineOf(node: Node, values: ReadonlyMap<string, Tensor>): { a: Float64
   return { a, b };
 }
 
-function constantsOf(match: { values: ReadonlyMap<string, string> }, graph: Graph): Map<string, Tensor> {
-  const constants = new Map<string, Tensor>();
-  const all = constantValues(graph);
-  for (const [name, value] of match.values) {
-    const tensorValue = all.get(value);
-    if (tensorValue) constants.set(name, tensorValue);
-  }
-  return constants;
-}
-
 /** Conv(x, W, B?) -> BatchNormalization on constants  =>  Conv(x, W·a, (B - mean)·a + bias). */
 export const batchNormIntoConv: RewriteRule = {
   name: 'batch-norm-into-conv',
   pattern: op('BatchNormalization', [op('Conv', [capture('x'), constant('weight')], { as: 'conv', extraInputs: true }), ...STATISTICS]),
   rewrite(match, graph) {
     const conv = match.nodes.get('conv')!;
-    const values = constantsOf(match, graph);
+    const values = match.constants;
     const affine = affineOf(match.root, values);
     const convBias = conv.inputs[2] ? constantValues(graph).get(conv.inputs[2]) : undefined;
     if (!affine || (conv.inputs[2] && !convBias)) return undefined;
@@ -71,7 +61,7 @@ export const batchNormToAffine: RewriteRule = {
   name: 'batch-norm-to-affine',
   pattern: op('BatchNormalization', [capture('x'), ...STATISTICS]),
   rewrite(match, graph) {
-    const affine = affineOf(match.root, constantsOf(match, graph));
+    const affine = affineOf(match.root, match.constants);
     if (!affine) return undefined;
     const x = match.values.get('x')!;
     const { dtype, shape } = graph.typeOf(x);
