@@ -6,12 +6,13 @@
 import type { Backend } from '../lower/lower-graph.js';
 import { emitScan, emitSelect } from './lower/along-axis.js';
 import { emitAttention } from './lower/attention.js';
+import { emitChannelNorm } from './lower/channel-norm.js';
 import { emitCbam } from './lower/cbam.js';
 import { emitCopy } from './lower/copy.js';
 import { emitElementwise } from './lower/elementwise.js';
 import { emitDropout, emitFill, emitGather, emitOneHot, emitRange, emitTrilu } from './lower/indexing.js';
 import { emitMatMul } from './lower/matmul.js';
-import { emitChannelNorm, emitLayerNorm, emitSoftmax } from './lower/normalize.js';
+import { emitLayerNorm, emitSoftmax } from './lower/normalize.js';
 import { emitGatherElements, emitGatherNd, emitScatter } from './lower/indexed.js';
 import { emitPad } from './lower/pad.js';
 import { emitReduce } from './lower/reduce.js';

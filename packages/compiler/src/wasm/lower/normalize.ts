@@ -7,13 +7,11 @@
  * rows (lower/split.ts).
  */
 import type { StepArg } from '@ladon/ir';
-import type { ChannelNormPlan } from '../../lower/plans/channel-norm.js';
-import type { LayerNormPlan, NormParameter, SoftmaxPlan } from '../../lower/plans/normalize.js';
+import type { LayerNormPlan, SoftmaxPlan } from '../../lower/plans/normalize.js';
 import { normalizationSplit } from '../../lower/split.js';
-import { channelNormKernel } from '../kernels/channel-norm.js';
 import { layerNormKernel } from '../kernels/layer-norm.js';
 import { softmaxColumnsKernel, softmaxRowsKernel } from '../kernels/softmax.js';
-import { bufferArg, unsupported, type WasmLowering } from '../lowering.js';
+import { bufferArg, type WasmLowering } from '../lowering.js';
 
 /** Emits LayerNormalization or RMSNormalization (and LayerNorm's optional Mean / InvStdDev outputs). */
 export function emitLayerNorm(lowering: WasmLowering, plan: LayerNormPlan): void {
@@ -52,32 +50,4 @@ export function emitSoftmax(lowering: WasmLowering, plan: SoftmaxPlan): void {
     return;
   }
   lowering.call(softmaxColumnsKernel(plan.log), plan.node, { x, y, outer: { dim: plan.outer }, length: { dim: plan.length }, inner: { dim: plan.inner } });
-}
-
-/** Emits BatchNormalization (computed statistics or training mode), InstanceNormalization and GroupNormalization. */
-export function emitChannelNorm(lowering: WasmLowering, plan: ChannelNormPlan): void {
-  for (const value of [plan.x, plan.scale, plan.bias, plan.mean, plan.variance]) if (value) lowering.expectDType(plan.node, value, ['f32']);
-  const pointer = (value: string) => (value ? bufferArg(lowering, value) : { int: 0 });
-  const kernel = channelNormKernel({
-    statistics: plan.statistics,
-    channels: plan.channels,
-    groups: plan.groups,
-    epsilon: plan.epsilon,
-    momentum: plan.momentum,
-    perGroupParameters: plan.perGroupParameters,
-    runningMean: Boolean(plan.runningMean),
-    runningVariance: Boolean(plan.runningVariance),
-  });
-  lowering.call(kernel, plan.node, {
-    x: bufferArg(lowering, plan.x),
-    scale: bufferArg(lowering, plan.scale),
-    bias: bufferArg(lowering, plan.bias),
-    mean: pointer(plan.mean),
-    variance: pointer(plan.variance),
-    y: bufferArg(lowering, plan.y),
-    runningMean: pointer(plan.runningMean),
-    runningVariance: pointer(plan.runningVariance),
-    batch: { dim: plan.batch },
-    plane: { dim: plan.plane },
-  });
 }
