@@ -47,35 +47,40 @@ export function spatialAttention(f: FunctionBuilder, config: CbamKernelConfig, t
   ];
 }
 
-/** Mean and max over channels of x · ca, per pixel, into the bordered planes. */
+/** Mean and max over channels of x · ca, per pixel, into the bordered planes: 8 pixels at a time (two independent chains), then 4, then one. */
 function statistics(f: FunctionBuilder, config: CbamKernelConfig, t: CbamLocals, stats: Local): Expr[] {
   const i = f.i32;
   const v = f.f32x4;
   const plane = planeGeometry(config);
   const pixels = config.height * config.width;
-  const [row, column] = [f.local('statsRow', 'i32'), f.local('statsColumn', 'i32')];
-  const [sum, max] = [t.acc[0], t.acc[1]];
-  const [sumScalar, maxScalar, value] = [f.local('statsSum', 'f32'), f.local('statsMax', 'f32'), f.local('statsValue', 'f32')];
-  const scaledVector = (): Expr => {
-    const load = v.load(i.add(t.cursor.get(), i.mul(t.channel.get(), i.const(4 * pixels))));
-    return config.hidden > 0 ? v.mul(load, v.loadSplat(i.add(t.ca.get(), i.shl(t.channel.get(), 2)))) : load;
-  };
-  const scaledScalar = (): Expr => {
-    const load = f.f32.load(i.add(t.cursor.get(), i.mul(t.channel.get(), i.const(4 * pixels))));
-    return config.hidden > 0 ? f.f32.mul(load, f.f32.load(i.add(t.ca.get(), i.shl(t.channel.get(), 2)))) : load;
-  };
-  // bordered position of pixel (row, column)
-  const target = (): Expr => i.add(stats.get(), i.shl(i.add(i.mul(i.add(row.get(), i.const(plane.border)), i.const(plane.columns)), i.add(column.get(), i.const(plane.border))), 2));
   const planeBytes = 4 * plane.rows * plane.columns;
   const inverse = 1 / config.channels;
-  const vectorPixels = [
-    t.cursor.set(i.add(t.image.get(), i.shl(i.add(i.mul(row.get(), i.const(config.width)), column.get()), 2))),
-    sum.set(v.zero()),
-    max.set(v.const(-Infinity)),
-    f.for(t.channel, i.const(0), i.const(config.channels), 1, [t.acc[2].set(scaledVector()), sum.set(v.add(sum.get(), t.acc[2].get())), max.set(v.max(max.get(), t.acc[2].get()))]),
-    v.store(target(), v.mul(sum.get(), v.const(inverse))),
-    v.store(target(), max.get(), planeBytes),
-  ];
+  const [row, column] = [f.local('statsRow', 'i32'), f.local('statsColumn', 'i32')];
+  const [sums, maxima, loaded, scale] = [[t.acc[0], t.acc[1]], [t.acc[2], t.acc[3]], [t.acc[4], t.acc[5]], t.acc[6]];
+  // bordered position of pixel (row, column)
+  const target = (): Expr => i.add(stats.get(), i.shl(i.add(i.mul(i.add(row.get(), i.const(plane.border)), i.const(plane.columns)), i.add(column.get(), i.const(plane.border))), 2));
+  const channelAddress = (): Expr => i.add(t.cursor.get(), i.mul(t.channel.get(), i.const(4 * pixels)));
+  const chunk = (vectors: number): Expr[] => {
+    const perChannel: Expr[] = config.hidden > 0 ? [scale.set(v.loadSplat(i.add(t.ca.get(), i.shl(t.channel.get(), 2))))] : [];
+    for (let j = 0; j < vectors; j++) {
+      const load = v.load(channelAddress(), 16 * j);
+      perChannel.push(
+        loaded[j].set(config.hidden > 0 ? v.mul(load, scale.get()) : load),
+        sums[j].set(v.add(sums[j].get(), loaded[j].get())),
+        maxima[j].set(v.max(maxima[j].get(), loaded[j].get())),
+      );
+    }
+    const statements: Expr[] = [t.cursor.set(i.add(t.image.get(), i.shl(i.add(i.mul(row.get(), i.const(config.width)), column.get()), 2)))];
+    for (let j = 0; j < vectors; j++) statements.push(sums[j].set(v.zero()), maxima[j].set(v.const(-Infinity)));
+    statements.push(f.for(t.channel, i.const(0), i.const(config.channels), 1, perChannel));
+    for (let j = 0; j < vectors; j++) statements.push(v.store(target(), v.mul(sums[j].get(), v.const(inverse)), 16 * j), v.store(target(), maxima[j].get(), planeBytes + 16 * j));
+    return statements;
+  };
+  const [sumScalar, maxScalar, value] = [f.local('statsSum', 'f32'), f.local('statsMax', 'f32'), f.local('statsValue', 'f32')];
+  const scaledScalar = (): Expr => {
+    const load = f.f32.load(channelAddress());
+    return config.hidden > 0 ? f.f32.mul(load, f.f32.load(i.add(t.ca.get(), i.shl(t.channel.get(), 2)))) : load;
+  };
   const scalarPixel = [
     t.cursor.set(i.add(t.image.get(), i.shl(i.add(i.mul(row.get(), i.const(config.width)), column.get()), 2))),
     sumScalar.set(f.f32.const(0)),
@@ -84,47 +89,63 @@ function statistics(f: FunctionBuilder, config: CbamKernelConfig, t: CbamLocals,
     f.f32.store(target(), f.f32.mul(sumScalar.get(), f.f32.const(inverse))),
     f.f32.store(target(), maxScalar.get(), planeBytes),
   ];
+  const eights = 8 * Math.floor(config.width / 8);
+  const fours = config.width % 8 >= 4 ? [column.set(i.const(eights)), ...chunk(1)] : [];
+  const ones = eights + (fours.length > 0 ? 4 : 0);
   return [
     f.for(row, i.const(0), i.const(config.height), 1, [
-      f.for(column, i.const(0), i.const(config.width - 3), 4, vectorPixels),
-      f.for(column, column.get(), i.const(config.width), 1, scalarPixel),
+      f.for(column, i.const(0), i.const(eights), 8, chunk(2)),
+      ...fours,
+      f.for(column, i.const(ones), i.const(config.width), 1, scalarPixel),
     ]),
   ];
 }
 
-/** sa = gate(Bs + conv_k×k([mean, max])), four pixels of a row at a time. */
+/**
+ * sa = gate(Bs + conv_k×k([mean, max])): 8 pixels of a row at a time (four
+ * independent chains: two pixel groups × two maps), then the row's last
+ * 1-7 pixels four at a time (the planes' slack columns keep every load
+ * inside them; only valid lanes are stored).
+ */
 function convolution(f: FunctionBuilder, config: CbamKernelConfig, t: CbamLocals, stats: Local): Expr[] {
   const i = f.i32;
   const v = f.f32x4;
   const plane = planeGeometry(config);
   const k = config.kernel;
   const [row, column, origin] = [f.local('convRow', 'i32'), f.local('convColumn', 'i32'), f.local('convOrigin', 'i32')];
-  const acc = t.acc[3];
-  const chunk = (): Expr[] => {
-    const statements: Expr[] = [
-      origin.set(i.add(stats.get(), i.shl(i.add(i.mul(row.get(), i.const(plane.columns)), column.get()), 2))),
-      acc.set(config.hasSpatialBias ? v.loadSplat(f.get('bs')) : v.zero()),
-    ];
+  const [weight, gated] = [t.acc[4], t.acc[5]];
+  const chunk = (groups: number): Expr[] => {
+    const accumulators = [0, 1, 2, 3].slice(0, 2 * groups).map((index) => t.acc[index]);
+    const statements: Expr[] = [origin.set(i.add(stats.get(), i.shl(i.add(i.mul(row.get(), i.const(plane.columns)), column.get()), 2)))];
+    accumulators.forEach((acc, index) => statements.push(acc.set(index % 2 === 0 && config.hasSpatialBias ? v.loadSplat(f.get('bs')) : v.zero())));
     for (let map = 0; map < 2; map++) {
       for (let a = 0; a < k; a++) {
         for (let b = 0; b < k; b++) {
           const offset = 4 * (map * plane.rows * plane.columns + a * plane.columns + b);
-          statements.push(acc.set(v.fma(v.loadSplat(f.get('ws'), 4 * ((map * k + a) * k + b)), v.load(origin.get(), offset), acc.get())));
+          statements.push(weight.set(v.loadSplat(f.get('ws'), 4 * ((map * k + a) * k + b))));
+          for (let group = 0; group < groups; group++) {
+            const acc = accumulators[2 * group + map];
+            statements.push(acc.set(v.fma(weight.get(), v.load(origin.get(), offset + 16 * group), acc.get())));
+          }
         }
       }
     }
-    return [...statements, ...gateInto(f, config, t.gateOut, acc.get())];
+    return statements;
   };
   const gateAt = (): Expr => i.add(t.sa.get(), i.shl(i.add(i.mul(row.get(), i.const(config.width)), column.get()), 2));
-  const whole = 4 * Math.floor(config.width / 4);
+  const gateGroup = (group: number, lanes: number): Expr[] => {
+    const logits = v.add(t.acc[2 * group].get(), t.acc[2 * group + 1].get());
+    const store = lanes === 4 ? [v.store(gateAt(), gated.get(), 16 * group)] : Array.from({ length: lanes }, (_, lane) => f.f32.store(gateAt(), f.f32x4.extract(gated.get(), lane), 16 * group + 4 * lane));
+    return [...gateInto(f, config, gated, logits), ...store];
+  };
+  const eights = 8 * Math.floor(config.width / 8);
+  const rest = config.width - eights;
   const tail: Expr[] = [];
-  if (whole < config.width) {
-    tail.push(column.set(i.const(whole)), ...chunk());
-    for (let lane = 0; lane < config.width - whole; lane++) tail.push(f.f32.store(gateAt(), f.f32x4.extract(t.gateOut.get(), lane), 4 * lane));
-  }
+  if (rest >= 4) tail.push(column.set(i.const(eights)), ...chunk(1), ...gateGroup(0, 4));
+  if (rest % 4 > 0) tail.push(column.set(i.const(config.width - (rest % 4))), ...chunk(1), ...gateGroup(0, rest % 4));
   return [
     f.for(row, i.const(0), i.const(config.height), 1, [
-      f.for(column, i.const(0), i.const(whole), 4, [...chunk(), v.store(gateAt(), t.gateOut.get())]),
+      f.for(column, i.const(0), i.const(eights), 8, [...chunk(2), ...gateGroup(0, 4), ...gateGroup(1, 4)]),
       ...tail,
     ]),
   ];

@@ -57,7 +57,7 @@ function buildCbam(f: FunctionBuilder, config: CbamKernelConfig): Expr[] {
     sa: f.local('sa', 'i32'),
     cursor: f.local('cursor', 'i32'),
     channel: f.local('channel', 'i32'),
-    acc: Array.from({ length: 4 }, (_, index) => f.local(`acc${index}`, 'v128')),
+    acc: Array.from({ length: 8 }, (_, index) => f.local(`acc${index}`, 'v128')),
     gateOut: f.local('gateOut', 'v128'),
   };
   const n = f.local('n', 'i32');
@@ -88,20 +88,30 @@ function channelAttention(f: FunctionBuilder, config: CbamKernelConfig, t: CbamL
   const scratch = channelScratch(f, config);
   const end = f.local('planeEnd', 'i32');
   const [sum, max] = [f.local('sumValue', 'f32'), f.local('maxValue', 'f32')];
-  const tail: Expr[] = [];
+  const [sums, maxima, loaded] = [[t.acc[0], t.acc[1]], [t.acc[2], t.acc[3]], [t.acc[4], t.acc[5]]];
+  const pairs = Math.floor(plane / 8);
+  const vectorTail = plane % 8 >= 4;
+  const fold = (index: number, offset: number): Expr[] => [
+    loaded[index].set(v.load(t.cursor.get(), offset)),
+    sums[index].set(v.add(sums[index].get(), loaded[index].get())),
+    maxima[index].set(v.max(maxima[index].get(), loaded[index].get())),
+  ];
+  const scalarTail: Expr[] = [];
   for (let lane = 0; lane < plane % 4; lane++) {
-    const value = (): Expr => f.f32.load(end.get(), 4 * lane);
-    tail.push(sum.set(f.f32.add(sum.get(), value())), max.set(f.f32.max(max.get(), value())));
+    const value = (): Expr => f.f32.load(t.cursor.get(), (vectorTail ? 16 : 0) + 4 * lane);
+    scalarTail.push(sum.set(f.f32.add(sum.get(), value())), max.set(f.f32.max(max.get(), value())));
   }
+  // two independent sum/max pairs over 8 floats per step (the chains of adds overlap), then 4, then lane by lane
   const pool: Expr[] = [
     t.cursor.set(i.add(t.image.get(), i.mul(t.channel.get(), i.const(4 * plane)))),
-    end.set(i.add(t.cursor.get(), i.const(16 * Math.floor(plane / 4)))),
-    t.acc[0].set(v.zero()),
-    t.acc[1].set(v.const(-Infinity)),
-    f.for(t.cursor, t.cursor.get(), end.get(), 16, [t.acc[0].set(v.add(t.acc[0].get(), v.load(t.cursor.get()))), t.acc[1].set(v.max(t.acc[1].get(), v.load(t.cursor.get())))]),
-    sum.set(v.sum(t.acc[0])),
-    max.set(v.maxLanes(t.acc[1])),
-    ...tail,
+    end.set(i.add(t.cursor.get(), i.const(32 * pairs))),
+    ...[0, 1].flatMap((index) => [sums[index].set(v.zero()), maxima[index].set(v.const(-Infinity))]),
+    f.for(t.cursor, t.cursor.get(), end.get(), 32, [...fold(0, 0), ...fold(1, 16)]),
+    t.cursor.set(end.get()),
+    ...(vectorTail ? fold(0, 0) : []),
+    sum.set(f.f32.add(v.sum(sums[0]), v.sum(sums[1]))),
+    max.set(f.f32.max(v.maxLanes(maxima[0]), v.maxLanes(maxima[1]))),
+    ...scalarTail,
     f.f32.store(i.add(scratch.pooled(), i.shl(t.channel.get(), 2)), f.f32.div(sum.get(), f.f32.const(plane))),
     f.f32.store(i.add(scratch.pooled(), i.shl(t.channel.get(), 2)), max.get(), 4 * config.channels),
   ];
