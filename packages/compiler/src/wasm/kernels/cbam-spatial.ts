@@ -1,12 +1,15 @@
 /**
  * CBAM's spatial attention and the final apply pass (see cbam.ts).
  *
- * Spatial statistics: one pass over the image, four pixels of a row at a
- * time, channels innermost: the mean and max over channels of x · ca into
- * two planes with a zero border of (k - 1)/2 (plus 3 columns of slack so a
- * four-wide load never leaves them). The k×k convolution then reads those
- * planes without bounds checks (2·k² unrolled taps per four pixels) and the
- * gate gives sa. The apply pass reads the image once more: y = x · ca · sa.
+ * With spatial attention the last two passes are one sweep over the rows:
+ * at step s, the statistics of row s (the mean and max over channels of
+ * x · ca, eight pixels at a time, channels innermost) go into two planes
+ * with a zero border of b = (k - 1)/2 (plus 3 columns of slack so a
+ * four-wide load never leaves them); row s - b then has all the rows its
+ * k×k window needs, so its convolution (without bounds checks) and gate
+ * give sa for that row, and y = x · ca · sa is written for it while its x
+ * rows, read b steps ago, are still in cache. Channel attention alone
+ * applies y = x · ca in one flat pass.
  */
 import type { Expr, FunctionBuilder, Local } from '../binaryen-module.js';
 import { gateInto, type CbamKernelConfig, type CbamLocals } from './cbam-config.js';
@@ -38,24 +41,27 @@ export function spatialAttention(f: FunctionBuilder, config: CbamKernelConfig, t
   const gates = config.writeSpatialMap
     ? i.add(f.get('spatialMap'), i.mul(n.get(), i.const(4 * config.height * config.width)))
     : i.add(stats.get(), i.const(2 * planeBytes));
+  const [step, statsRow, gateRow] = [f.local('step', 'i32'), f.local('statsRow', 'i32'), f.local('gateRow', 'i32')];
   return [
     stats.set(scratch),
     f.memory.fill(stats.get(), i.const(0), i.const(2 * planeBytes)),
     t.sa.set(gates),
-    ...statistics(f, config, t, stats),
-    ...convolution(f, config, t, stats),
+    f.for(step, i.const(0), i.const(config.height + plane.border), 1, [
+      f.if(i.lt(step.get(), i.const(config.height)), [statsRow.set(step.get()), ...statistics(f, config, t, stats, statsRow)]),
+      f.if(i.ge(step.get(), i.const(plane.border)), [gateRow.set(i.sub(step.get(), i.const(plane.border))), ...convolution(f, config, t, stats, gateRow), ...applyRow(f, config, t, gateRow)]),
+    ]),
   ];
 }
 
-/** Mean and max over channels of x · ca, per pixel, into the bordered planes: 8 pixels at a time (two independent chains), then 4, then one. */
-function statistics(f: FunctionBuilder, config: CbamKernelConfig, t: CbamLocals, stats: Local): Expr[] {
+/** Mean and max over channels of x · ca for the pixels of one row into the bordered planes: 8 pixels at a time (two independent chains), then 4, then one. */
+function statistics(f: FunctionBuilder, config: CbamKernelConfig, t: CbamLocals, stats: Local, row: Local): Expr[] {
   const i = f.i32;
   const v = f.f32x4;
   const plane = planeGeometry(config);
   const pixels = config.height * config.width;
   const planeBytes = 4 * plane.rows * plane.columns;
   const inverse = 1 / config.channels;
-  const [row, column] = [f.local('statsRow', 'i32'), f.local('statsColumn', 'i32')];
+  const column = f.local('statsColumn', 'i32');
   const [sums, maxima, loaded, scale] = [[t.acc[0], t.acc[1]], [t.acc[2], t.acc[3]], [t.acc[4], t.acc[5]], t.acc[6]];
   // bordered position of pixel (row, column)
   const target = (): Expr => i.add(stats.get(), i.shl(i.add(i.mul(i.add(row.get(), i.const(plane.border)), i.const(plane.columns)), i.add(column.get(), i.const(plane.border))), 2));
@@ -92,27 +98,21 @@ function statistics(f: FunctionBuilder, config: CbamKernelConfig, t: CbamLocals,
   const eights = 8 * Math.floor(config.width / 8);
   const fours = config.width % 8 >= 4 ? [column.set(i.const(eights)), ...chunk(1)] : [];
   const ones = eights + (fours.length > 0 ? 4 : 0);
-  return [
-    f.for(row, i.const(0), i.const(config.height), 1, [
-      f.for(column, i.const(0), i.const(eights), 8, chunk(2)),
-      ...fours,
-      f.for(column, i.const(ones), i.const(config.width), 1, scalarPixel),
-    ]),
-  ];
+  return [f.for(column, i.const(0), i.const(eights), 8, chunk(2)), ...fours, f.for(column, i.const(ones), i.const(config.width), 1, scalarPixel)];
 }
 
 /**
- * sa = gate(Bs + conv_k×k([mean, max])): 8 pixels of a row at a time (four
+ * sa = gate(Bs + conv_k×k([mean, max])) for one row: 8 pixels at a time (four
  * independent chains: two pixel groups × two maps), then the row's last
  * 1-7 pixels four at a time (the planes' slack columns keep every load
  * inside them; only valid lanes are stored).
  */
-function convolution(f: FunctionBuilder, config: CbamKernelConfig, t: CbamLocals, stats: Local): Expr[] {
+function convolution(f: FunctionBuilder, config: CbamKernelConfig, t: CbamLocals, stats: Local, row: Local): Expr[] {
   const i = f.i32;
   const v = f.f32x4;
   const plane = planeGeometry(config);
   const k = config.kernel;
-  const [row, column, origin] = [f.local('convRow', 'i32'), f.local('convColumn', 'i32'), f.local('convOrigin', 'i32')];
+  const [column, origin] = [f.local('convColumn', 'i32'), f.local('convOrigin', 'i32')];
   const [weight, gated] = [t.acc[4], t.acc[5]];
   const chunk = (groups: number): Expr[] => {
     const accumulators = [0, 1, 2, 3].slice(0, 2 * groups).map((index) => t.acc[index]);
@@ -143,30 +143,43 @@ function convolution(f: FunctionBuilder, config: CbamKernelConfig, t: CbamLocals
   const tail: Expr[] = [];
   if (rest >= 4) tail.push(column.set(i.const(eights)), ...chunk(1), ...gateGroup(0, 4));
   if (rest % 4 > 0) tail.push(column.set(i.const(config.width - (rest % 4))), ...chunk(1), ...gateGroup(0, rest % 4));
+  return [f.for(column, i.const(0), i.const(eights), 8, [...chunk(2), ...gateGroup(0, 4), ...gateGroup(1, 4)]), ...tail];
+}
+
+/** y = x · ca[c] · sa[row] for one row of every channel (four pixels at a time, then one). */
+function applyRow(f: FunctionBuilder, config: CbamKernelConfig, t: CbamLocals, row: Local): Expr[] {
+  const i = f.i32;
+  const v = f.f32x4;
+  const pixels = config.height * config.width;
+  const [column, offset, gateAt] = [f.local('rowColumn', 'i32'), f.local('rowOffset', 'i32'), f.local('rowGates', 'i32')];
+  const scale = f.local('rowScale', 'f32');
+  const setOffset = (): Expr => offset.set(i.shl(i.add(i.add(i.mul(t.channel.get(), i.const(pixels)), i.mul(row.get(), i.const(config.width))), column.get()), 2));
+  const gate = (): Expr => i.add(gateAt.get(), i.shl(column.get(), 2));
+  const fours = 4 * Math.floor(config.width / 4);
   return [
-    f.for(row, i.const(0), i.const(config.height), 1, [
-      f.for(column, i.const(0), i.const(eights), 8, [...chunk(2), ...gateGroup(0, 4), ...gateGroup(1, 4)]),
-      ...tail,
+    gateAt.set(i.add(t.sa.get(), i.mul(row.get(), i.const(4 * config.width)))),
+    f.for(t.channel, i.const(0), i.const(config.channels), 1, [
+      scale.set(config.hidden > 0 ? f.f32.load(i.add(t.ca.get(), i.shl(t.channel.get(), 2))) : f.f32.const(1)),
+      f.for(column, i.const(0), i.const(fours), 4, [setOffset(), v.store(i.add(t.output.get(), offset.get()), v.mul(v.load(i.add(t.image.get(), offset.get())), v.mul(v.splat(scale.get()), v.load(gate()))))]),
+      f.for(column, i.const(fours), i.const(config.width), 1, [setOffset(), f.f32.store(i.add(t.output.get(), offset.get()), f.f32.mul(f.f32.load(i.add(t.image.get(), offset.get())), f.f32.mul(scale.get(), f.f32.load(gate()))))]),
     ]),
   ];
 }
 
-/** Pass 3: y = x · ca[c] · sa[p] (either factor absent without its attention). */
-export function applyAttention(f: FunctionBuilder, config: CbamKernelConfig, t: CbamLocals): Expr[] {
+/** Channel attention alone: y = x · ca[c] in one flat pass (four pixels at a time, then one). */
+export function applyChannelAttention(f: FunctionBuilder, config: CbamKernelConfig, t: CbamLocals): Expr[] {
   const i = f.i32;
   const v = f.f32x4;
   const pixels = config.height * config.width;
   const [p, offset] = [f.local('applyPixel', 'i32'), f.local('applyOffset', 'i32')];
   const channelScale = f.local('channelScale', 'f32');
-  const spatial = config.kernel > 0;
-  const at = (base: Expr): Expr => i.add(base, i.shl(p.get(), 2));
-  const factorVector = (): Expr => (spatial ? v.mul(v.splat(channelScale.get()), v.load(at(t.sa.get()))) : v.splat(channelScale.get()));
-  const factorScalar = (): Expr => (spatial ? f.f32.mul(channelScale.get(), f.f32.load(at(t.sa.get()))) : channelScale.get());
+  const factorVector = (): Expr => v.splat(channelScale.get());
+  const factorScalar = (): Expr => channelScale.get();
   const input = (): Expr => i.add(t.image.get(), offset.get());
   const output = (): Expr => i.add(t.output.get(), offset.get());
   return [
     f.for(t.channel, i.const(0), i.const(config.channels), 1, [
-      channelScale.set(config.hidden > 0 ? f.f32.load(i.add(t.ca.get(), i.shl(t.channel.get(), 2))) : f.f32.const(1)),
+      channelScale.set(f.f32.load(i.add(t.ca.get(), i.shl(t.channel.get(), 2)))),
       f.for(p, i.const(0), i.const(pixels - 3), 4, [
         offset.set(i.shl(i.add(i.mul(t.channel.get(), i.const(pixels)), p.get()), 2)),
         v.store(output(), v.mul(v.load(input()), factorVector())),

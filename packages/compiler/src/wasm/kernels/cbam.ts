@@ -7,9 +7,11 @@
  *    (`W2 · (relu(W1·mean + B1) + relu(W1·max + B1)) + 2·B2`, one W2 product
  *    for both branches) and the gate, four channels at a time: ca;
  * 2. spatial statistics (cbam-spatial.ts) — one pass over x · ca: per pixel
- *    the channel mean and max, four pixels at a time, into a zero-bordered
- *    plane; the k×k convolution of that small plane and the gate: sa;
- * 3. apply — one pass: y = x · (ca[c] · sa[p]).
+ *    the channel mean and max into zero-bordered planes; the k×k
+ *    convolution of those small planes and the gate: sa;
+ * 3. apply — y = x · (ca[c] · sa[p]), interleaved with pass 2 row by row
+ *    (a row is written as soon as its window's statistics exist, while its
+ *    x rows are still in cache).
  *
  * With one attention only, pass 2 or 1 drops out. The maps are written to
  * their outputs when asked for (else to scratch). Sizes are baked in
@@ -22,7 +24,7 @@
 import type { Expr, FunctionBuilder, Local } from '../binaryen-module.js';
 import type { KernelSpec } from '../kernel-set.js';
 import { gateInto, type CbamKernelConfig, type CbamLocals } from './cbam-config.js';
-import { applyAttention, spatialAttention, spatialScratchFloats } from './cbam-spatial.js';
+import { applyChannelAttention, spatialAttention, spatialScratchFloats } from './cbam-spatial.js';
 
 /** Floats of scratch the kernel needs: pooled [2C], hidden [R], gate logits and gates [C rounded to 4] x 2, then the spatial part. */
 export function cbamScratchFloats(config: CbamKernelConfig): number {
@@ -66,8 +68,7 @@ function buildCbam(f: FunctionBuilder, config: CbamKernelConfig): Expr[] {
     t.image.set(i.add(f.get('x'), i.mul(n.get(), i.const(4 * config.channels * plane)))),
     t.output.set(i.add(f.get('y'), i.mul(n.get(), i.const(4 * config.channels * plane)))),
     ...(config.hidden > 0 ? channelAttention(f, config, t, n) : [t.ca.set(i.const(0))]),
-    ...(config.kernel > 0 ? spatialAttention(f, config, t, n, spatialScratch) : [t.sa.set(i.const(0))]),
-    ...applyAttention(f, config, t),
+    ...(config.kernel > 0 ? spatialAttention(f, config, t, n, spatialScratch) : applyChannelAttention(f, config, t)),
   ];
   return [f.for(n, i.const(0), f.get('batch'), 1, perImage)];
 }
