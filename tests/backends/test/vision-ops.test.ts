@@ -128,7 +128,7 @@ const CASES: readonly VisionCase[] = [
     }),
   },
   ...[
-    { name: 'CBAM with both attentions, biases and both maps as outputs', channel: true, spatial: true, maps: true, c: 12, h: 9, w: 10, r: 3, k: 7 },
+    { name: 'CBAM with both attentions, biases and both maps as outputs', channel: true, spatial: true, maps: true, c: 12, h: 9, w: 30, r: 3, k: 7 },
     { name: 'CBAM with both attentions on odd sizes, no biases', channel: true, spatial: true, maps: false, c: 6, h: 5, w: 13, r: 2, k: 3 },
     { name: 'CBAM channel attention only', channel: true, spatial: false, maps: true, c: 10, h: 6, w: 6, r: 5, k: 0 },
     { name: 'CBAM spatial attention only', channel: false, spatial: true, maps: true, c: 5, h: 8, w: 11, r: 0, k: 5 },

@@ -53,52 +53,66 @@ export function spatialAttention(f: FunctionBuilder, config: CbamKernelConfig, t
   ];
 }
 
-/** Mean and max over channels of x · ca for the pixels of one row into the bordered planes: 8 pixels at a time (two independent chains), then 4, then one. */
+/**
+ * Mean and max over channels of x · ca for the pixels of one row into the
+ * bordered planes: 16 pixels at a time (four independent chains each for
+ * the sum and the max), then 8, then 4, then one; the channel loop walks
+ * the image and the gates with pointers.
+ */
 function statistics(f: FunctionBuilder, config: CbamKernelConfig, t: CbamLocals, stats: Local, row: Local): Expr[] {
   const i = f.i32;
   const v = f.f32x4;
   const plane = planeGeometry(config);
-  const pixels = config.height * config.width;
   const planeBytes = 4 * plane.rows * plane.columns;
+  const channelBytes = 4 * config.height * config.width;
   const inverse = 1 / config.channels;
-  const column = f.local('statsColumn', 'i32');
-  const [sums, maxima, loaded, scale] = [[t.acc[0], t.acc[1]], [t.acc[2], t.acc[3]], [t.acc[4], t.acc[5]], t.acc[6]];
+  const scaled = config.hidden > 0;
+  const [column, channelEnd, gateAt] = [f.local('statsColumn', 'i32'), f.local('statsEnd', 'i32'), f.local('statsGate', 'i32')];
+  const [sums, maxima, loaded, scale] = [t.acc.slice(0, 4), t.acc.slice(4, 8), t.acc[8], t.acc[9]];
   // bordered position of pixel (row, column)
   const target = (): Expr => i.add(stats.get(), i.shl(i.add(i.mul(i.add(row.get(), i.const(plane.border)), i.const(plane.columns)), i.add(column.get(), i.const(plane.border))), 2));
-  const channelAddress = (): Expr => i.add(t.cursor.get(), i.mul(t.channel.get(), i.const(4 * pixels)));
+  const start = (): Expr[] => [
+    t.cursor.set(i.add(t.image.get(), i.shl(i.add(i.mul(row.get(), i.const(config.width)), column.get()), 2))),
+    channelEnd.set(i.add(t.cursor.get(), i.const(config.channels * channelBytes))),
+    gateAt.set(t.ca.get()),
+  ];
+  const nextChannel = scaled ? [gateAt.set(i.add(gateAt.get(), i.const(4)))] : [];
   const chunk = (vectors: number): Expr[] => {
-    const perChannel: Expr[] = config.hidden > 0 ? [scale.set(v.loadSplat(i.add(t.ca.get(), i.shl(t.channel.get(), 2))))] : [];
+    const perChannel: Expr[] = scaled ? [scale.set(v.loadSplat(gateAt.get()))] : [];
     for (let j = 0; j < vectors; j++) {
-      const load = v.load(channelAddress(), 16 * j);
-      perChannel.push(
-        loaded[j].set(config.hidden > 0 ? v.mul(load, scale.get()) : load),
-        sums[j].set(v.add(sums[j].get(), loaded[j].get())),
-        maxima[j].set(v.max(maxima[j].get(), loaded[j].get())),
-      );
+      const load = v.load(t.cursor.get(), 16 * j);
+      perChannel.push(loaded.set(scaled ? v.mul(load, scale.get()) : load), sums[j].set(v.add(sums[j].get(), loaded.get())), maxima[j].set(v.max(maxima[j].get(), loaded.get())));
     }
-    const statements: Expr[] = [t.cursor.set(i.add(t.image.get(), i.shl(i.add(i.mul(row.get(), i.const(config.width)), column.get()), 2)))];
+    const statements: Expr[] = start();
     for (let j = 0; j < vectors; j++) statements.push(sums[j].set(v.zero()), maxima[j].set(v.const(-Infinity)));
-    statements.push(f.for(t.channel, i.const(0), i.const(config.channels), 1, perChannel));
+    statements.push(f.for(t.cursor, t.cursor.get(), channelEnd.get(), channelBytes, [...perChannel, ...nextChannel]));
     for (let j = 0; j < vectors; j++) statements.push(v.store(target(), v.mul(sums[j].get(), v.const(inverse)), 16 * j), v.store(target(), maxima[j].get(), planeBytes + 16 * j));
     return statements;
   };
   const [sumScalar, maxScalar, value] = [f.local('statsSum', 'f32'), f.local('statsMax', 'f32'), f.local('statsValue', 'f32')];
-  const scaledScalar = (): Expr => {
-    const load = f.f32.load(channelAddress());
-    return config.hidden > 0 ? f.f32.mul(load, f.f32.load(i.add(t.ca.get(), i.shl(t.channel.get(), 2)))) : load;
-  };
   const scalarPixel = [
-    t.cursor.set(i.add(t.image.get(), i.shl(i.add(i.mul(row.get(), i.const(config.width)), column.get()), 2))),
+    ...start(),
     sumScalar.set(f.f32.const(0)),
     maxScalar.set(f.f32.const(-Infinity)),
-    f.for(t.channel, i.const(0), i.const(config.channels), 1, [value.set(scaledScalar()), sumScalar.set(f.f32.add(sumScalar.get(), value.get())), maxScalar.set(f.f32.max(maxScalar.get(), value.get()))]),
+    f.for(t.cursor, t.cursor.get(), channelEnd.get(), channelBytes, [
+      value.set(scaled ? f.f32.mul(f.f32.load(t.cursor.get()), f.f32.load(gateAt.get())) : f.f32.load(t.cursor.get())),
+      sumScalar.set(f.f32.add(sumScalar.get(), value.get())),
+      maxScalar.set(f.f32.max(maxScalar.get(), value.get())),
+      ...nextChannel,
+    ]),
     f.f32.store(target(), f.f32.mul(sumScalar.get(), f.f32.const(inverse))),
     f.f32.store(target(), maxScalar.get(), planeBytes),
   ];
-  const eights = 8 * Math.floor(config.width / 8);
-  const fours = config.width % 8 >= 4 ? [column.set(i.const(eights)), ...chunk(1)] : [];
-  const ones = eights + (fours.length > 0 ? 4 : 0);
-  return [f.for(column, i.const(0), i.const(eights), 8, chunk(2)), ...fours, f.for(column, i.const(ones), i.const(config.width), 1, scalarPixel)];
+  const statements: Expr[] = [];
+  let done = 0;
+  for (const vectors of [4, 2, 1]) {
+    const width = 4 * vectors;
+    const end = done + width * Math.floor((config.width - done) / width);
+    if (end === done) continue;
+    statements.push(vectors === 4 ? f.for(column, i.const(done), i.const(end), width, chunk(vectors)) : f.block([column.set(i.const(done)), ...chunk(vectors)]));
+    done = end;
+  }
+  return [...statements, f.for(column, i.const(done), i.const(config.width), 1, scalarPixel)];
 }
 
 /**
@@ -146,22 +160,39 @@ function convolution(f: FunctionBuilder, config: CbamKernelConfig, t: CbamLocals
   return [f.for(column, i.const(0), i.const(eights), 8, [...chunk(2), ...gateGroup(0, 4), ...gateGroup(1, 4)]), ...tail];
 }
 
-/** y = x · ca[c] · sa[row] for one row of every channel (four pixels at a time, then one). */
+/** y = x · ca[c] · sa[row] for one row of every channel: eight pixels at a time, then four, then one, with pointers. */
 function applyRow(f: FunctionBuilder, config: CbamKernelConfig, t: CbamLocals, row: Local): Expr[] {
   const i = f.i32;
   const v = f.f32x4;
-  const pixels = config.height * config.width;
-  const [column, offset, gateAt] = [f.local('rowColumn', 'i32'), f.local('rowOffset', 'i32'), f.local('rowGates', 'i32')];
-  const scale = f.local('rowScale', 'f32');
-  const setOffset = (): Expr => offset.set(i.shl(i.add(i.add(i.mul(t.channel.get(), i.const(pixels)), i.mul(row.get(), i.const(config.width))), column.get()), 2));
-  const gate = (): Expr => i.add(gateAt.get(), i.shl(column.get(), 2));
-  const fours = 4 * Math.floor(config.width / 4);
+  const [from, to, gate, end] = [f.local('rowFrom', 'i32'), f.local('rowTo', 'i32'), f.local('rowGate', 'i32'), f.local('rowEnd', 'i32')];
+  const [scale, factor] = [t.acc[8], t.acc[9]];
+  const scalarScale = f.local('rowScale', 'f32');
+  const rowBytes = 4 * config.width;
+  const eights = 8 * Math.floor(config.width / 8);
+  const vector = (offset: number): Expr[] => [
+    factor.set(v.mul(scale.get(), v.load(gate.get(), offset))),
+    v.store(to.get(), v.mul(v.load(from.get(), offset), factor.get()), offset),
+  ];
+  const advance = (bytes: number): Expr[] => [to.set(i.add(to.get(), i.const(bytes))), gate.set(i.add(gate.get(), i.const(bytes)))];
+  const tail: Expr[] = [];
+  let done = eights;
+  if (config.width - done >= 4) {
+    tail.push(...vector(0), from.set(i.add(from.get(), i.const(16))), ...advance(16));
+    done += 4;
+  }
+  for (let lane = 0; lane < config.width - done; lane++) {
+    tail.push(f.f32.store(to.get(), f.f32.mul(f.f32.load(from.get(), 4 * lane), f.f32.mul(scalarScale.get(), f.f32.load(gate.get(), 4 * lane))), 4 * lane));
+  }
   return [
-    gateAt.set(i.add(t.sa.get(), i.mul(row.get(), i.const(4 * config.width)))),
     f.for(t.channel, i.const(0), i.const(config.channels), 1, [
-      scale.set(config.hidden > 0 ? f.f32.load(i.add(t.ca.get(), i.shl(t.channel.get(), 2))) : f.f32.const(1)),
-      f.for(column, i.const(0), i.const(fours), 4, [setOffset(), v.store(i.add(t.output.get(), offset.get()), v.mul(v.load(i.add(t.image.get(), offset.get())), v.mul(v.splat(scale.get()), v.load(gate()))))]),
-      f.for(column, i.const(fours), i.const(config.width), 1, [setOffset(), f.f32.store(i.add(t.output.get(), offset.get()), f.f32.mul(f.f32.load(i.add(t.image.get(), offset.get())), f.f32.mul(scale.get(), f.f32.load(gate()))))]),
+      scalarScale.set(config.hidden > 0 ? f.f32.load(i.add(t.ca.get(), i.shl(t.channel.get(), 2))) : f.f32.const(1)),
+      scale.set(v.splat(scalarScale.get())),
+      from.set(i.add(t.image.get(), i.shl(i.add(i.mul(t.channel.get(), i.const(config.height * config.width)), i.mul(row.get(), i.const(config.width))), 2))),
+      to.set(i.add(t.output.get(), i.sub(from.get(), t.image.get()))),
+      gate.set(i.add(t.sa.get(), i.mul(row.get(), i.const(rowBytes)))),
+      end.set(i.add(from.get(), i.const(4 * eights))),
+      f.for(from, from.get(), end.get(), 32, [...vector(0), ...vector(16), ...advance(32)]),
+      ...tail,
     ]),
   ];
 }

@@ -59,7 +59,7 @@ function buildCbam(f: FunctionBuilder, config: CbamKernelConfig): Expr[] {
     sa: f.local('sa', 'i32'),
     cursor: f.local('cursor', 'i32'),
     channel: f.local('channel', 'i32'),
-    acc: Array.from({ length: 8 }, (_, index) => f.local(`acc${index}`, 'v128')),
+    acc: Array.from({ length: 10 }, (_, index) => f.local(`acc${index}`, 'v128')),
     gateOut: f.local('gateOut', 'v128'),
   };
   const n = f.local('n', 'i32');
