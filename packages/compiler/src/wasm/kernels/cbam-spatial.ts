@@ -76,7 +76,7 @@ function statistics(f: FunctionBuilder, config: CbamKernelConfig, t: CbamLocals,
     channelEnd.set(i.add(t.cursor.get(), i.const(config.channels * channelBytes))),
     gateAt.set(t.ca.get()),
   ];
-  const nextChannel = scaled ? [gateAt.set(i.add(gateAt.get(), i.const(4)))] : [];
+  const nextChannel = (): Expr[] => (scaled ? [gateAt.set(i.add(gateAt.get(), i.const(4)))] : []);
   const chunk = (vectors: number): Expr[] => {
     const perChannel: Expr[] = scaled ? [scale.set(v.loadSplat(gateAt.get()))] : [];
     for (let j = 0; j < vectors; j++) {
@@ -85,7 +85,7 @@ function statistics(f: FunctionBuilder, config: CbamKernelConfig, t: CbamLocals,
     }
     const statements: Expr[] = start();
     for (let j = 0; j < vectors; j++) statements.push(sums[j].set(v.zero()), maxima[j].set(v.const(-Infinity)));
-    statements.push(f.for(t.cursor, t.cursor.get(), channelEnd.get(), channelBytes, [...perChannel, ...nextChannel]));
+    statements.push(f.for(t.cursor, t.cursor.get(), channelEnd.get(), channelBytes, [...perChannel, ...nextChannel()]));
     for (let j = 0; j < vectors; j++) statements.push(v.store(target(), v.mul(sums[j].get(), v.const(inverse)), 16 * j), v.store(target(), maxima[j].get(), planeBytes + 16 * j));
     return statements;
   };
@@ -98,7 +98,7 @@ function statistics(f: FunctionBuilder, config: CbamKernelConfig, t: CbamLocals,
       value.set(scaled ? f.f32.mul(f.f32.load(t.cursor.get()), f.f32.load(gateAt.get())) : f.f32.load(t.cursor.get())),
       sumScalar.set(f.f32.add(sumScalar.get(), value.get())),
       maxScalar.set(f.f32.max(maxScalar.get(), value.get())),
-      ...nextChannel,
+      ...nextChannel(),
     ]),
     f.f32.store(target(), f.f32.mul(sumScalar.get(), f.f32.const(inverse))),
     f.f32.store(target(), maxScalar.get(), planeBytes),
