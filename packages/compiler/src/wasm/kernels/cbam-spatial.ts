@@ -202,23 +202,29 @@ export function applyChannelAttention(f: FunctionBuilder, config: CbamKernelConf
   const i = f.i32;
   const v = f.f32x4;
   const pixels = config.height * config.width;
-  const [p, offset] = [f.local('applyPixel', 'i32'), f.local('applyOffset', 'i32')];
-  const channelScale = f.local('channelScale', 'f32');
-  const factorVector = (): Expr => v.splat(channelScale.get());
-  const factorScalar = (): Expr => channelScale.get();
-  const input = (): Expr => i.add(t.image.get(), offset.get());
-  const output = (): Expr => i.add(t.output.get(), offset.get());
+  const [from, to, end] = [f.local('applyFrom', 'i32'), f.local('applyTo', 'i32'), f.local('applyEnd', 'i32')];
+  const scale = t.acc[8];
+  const scalarScale = f.local('channelScale', 'f32');
+  const eights = 8 * Math.floor(pixels / 8);
+  const vector = (offset: number): Expr => v.store(to.get(), v.mul(v.load(from.get(), offset), scale.get()), offset);
+  const tail: Expr[] = [];
+  let done = eights;
+  if (pixels - done >= 4) {
+    tail.push(vector(0));
+    done += 4;
+  }
+  for (let lane = 0; done + lane < pixels; lane++) tail.push(f.f32.store(to.get(), f.f32.mul(f.f32.load(from.get(), 4 * (done - eights + lane)), scalarScale.get()), 4 * (done - eights + lane)));
   return [
+    from.set(t.image.get()),
+    to.set(t.output.get()),
     f.for(t.channel, i.const(0), i.const(config.channels), 1, [
-      channelScale.set(f.f32.load(i.add(t.ca.get(), i.shl(t.channel.get(), 2)))),
-      f.for(p, i.const(0), i.const(pixels - 3), 4, [
-        offset.set(i.shl(i.add(i.mul(t.channel.get(), i.const(pixels)), p.get()), 2)),
-        v.store(output(), v.mul(v.load(input()), factorVector())),
-      ]),
-      f.for(p, p.get(), i.const(pixels), 1, [
-        offset.set(i.shl(i.add(i.mul(t.channel.get(), i.const(pixels)), p.get()), 2)),
-        f.f32.store(output(), f.f32.mul(f.f32.load(input()), factorScalar())),
-      ]),
+      scalarScale.set(f.f32.load(i.add(t.ca.get(), i.shl(t.channel.get(), 2)))),
+      scale.set(v.splat(scalarScale.get())),
+      end.set(i.add(from.get(), i.const(4 * eights))),
+      f.for(from, from.get(), end.get(), 32, [vector(0), vector(16), to.set(i.add(to.get(), i.const(32)))]),
+      ...tail,
+      from.set(i.add(from.get(), i.const(4 * (pixels - eights)))),
+      to.set(i.add(to.get(), i.const(4 * (pixels - eights)))),
     ]),
   ];
 }

@@ -125,36 +125,69 @@ function channelAttention(f: FunctionBuilder, config: CbamKernelConfig, t: CbamL
   ];
 }
 
-/** hidden[r] = relu(W1·mean + B1)[r] + relu(W1·max + B1)[r]; logits[c] = (W2·hidden)[c] + 2·B2[c]. */
+/**
+ * hidden[r] = relu(W1·mean + B1)[r] + relu(W1·max + B1)[r]; logits[c] =
+ * (W2·hidden)[c] + 2·B2[c]. Each dot product runs four lanes at a time
+ * along its contiguous row (W1's rows are C long, W2's R long), its last
+ * 1-3 terms one at a time.
+ */
 function sharedMlp(f: FunctionBuilder, config: CbamKernelConfig, t: CbamLocals, scratch: ReturnType<typeof channelScratch>): Expr[] {
   const i = f.i32;
   const { channels, hidden } = config;
   const [row, k] = [f.local('mlpRow', 'i32'), f.local('mlpK', 'i32')];
   const [fromMean, fromMax, total] = [f.local('fromMean', 'f32'), f.local('fromMax', 'f32'), f.local('mlpTotal', 'f32')];
   const load = (pointer: Expr, index: Expr, offset = 0): Expr => f.f32.load(i.add(pointer, i.shl(index, 2)), offset);
-  const bias1 = (): Expr => (config.hasB1 ? load(f.get('b1'), row.get()) : f.f32.const(0));
   const relu = (value: Expr): Expr => f.f32.max(value, f.f32.const(0));
-  const w1 = (): Expr => load(f.get('w1'), i.add(i.mul(row.get(), i.const(channels)), k.get()));
+  const w1Row = (): Expr => i.add(f.get('w1'), i.mul(row.get(), i.const(4 * channels)));
+  const meanDot = dotProduct(f, channels, w1Row, scratch.pooled, [t.acc[0], t.acc[1]]);
+  const maxDot = dotProduct(f, channels, w1Row, () => i.add(scratch.pooled(), i.const(4 * channels)), [t.acc[2], t.acc[3]]);
   const first = [
     f.for(row, i.const(0), i.const(hidden), 1, [
-      fromMean.set(bias1()),
-      fromMax.set(bias1()),
-      f.for(k, i.const(0), i.const(channels), 1, [
-        fromMean.set(f.f32.add(fromMean.get(), f.f32.mul(w1(), load(scratch.pooled(), k.get())))),
-        fromMax.set(f.f32.add(fromMax.get(), f.f32.mul(w1(), load(scratch.pooled(), k.get(), 4 * channels)))),
-      ]),
+      fromMean.set(config.hasB1 ? load(f.get('b1'), row.get()) : f.f32.const(0)),
+      fromMax.set(fromMean.get()),
+      ...meanDot(k, fromMean),
+      ...maxDot(k, fromMax),
       f.f32.store(i.add(scratch.hidden(), i.shl(row.get(), 2)), f.f32.add(relu(fromMean.get()), relu(fromMax.get()))),
     ]),
   ];
-  const bias2 = (): Expr => (config.hasB2 ? f.f32.mul(f.f32.const(2), load(f.get('b2'), t.channel.get())) : f.f32.const(0));
+  const w2Row = (): Expr => i.add(f.get('w2'), i.mul(t.channel.get(), i.const(4 * hidden)));
+  const hiddenDot = dotProduct(f, hidden, w2Row, scratch.hidden, [t.acc[4], t.acc[5]]);
   const second = [
     f.for(t.channel, i.const(0), i.const(channels), 1, [
-      total.set(bias2()),
-      f.for(k, i.const(0), i.const(hidden), 1, [total.set(f.f32.add(total.get(), f.f32.mul(load(f.get('w2'), i.add(i.mul(t.channel.get(), i.const(hidden)), k.get())), load(scratch.hidden(), k.get()))))]),
+      total.set(config.hasB2 ? f.f32.mul(f.f32.const(2), load(f.get('b2'), t.channel.get())) : f.f32.const(0)),
+      ...hiddenDot(k, total),
       f.f32.store(i.add(scratch.logits(), i.shl(t.channel.get(), 2)), total.get()),
     ]),
   ];
   return [...first, ...second];
+}
+
+/**
+ * Statements adding the dot product of `length` floats at a() and b() to
+ * the f32 local `into`: on counter k, two vector accumulators over 8
+ * floats per step, then 4, then one at a time.
+ */
+function dotProduct(f: FunctionBuilder, length: number, a: () => Expr, b: () => Expr, [acc0, acc1]: readonly Local[]): (k: Local, into: Local) => Expr[] {
+  const i = f.i32;
+  const v = f.f32x4;
+  const eights = 8 * Math.floor(length / 8);
+  return (k, into) => {
+    const at = (base: () => Expr, offset: number): Expr => i.add(base(), i.add(i.shl(k.get(), 2), i.const(offset)));
+    const statements: Expr[] = [
+      acc0.set(v.zero()),
+      acc1.set(v.zero()),
+      f.for(k, i.const(0), i.const(eights), 8, [acc0.set(v.fma(v.load(at(a, 0)), v.load(at(b, 0)), acc0.get())), acc1.set(v.fma(v.load(at(a, 16)), v.load(at(b, 16)), acc1.get()))]),
+      k.set(i.const(eights)),
+    ];
+    let done = eights;
+    if (length - done >= 4) {
+      statements.push(acc0.set(v.fma(v.load(at(a, 0)), v.load(at(b, 0)), acc0.get())));
+      done += 4;
+    }
+    statements.push(acc0.set(v.add(acc0.get(), acc1.get())), into.set(f.f32.add(into.get(), v.sum(acc0))));
+    for (let index = done; index < length; index++) statements.push(into.set(f.f32.add(into.get(), f.f32.mul(f.f32.load(at(a, 4 * (index - eights))), f.f32.load(at(b, 4 * (index - eights)))))));
+    return statements;
+  };
 }
 
 /** gates[c] = gate(logits[c]), four channels at a time; the last 1-3 lane by lane. */
