@@ -81,7 +81,7 @@ function statistics(f: FunctionBuilder, config: CbamKernelConfig, t: CbamLocals,
     const perChannel: Expr[] = scaled ? [scale.set(v.loadSplat(gateAt.get()))] : [];
     for (let j = 0; j < vectors; j++) {
       const load = v.load(t.cursor.get(), 16 * j);
-      perChannel.push(loaded.set(scaled ? v.mul(load, scale.get()) : load), sums[j].set(v.add(sums[j].get(), loaded.get())), maxima[j].set(v.max(maxima[j].get(), loaded.get())));
+      perChannel.push(loaded.set(scaled ? v.mul(load, scale.get()) : load), sums[j].set(v.add(sums[j].get(), loaded.get())), maxima[j].set(v.pmax(maxima[j].get(), loaded.get())));
     }
     const statements: Expr[] = start();
     for (let j = 0; j < vectors; j++) statements.push(sums[j].set(v.zero()), maxima[j].set(v.const(-Infinity)));

@@ -3,7 +3,8 @@
  * image, the feature map is read three times and written once:
  *
  * 1. channel statistics — one pass, four lanes at a time: each channel's sum
- *    and max together; then the shared MLP on both pooled vectors
+ *    and max together (maxima with pmax, the max instruction x86 has: a NaN in
+ *    the map is not propagated into a max); then the shared MLP on both pooled vectors
  *    (`W2 · (relu(W1·mean + B1) + relu(W1·max + B1)) + 2·B2`, one W2 product
  *    for both branches) and the gate, four channels at a time: ca;
  * 2. spatial statistics (cbam-spatial.ts) — one pass over x · ca: per pixel
@@ -95,7 +96,7 @@ function channelAttention(f: FunctionBuilder, config: CbamKernelConfig, t: CbamL
   const fold = (index: number, offset: number): Expr[] => [
     loaded[index].set(v.load(t.cursor.get(), offset)),
     sums[index].set(v.add(sums[index].get(), loaded[index].get())),
-    maxima[index].set(v.max(maxima[index].get(), loaded[index].get())),
+    maxima[index].set(v.pmax(maxima[index].get(), loaded[index].get())),
   ];
   const scalarTail: Expr[] = [];
   for (let lane = 0; lane < plane % 4; lane++) {

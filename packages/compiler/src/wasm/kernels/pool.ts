@@ -3,7 +3,8 @@
  *
  * - `pool_{max,avg}_...`: sliding windows. Each plane is copied into a
  *   padded scratch (conv-input.ts; -inf around it for max, 0 for avg, wide
- *   enough for ceil-mode windows), then four output columns at a time: per
+ *   enough for ceil-mode windows), then four output columns at a time (max
+ *   folds with pmax, which does not propagate NaN inputs): per
  *   window tap one vector of four inputs (one load at stride 1, two loads
  *   and a shuffle at stride 2, lane loads otherwise) folded in with max or
  *   add; an average is multiplied by the output's reciprocal divisor from a
@@ -68,7 +69,7 @@ function buildPool(f: FunctionBuilder, config: PoolKernelConfig): Expr[] {
   const [, hp, wp] = image.padded;
   const inputFloats = image.input[0] * image.input[1] * image.input[2];
   const taps = tapOffsets(config);
-  const fold = (a: Expr, b: Expr): Expr => (isMax ? f.f32x4.max(a, b) : f.f32x4.add(a, b));
+  const fold = (a: Expr, b: Expr): Expr => (isMax ? f.f32x4.pmax(a, b) : f.f32x4.add(a, b));
   const foldScalar = (a: Expr, b: Expr): Expr => (isMax ? f.f32.max(a, b) : f.f32.add(a, b));
   const vector: Expr[] = [acc.set(loadStrided(f, rowAt, taps[0], 4 * sw))];
   for (const offset of taps.slice(1)) vector.push(acc.set(fold(acc.get(), loadStrided(f, rowAt, offset, 4 * sw))));
@@ -106,7 +107,7 @@ export function globalPoolKernel(reduce: 'max' | 'avg', size: number): KernelSpe
       const [plane, at, end] = ['plane', 'at', 'end'].map((name) => f.local(name, 'i32'));
       const [acc, total] = [f.local('acc', 'v128'), f.local('total', 'f32')];
       const vectors = Math.floor(size / 4);
-      const fold = (a: Expr, b: Expr): Expr => (isMax ? f.f32x4.max(a, b) : f.f32x4.add(a, b));
+      const fold = (a: Expr, b: Expr): Expr => (isMax ? f.f32x4.pmax(a, b) : f.f32x4.add(a, b));
       const tail: Expr[] = [];
       for (let lane = 0; lane < size % 4; lane++) {
         const value = f.f32.load(at.get(), 16 * vectors + 4 * lane);
