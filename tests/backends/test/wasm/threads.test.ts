@@ -3,7 +3,10 @@
  * equal the 1-thread results bit for bit — each query tile, each block of
  * GEMM rows and each normalised row is computed whole by one thread with
  * the same code, so every reduction runs in the same order — for attention
- * (plain, causal, GQA), LayerNorm and a Linear/attention/Linear block. The
+ * (plain, causal, GQA), LayerNorm, a Linear/attention/Linear block, and the
+ * vision kernels: Conv (row blocks; pixel blocks when pointwise, with a
+ * tail tile), depthwise Conv (channel blocks), pools (planes) and CBAM
+ * (images), each with its own padded scratch per thread. The
  * sizes are large enough that the split steps do run in parts. (Lifecycle,
  * faults and the worker pool: packages/runtime/src/wasm/threads*.test.ts.)
  */
@@ -43,6 +46,22 @@ function layerNormGraph(width: number): Graph {
   return g.build();
 }
 
+/** One vision op on a [batch, channels, height, width] input, constant weights. */
+function visionGraph(op: string, input: number[], weights: number[][], attrs: Attributes = {}, outputs = 1): Graph {
+  const g = new GraphBuilder(`threads_${op}`);
+  const x = g.input('x', 'f32', input);
+  const results = g.opMulti(op, [x, ...weights.map((shape) => g.constant(randomTensor(shape)))], attrs, outputs);
+  results.forEach((value, index) => g.output(value!, `y${index}`));
+  return g.build();
+}
+
+const visionCase = (name: string, op: string, input: number[], weights: number[][], attrs: Attributes = {}, outputs = 1) => ({
+  name,
+  graph: () => visionGraph(op, input, weights, attrs, outputs),
+  feeds: () => ({ x: randomTensor(input) }),
+  split: [op],
+});
+
 async function outputsWith(program: Program, feeds: Record<string, Tensor>, numThreads: number): Promise<{ outputs: Record<string, number[]>; threads: number }> {
   const session = await WasmSession.create(program, { numThreads });
   try {
@@ -59,6 +78,12 @@ const cases: { name: string; graph: () => Graph; feeds: () => Record<string, Ten
   { name: 'GQA attention, 10 query tiles per head', graph: () => attentionGraph(6, 2, 160, 16), feeds: () => ({ q: randomTensor([1, 6, 40, 16]), k: randomTensor([1, 2, 160, 16]), v: randomTensor([1, 2, 160, 16]) }), split: ['Attention'] },
   { name: 'LayerNormalization with Mean and InvStdDev', graph: () => layerNormGraph(384), feeds: () => ({ x: randomTensor([2, 300, 384]) }), split: ['LayerNormalization'] },
   { name: 'Linear, causal attention, Linear', graph: () => blockGraph(64, 4), feeds: () => ({ x: randomTensor([1, 96, 64]) }), split: ['Linear', 'Attention', 'Linear'] },
+  visionCase('3×3 Conv, padded, strided rows', 'Conv', [2, 16, 30, 30], [[24, 16, 3, 3], [24]], { pads: [1, 1, 1, 1], strides: [1, 2] }),
+  visionCase('pointwise Conv, pixel blocks with a tail tile', 'Conv', [1, 64, 27, 27], [[64, 64, 1, 1], [64]]),
+  visionCase('depthwise Conv, channel blocks', 'Conv', [2, 64, 28, 28], [[64, 1, 3, 3], [64]], { group: 64, pads: [1, 1, 1, 1] }),
+  visionCase('MaxPool, planes', 'MaxPool', [2, 64, 56, 56], [], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }),
+  visionCase('GlobalAveragePool, planes', 'GlobalAveragePool', [4, 256, 32, 32], []),
+  visionCase('CBAM with its maps, images', 'CBAM', [3, 128, 28, 28], [[32, 128], [32], [128, 32], [128], [1, 2, 7, 7], [1]], {}, 3),
 ];
 
 describe('compiled programs on several wasm threads', () => {

@@ -20,12 +20,14 @@
  *
  * Parameters: x, w1, b1, w2, b2 (channel attention; 0 when absent), ws, bs
  * (spatial attention; 0 when absent), y, channelMap, spatialMap (0 when not
- * wanted), scratch, batch.
+ * wanted), scratch (one per thread), batch, part, parts. A split kernel
+ * (lower/split.ts): part p takes a block of images.
  */
 import type { Expr, FunctionBuilder, Local } from '../binaryen-module.js';
 import type { KernelSpec } from '../kernel-set.js';
 import { gateInto, type CbamKernelConfig, type CbamLocals } from './cbam-config.js';
 import { applyChannelAttention, spatialAttention, spatialScratchFloats } from './cbam-spatial.js';
+import { PART_PARAMS, rowShare } from './parts.js';
 
 /** Floats of scratch the kernel needs: pooled [2C], hidden [R], gate logits and gates [C rounded to 4] x 2, then the spatial part. */
 export function cbamScratchFloats(config: CbamKernelConfig): number {
@@ -45,7 +47,7 @@ export function cbamKernel(config: CbamKernelConfig): KernelSpec {
   const flags = [config.hasB1 ? 'b1' : '', config.hasB2 ? 'b2' : '', config.hasSpatialBias ? 'bs' : '', config.writeChannelMap ? 'cmap' : '', config.writeSpatialMap ? 'smap' : ''].filter(Boolean).join('_');
   return {
     name: `cbam_c${config.channels}_h${config.height}_w${config.width}_r${config.hidden}_k${config.kernel}${flags ? `_${flags}` : ''}`,
-    params: ['x', 'w1', 'b1', 'w2', 'b2', 'ws', 'bs', 'y', 'channelMap', 'spatialMap', 'scratch', 'batch'],
+    params: ['x', 'w1', 'b1', 'w2', 'b2', 'ws', 'bs', 'y', 'channelMap', 'spatialMap', 'scratch', 'batch', ...PART_PARAMS],
     build: (f) => buildCbam(f, config),
   };
 }
@@ -71,7 +73,8 @@ function buildCbam(f: FunctionBuilder, config: CbamKernelConfig): Expr[] {
     ...(config.hidden > 0 ? channelAttention(f, config, t, n) : [t.ca.set(i.const(0))]),
     ...(config.kernel > 0 ? spatialAttention(f, config, t, n, spatialScratch) : applyChannelAttention(f, config, t)),
   ];
-  return [f.for(n, i.const(0), f.get('batch'), 1, perImage)];
+  const first = f.local('firstImage', 'i32');
+  return [...rowShare(f, f.v('batch'), first, 1), f.for(n, first.get(), i.add(first.get(), f.get('batch')), 1, perImage)];
 }
 
 /** Scratch pointers of the channel pass. */

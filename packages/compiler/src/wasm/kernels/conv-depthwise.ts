@@ -8,12 +8,14 @@
  * 1-3 pixels go one at a time.
  *
  * Parameters: x, w (the raw weight [C, 1, kd, kh, kw]), bias (pointer, or 0
- * without one), y, padded (scratch for one padded image), batch.
+ * without one), y, padded (scratch for one padded image, one per thread),
+ * batch, part, parts. A split kernel: part p takes a block of channels.
  */
 import type { Expr, FunctionBuilder, Local } from '../binaryen-module.js';
 import type { KernelSpec } from '../kernel-set.js';
 import { copyPadded, needsPadding } from './conv-input.js';
 import type { ConvKernelConfig } from './conv.js';
+import { PART_PARAMS, rowShare } from './parts.js';
 
 /** The depthwise kernel of a configuration (group = inChannels = outChannels). */
 export function depthwiseConvKernel(config: ConvKernelConfig): KernelSpec {
@@ -22,7 +24,7 @@ export function depthwiseConvKernel(config: ConvKernelConfig): KernelSpec {
   const tag = [`c${config.inChannels}`, `i${triple(image.input)}`, `p${triple(image.padded)}`, `b${triple(image.padBegin)}`, `k${triple(config.kernel)}`, `s${triple(config.strides)}`, `d${triple(config.dilations)}`, `o${triple(config.output)}`].join('_');
   return {
     name: `conv_depthwise_${tag}${config.hasBias ? '_bias' : ''}${config.relu ? '_relu' : ''}`,
-    params: ['x', 'w', 'bias', 'y', 'padded', 'batch'],
+    params: ['x', 'w', 'bias', 'y', 'padded', 'batch', ...PART_PARAMS],
     build: (f) => buildDepthwise(f, config),
   };
 }
@@ -67,7 +69,9 @@ function buildDepthwise(f: FunctionBuilder, config: ConvKernelConfig): Expr[] {
   if (config.relu) scalarPixel.push(sum.set(f.f32.max(sum.get(), f.f32.const(0))));
   scalarPixel.push(f.f32.store(yAt.get(), sum.get()), rowAt.set(i.add(rowAt.get(), i.const(4 * sw))), yAt.set(i.add(yAt.get(), i.const(4))));
   const rowOrigin = i.add(planeAt.get(), i.mul(i.add(i.mul(i.mul(i.divS(row.get(), i.const(oh)), i.const(sd)), i.const(hp)), i.mul(i.remS(row.get(), i.const(oh)), i.const(sh))), i.const(4 * wp)));
+  const [first, count] = [f.local('firstChannel', 'i32'), f.local('channelCount', 'i32')];
   const perChannel: Expr[] = [
+    yAt.set(i.add(f.get('y'), i.mul(i.add(i.mul(n.get(), i.const(config.inChannels)), c.get()), i.const(4 * od * oh * ow)))),
     planeAt.set(i.add(imageAt.get(), i.mul(c.get(), i.const(4 * (needsPadding(image) ? planeFloats : inputPlane))))),
     weights.set(i.add(f.get('w'), i.mul(c.get(), i.const(4 * taps.length)))),
     f.for(row, i.const(0), i.const(od * oh), 1, [
@@ -77,11 +81,12 @@ function buildDepthwise(f: FunctionBuilder, config: ConvKernelConfig): Expr[] {
     ]),
   ];
   return [
-    yAt.set(f.get('y')),
+    count.set(i.const(config.inChannels)),
+    ...rowShare(f, count, first, 1),
     f.for(n, i.const(0), f.get('batch'), 1, [
       imageAt.set(i.add(f.get('x'), i.mul(n.get(), i.const(4 * config.inChannels * inputPlane)))),
       ...(needsPadding(image) ? [...copyPadded(f, image, imageAt, f.v('padded')), imageAt.set(f.get('padded'))] : []),
-      f.for(c, i.const(0), i.const(config.inChannels), 1, perChannel),
+      f.for(c, first.get(), i.add(first.get(), count.get()), 1, perChannel),
     ]),
   ];
 }

@@ -22,13 +22,17 @@
  * have their own kernel (conv-depthwise.ts).
  *
  * Parameters: x, packed (per group: padded bias, then panels), offsets
- * (i32 bytes per k), y, padded (scratch for one padded image), batch.
+ * (i32 bytes per k), y, padded (scratch for one padded image, one per
+ * thread), batch, part, parts. A split kernel (lower/split.ts): part p of
+ * `parts` computes a block of output rows (of whole 4-pixel tiles for the
+ * flat 1×1 case) for every image, group and panel.
  */
 import type { Expr, FunctionBuilder, Local } from '../binaryen-module.js';
 import type { KernelSpec } from '../kernel-set.js';
 import { copyPadded, needsPadding, type PaddedImage } from './conv-input.js';
 import { packAtRuntime } from './gemm-pack.js';
 import { PANEL_ROW_BYTES, PANEL_WIDTH, TILE_ROWS } from './gemm-tile.js';
+import { PART_PARAMS, rowShare } from './parts.js';
 
 /** What a convolution kernel bakes in (all sizes static except the batch). */
 export interface ConvKernelConfig {
@@ -89,7 +93,7 @@ export function groupPackedFloats(config: ConvKernelConfig): number {
 
 /** The convolution kernel of a configuration. */
 export function convKernel(config: ConvKernelConfig): KernelSpec {
-  return { name: `conv_${configTag(config)}`, params: ['x', 'packed', 'offsets', 'y', 'padded', 'batch'], build: (f) => buildConv(f, config) };
+  return { name: `conv_${configTag(config)}`, params: ['x', 'packed', 'offsets', 'y', 'padded', 'batch', ...PART_PARAMS], build: (f) => buildConv(f, config) };
 }
 
 interface ConvLocals {
@@ -109,6 +113,9 @@ interface ConvLocals {
   readonly kt: Local;
   readonly a: Local;
   readonly lanes: readonly Local[];
+  /** This part's first row (pixel, when flat) and how many. */
+  readonly shareStart: Local;
+  readonly shareCount: Local;
 }
 
 function declareLocals(f: FunctionBuilder): ConvLocals {
@@ -120,6 +127,8 @@ function declareLocals(f: FunctionBuilder): ConvLocals {
     b: [f.local('b0', 'v128'), f.local('b1', 'v128')],
     splat: f.local('splat', 'v128'),
     lanes: Array.from({ length: 4 }, (_, index) => f.local(`lanes${index}`, 'v128')),
+    shareStart: f.local('shareStart', 'i32'),
+    shareCount: f.local('shareCount', 'i32'),
   };
 }
 
@@ -141,7 +150,10 @@ function buildConv(f: FunctionBuilder, config: ConvKernelConfig): Expr[] {
     f.for(panel, i.const(0), i.const(wholePanels), 1, setPanel(f, config, t, n, g, panel, outputPlane).concat(panels(PANEL_WIDTH))),
     ...(tailWidth > 0 ? [panel.set(i.const(wholePanels)), ...setPanel(f, config, t, n, g, panel, outputPlane), ...panels(tailWidth)] : []),
   ];
+  const [od, oh, ow] = config.output;
   return [
+    t.shareCount.set(i.const(isFlat(config) ? od * oh * ow : od * oh)),
+    ...rowShare(f, t.shareCount, t.shareStart, isFlat(config) ? TILE_ROWS : 1),
     f.for(n, i.const(0), f.get('batch'), 1, [
       t.image.set(i.add(f.get('x'), i.mul(n.get(), i.const(imageBytes)))),
       ...(padding ? [...copyPadded(f, image, t.image, f.v('padded')), t.image.set(f.get('padded'))] : []),
@@ -166,14 +178,14 @@ function setPanel(f: FunctionBuilder, config: ConvKernelConfig, t: ConvLocals, n
   ];
 }
 
-/** All output rows of one panel: tiles of 4 pixels, then the row's tail tile. */
+/** This part's output rows of one panel: tiles of 4 pixels, then the row's tail tile (flat: this part's tiles of the one row, the tail in the last part). */
 function panelBody(f: FunctionBuilder, config: ConvKernelConfig, t: ConvLocals, width: number, row: Local): Expr[] {
   const i = f.i32;
   const [od, oh, ow] = config.output;
   const [sd, sh, sw] = config.strides;
   const [, hp, wp] = config.image.padded;
   const flat = isFlat(config);
-  const [rows, rowLength] = flat ? [1, od * oh * ow] : [od * oh, ow];
+  const rowLength = flat ? od * oh * ow : ow;
   const tile = f.local(`tile${width}`, 'i32');
   // row r = (z, y): window origin (z·sd, y·sh, 0) in the padded image
   const rowImage = flat ? t.groupImage.get() : i.add(t.groupImage.get(), i.mul(i.add(i.mul(i.mul(i.divS(row.get(), i.const(oh)), i.const(sd)), i.const(hp)), i.mul(i.remS(row.get(), i.const(oh)), i.const(sh))), i.const(4 * wp)));
@@ -183,12 +195,23 @@ function panelBody(f: FunctionBuilder, config: ConvKernelConfig, t: ConvLocals, 
   ];
   const wholeTiles = Math.floor(rowLength / TILE_ROWS);
   const tail = rowLength % TILE_ROWS;
+  const tailTile = (): Expr[] => (tail > 0 ? [tile.set(i.const(wholeTiles * TILE_ROWS)), ...tileAt(tile.get()), ...convTile(f, config, t, tail, width)] : []);
+  const shareEnd = (): Expr => i.add(t.shareStart.get(), t.shareCount.get());
+  if (flat) {
+    return [
+      row.set(i.const(0)),
+      t.rowImage.set(rowImage),
+      t.rowY.set(t.panelY.get()),
+      f.for(tile, t.shareStart.get(), i.sub(shareEnd(), i.const(TILE_ROWS - 1)), TILE_ROWS, [...tileAt(tile.get()), ...convTile(f, config, t, TILE_ROWS, width)]),
+      ...(tail > 0 ? [f.if(i.eq(shareEnd(), i.const(rowLength)), tailTile())] : []),
+    ];
+  }
   return [
-    f.for(row, i.const(0), i.const(rows), 1, [
+    f.for(row, t.shareStart.get(), shareEnd(), 1, [
       t.rowImage.set(rowImage),
       t.rowY.set(i.add(t.panelY.get(), i.mul(row.get(), i.const(4 * rowLength)))),
       f.for(tile, i.const(0), i.const(wholeTiles * TILE_ROWS), TILE_ROWS, [...tileAt(tile.get()), ...convTile(f, config, t, TILE_ROWS, width)]),
-      ...(tail > 0 ? [tile.set(i.const(wholeTiles * TILE_ROWS)), ...tileAt(tile.get()), ...convTile(f, config, t, tail, width)] : []),
+      ...tailTile(),
     ]),
   ];
 }

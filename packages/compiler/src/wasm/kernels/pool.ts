@@ -9,9 +9,11 @@
  *   and a shuffle at stride 2, lane loads otherwise) folded in with max or
  *   add; an average is multiplied by the output's reciprocal divisor from a
  *   table the plan's counts give. The row's last 1-3 outputs go one at a
- *   time. Parameters: x, y, padded, reciprocals (avg; 0 for max), planes.
+ *   time. Parameters: x, y, padded (one per thread), reciprocals (avg; 0
+ *   for max), planes, part, parts.
  * - `pool_global_{max,avg}_n{size}`: one window over the whole plane, four
- *   lanes at a time. Parameters: x, y, planes.
+ *   lanes at a time. Parameters: x, y, planes, part, parts.
+ * Both are split kernels (lower/split.ts): part p takes a block of planes.
  * - `pool_max_indices_...`: MaxPool with its Indices output, one output at
  *   a time with bounds checks (i64 flat indices). Parameters: x, y,
  *   indices, planes.
@@ -19,6 +21,7 @@
 import type { Expr, FunctionBuilder, Local } from '../binaryen-module.js';
 import type { KernelSpec } from '../kernel-set.js';
 import { copyPadded, needsPadding, type PaddedImage } from './conv-input.js';
+import { PART_PARAMS, rowShare } from './parts.js';
 
 /** What a sliding-window pool kernel bakes in. */
 export interface PoolKernelConfig {
@@ -37,7 +40,7 @@ const triple = (values: readonly number[]) => values.join('x');
 export function poolKernel(config: PoolKernelConfig): KernelSpec {
   const { image } = config;
   const tag = [`i${triple(image.input)}`, `p${triple(image.padded)}`, `b${triple(image.padBegin)}`, `k${triple(config.kernel)}`, `s${triple(config.strides)}`, `d${triple(config.dilations)}`, `o${triple(config.output)}`].join('_');
-  return { name: `pool_${config.reduce}_${tag}`, params: ['x', 'y', 'padded', 'reciprocals', 'planes'], build: (f) => buildPool(f, config) };
+  return { name: `pool_${config.reduce}_${tag}`, params: ['x', 'y', 'padded', 'reciprocals', 'planes', ...PART_PARAMS], build: (f) => buildPool(f, config) };
 }
 
 /** Four values `strideBytes` apart from pointer + offset. */
@@ -81,9 +84,11 @@ function buildPool(f: FunctionBuilder, config: PoolKernelConfig): Expr[] {
   scalar.push(f.f32.store(yAt.get(), best.get()), rowAt.set(i.add(rowAt.get(), i.const(4 * sw))), yAt.set(i.add(yAt.get(), i.const(4))), divisorAt.set(i.add(divisorAt.get(), i.const(4))));
   const rowOrigin = i.add(source.get(), i.mul(i.add(i.mul(i.mul(i.divS(row.get(), i.const(oh)), i.const(sd)), i.const(hp)), i.mul(i.remS(row.get(), i.const(oh)), i.const(sh))), i.const(4 * wp)));
   const padding = needsPadding(image);
+  const first = f.local('firstPlane', 'i32');
   return [
-    yAt.set(f.get('y')),
-    f.for(plane, i.const(0), f.get('planes'), 1, [
+    ...rowShare(f, f.v('planes'), first, 1),
+    yAt.set(i.add(f.get('y'), i.mul(first.get(), i.const(4 * od * oh * ow)))),
+    f.for(plane, first.get(), i.add(first.get(), f.get('planes')), 1, [
       source.set(i.add(f.get('x'), i.mul(plane.get(), i.const(4 * inputFloats)))),
       ...(padding ? [...copyPadded(f, image, source, f.v('padded')), source.set(f.get('padded'))] : []),
       divisorAt.set(f.get('reciprocals')),
@@ -100,11 +105,11 @@ function buildPool(f: FunctionBuilder, config: PoolKernelConfig): Expr[] {
 export function globalPoolKernel(reduce: 'max' | 'avg', size: number): KernelSpec {
   return {
     name: `pool_global_${reduce}_n${size}`,
-    params: ['x', 'y', 'planes'],
+    params: ['x', 'y', 'planes', ...PART_PARAMS],
     build(f) {
       const i = f.i32;
       const isMax = reduce === 'max';
-      const [plane, at, end] = ['plane', 'at', 'end'].map((name) => f.local(name, 'i32'));
+      const [plane, at, end, first] = ['plane', 'at', 'end', 'firstPlane'].map((name) => f.local(name, 'i32'));
       const [acc, total] = [f.local('acc', 'v128'), f.local('total', 'f32')];
       const vectors = Math.floor(size / 4);
       const fold = (a: Expr, b: Expr): Expr => (isMax ? f.f32x4.pmax(a, b) : f.f32x4.add(a, b));
@@ -115,8 +120,9 @@ export function globalPoolKernel(reduce: 'max' | 'avg', size: number): KernelSpe
       }
       const init = vectors > 0 ? f.f32x4.load(at.get()) : f.f32x4.const(isMax ? -Infinity : 0);
       return [
-        at.set(f.get('x')),
-        f.for(plane, i.const(0), f.get('planes'), 1, [
+        ...rowShare(f, f.v('planes'), first, 1),
+        at.set(i.add(f.get('x'), i.mul(first.get(), i.const(4 * size)))),
+        f.for(plane, first.get(), i.add(first.get(), f.get('planes')), 1, [
           acc.set(init),
           end.set(i.add(at.get(), i.const(16 * vectors))),
           f.for(at, i.add(at.get(), i.const(vectors > 0 ? 16 : 0)), end.get(), 16, [acc.set(fold(acc.get(), f.f32x4.load(at.get())))]),

@@ -1,11 +1,13 @@
 /**
  * Emitting the CBAM plan: one call of the fused kernel (kernels/cbam.ts)
  * with the weights as buffers, the maps written when the node outputs
- * them, and one scratch for the pooled vectors, gates and statistics planes.
+ * them, and one scratch per thread for the pooled vectors, gates and statistics
+ * planes; split over images.
  */
 import type { CbamPlan } from '../../lower/plans/cbam.js';
 import { cbamKernel, cbamScratchFloats } from '../kernels/cbam.js';
 import type { CbamKernelConfig } from '../kernels/cbam-config.js';
+import { cbamSplit } from '../../lower/split.js';
 import { bufferArg, type WasmLowering } from '../lowering.js';
 
 /** Emits CBAM. */
@@ -27,7 +29,7 @@ export function emitCbam(lowering: WasmLowering, plan: CbamPlan): void {
     gate: plan.gate,
   };
   const pointer = (value: string | undefined) => (value ? bufferArg(lowering, value) : { int: 0 });
-  const scratch = lowering.program.scratch('cbam_scratch', 'f32', [Math.max(1, cbamScratchFloats(config))]);
+  const scratch = lowering.program.scratch('cbam_scratch', 'f32', [Math.max(1, cbamScratchFloats(config))], true);
   lowering.call(cbamKernel(config), plan.node, {
     x: bufferArg(lowering, plan.x),
     w1: pointer(channel?.w1),
@@ -41,5 +43,5 @@ export function emitCbam(lowering: WasmLowering, plan: CbamPlan): void {
     spatialMap: pointer(plan.spatialMap),
     scratch: { buffer: scratch },
     batch: { dim: plan.batch },
-  });
+  }, cbamSplit(plan));
 }

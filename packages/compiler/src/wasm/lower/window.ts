@@ -17,14 +17,15 @@ import { needsPadding, paddedImageFloats, type PaddedImage } from '../kernels/co
 import { convTransposeKernel } from '../kernels/conv-transpose.js';
 import { packWeight } from '../kernels/gemm-pack.js';
 import { globalPoolKernel, maxPoolIndicesKernel, poolKernel } from '../kernels/pool.js';
+import { convSplit, depthwiseConvSplit, poolSplit } from '../../lower/split.js';
 import { bufferArg, type WasmLowering } from '../lowering.js';
 
 type Triple = readonly [number, number, number];
 const sum3 = (a: Triple, b: Triple, c: Triple): Triple => [a[0] + b[0] + c[0], a[1] + b[1] + c[1], a[2] + b[2] + c[2]];
 
-/** The scratch for one padded image, or a placeholder of one float when the kernel reads in place. */
+/** The scratch for one padded image per thread, or a placeholder of one float when the kernel reads in place. */
 function paddedScratch(lowering: WasmLowering, image: PaddedImage): { buffer: number } {
-  return { buffer: lowering.program.scratch('window_padded', 'f32', [needsPadding(image) ? paddedImageFloats(image) : 1]) };
+  return { buffer: lowering.program.scratch('window_padded', 'f32', [needsPadding(image) ? paddedImageFloats(image) : 1], true) };
 }
 
 function convConfig(plan: ConvPlan, hasBias: boolean): ConvKernelConfig {
@@ -42,11 +43,11 @@ export function emitConv(lowering: WasmLowering, plan: ConvPlan): void {
   const bias = plan.bias ? bufferArg(lowering, plan.bias) : { int: 0 };
   if (plan.group > 1 && plan.group === plan.inChannels && plan.outChannels === plan.group) {
     const w = bufferArg(lowering, plan.w);
-    lowering.call(depthwiseConvKernel(config), plan.node, { x, w, bias, y, padded: paddedScratch(lowering, config.image), batch: { dim: plan.batch } });
+    lowering.call(depthwiseConvKernel(config), plan.node, { x, w, bias, y, padded: paddedScratch(lowering, config.image), batch: { dim: plan.batch } }, depthwiseConvSplit(plan));
     return;
   }
   const offsets = lowering.program.derivedWeight(`${plan.node.outputs[0]}:conv-offsets`, { dtype: 'i32', shape: [convDepth(config)], data: convOffsets(config) });
-  lowering.call(convKernel(config), plan.node, { x, packed: packedWeight(lowering, plan, config), offsets: { buffer: offsets }, y, padded: paddedScratch(lowering, config.image), batch: { dim: plan.batch } });
+  lowering.call(convKernel(config), plan.node, { x, packed: packedWeight(lowering, plan, config), offsets: { buffer: offsets }, y, padded: paddedScratch(lowering, config.image), batch: { dim: plan.batch } }, convSplit(plan));
 }
 
 /** The weight in panels: packed now when it (and the bias) are constants, else by a packing step into a scratch. */
@@ -107,11 +108,11 @@ export function emitPool(lowering: WasmLowering, plan: PoolPlan): void {
     return;
   }
   if (plan.global) {
-    lowering.call(globalPoolKernel(plan.reduce, window.input[0] * window.input[1] * window.input[2]), plan.node, { x, y, planes });
+    lowering.call(globalPoolKernel(plan.reduce, window.input[0] * window.input[1] * window.input[2]), plan.node, { x, y, planes }, poolSplit(plan));
     return;
   }
   const image = poolImage(window, plan.reduce);
   const table = plan.reciprocals ? { buffer: lowering.program.derivedWeight(`${plan.y}:pool-reciprocals`, { dtype: 'f32', shape: [plan.reciprocals.length], data: plan.reciprocals }) } : { int: 0 };
   const kernel = poolKernel({ reduce: plan.reduce, kernel: window.kernel, strides: window.strides, dilations: window.dilations, output: window.output, image });
-  lowering.call(kernel, plan.node, { x, y, padded: paddedScratch(lowering, image), reciprocals: table, planes });
+  lowering.call(kernel, plan.node, { x, y, padded: paddedScratch(lowering, image), reciprocals: table, planes }, poolSplit(plan));
 }
