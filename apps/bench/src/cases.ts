@@ -1,8 +1,11 @@
 /**
- * What is benchmarked: the attention core and the full MHA block, their
- * sizes, FLOP counts and how many rounds each gets. Legend: B batch (always
- * 1 here), H heads, S sequence length, D head size, E model width (= H·D).
+ * What is benchmarked: the attention core and the full MHA block, a CBAM
+ * module and the two shapes-vision models (vision-cases.ts), their sizes,
+ * FLOP counts and how many rounds each gets. Legend: B batch (1 for the
+ * attention cases), H heads, S sequence length, D head size, E model width
+ * (= H·D).
  */
+import { cbamFlops, visionModelFlops, type CbamSpec, type VisionModelSpec } from './vision-cases.js';
 
 import { POSITION_CASES, QUICK_POSITION_CASES, type PositionCase } from './position-cases.js';
 
@@ -23,13 +26,16 @@ export interface MhaBlockSpec {
   readonly modelWidth: number;
 }
 
+/** What a case computes. */
+export type CaseSpec = AttentionSpec | MhaBlockSpec | CbamSpec | VisionModelSpec;
+
 /** One benchmark case. */
 export interface BenchCase {
   /** A stable id, e.g. `attention-s512`. */
   readonly id: string;
   /** What the table shows, e.g. `attention S=512 H=12 D=64`. */
   readonly label: string;
-  readonly spec: AttentionSpec | MhaBlockSpec;
+  readonly spec: CaseSpec;
   /** Timed rounds (each round runs every runtime once, interleaved). */
   readonly rounds: number;
   /** Untimed runs per runtime before the first round (V8 tiers wasm up meanwhile). */
@@ -117,14 +123,25 @@ export function mhaBlockFlops(spec: MhaBlockSpec): number {
 }
 
 /** FLOPs of a case's computation. */
-export function caseFlops(spec: AttentionSpec | MhaBlockSpec): number {
-  return spec.kind === 'attention' ? attentionFlops(spec) : mhaBlockFlops(spec);
+export function caseFlops(spec: CaseSpec): number {
+  switch (spec.kind) {
+    case 'attention':
+      return attentionFlops(spec);
+    case 'mha-block':
+      return mhaBlockFlops(spec);
+    case 'cbam':
+      return cbamFlops(spec);
+    case 'vision-model':
+      return visionModelFlops(spec);
+  }
 }
 
 /** The FLOP formulas, as the report states them. */
 export const FLOP_FORMULAS = {
   attention: '4·B·H·S²·D (halved for causal)',
   mhaBlock: '4·B·H·S²·D + 4·2·B·S·E² (the Q, K, V and output projections)',
+  cbam: '6·B·C·H·W (pools, gates) + 8·B·C·C/r (shared MLP) + 4·B·k²·H·W (spatial conv)',
+  visionModel: "2 × the multiply-adds of the model's convolutions and matrix products",
 } as const;
 
 function attention(seq: number, heads: number, causal: boolean, extra: Partial<BenchCase> & { rounds: number; warmups: number }): BenchCase {
@@ -136,6 +153,18 @@ function attention(seq: number, heads: number, causal: boolean, extra: Partial<B
 function mhaBlock(seq: number, modelWidth: number, heads: number, extra: Partial<BenchCase> & { rounds: number; warmups: number }): BenchCase {
   const spec: MhaBlockSpec = { kind: 'mha-block', heads, seq, modelWidth };
   return { id: `mha-block-s${seq}`, label: `MHA block S=${seq} E=${modelWidth} H=${heads}`, spec, reference: 'interpreter', ...extra };
+}
+
+/** A CBAM module alone (reduction 16, 7×7 spatial conv) on [1, C, H, W]; issue 13's target: at least 2× onnxruntime-web's speed. */
+function cbam(channels: number, size: number): BenchCase {
+  const spec: CbamSpec = { kind: 'cbam', batch: 1, channels, height: size, width: size, reduction: 16, kernel: 7 };
+  return { id: `cbam-c${channels}-s${size}`, label: `CBAM [1, ${channels}, ${size}, ${size}]`, spec, reference: 'interpreter', rounds: 20, warmups: 5, targets: { maxTimeVsOrtWeb: 0.5 } };
+}
+
+/** A shapes-vision model on B images; issue 13's target: at least 1.3× onnxruntime-web's speed. */
+function visionModel(model: VisionModelSpec['model'], batch: number): BenchCase {
+  const spec: VisionModelSpec = { kind: 'vision-model', model, batch };
+  return { id: `${model}-b${batch}`, label: `${model} B=${batch}`, spec, reference: 'interpreter', rounds: 20, warmups: 5, targets: { maxTimeVsOrtWeb: 1 / 1.3 } };
 }
 
 /** The full benchmark (issues 5 and 14): about six minutes on a 2-vCPU machine. */
@@ -151,6 +180,12 @@ export const FULL_PLAN: BenchPlan = {
     attention(2048, 12, false, { rounds: 4, warmups: 2 }),
     attention(1024, 8, true, { rounds: 8, warmups: 3, targets: { maxTimeVsOrtWeb: 0.33 } }),
     mhaBlock(512, 768, 12, { rounds: 8, warmups: 3, targets: { maxTimeVsOrtWeb: 0.55, minTwoThreadSpeedup: 1.8 } }),
+    cbam(64, 56),
+    cbam(256, 28),
+    visionModel('cnn-cbam', 1),
+    visionModel('cnn-cbam', 16),
+    visionModel('vit-tiny', 1),
+    visionModel('vit-tiny', 16),
   ],
   threadCounts: [1, 2],
   longContext: {

@@ -8,6 +8,7 @@ import { exportOnnxModel } from '@ladon/onnx';
 import type { AttentionSpec, BenchCase, MhaBlockSpec } from './cases.js';
 import { buildAttentionGraph, buildMhaBlockGraph, type MhaWeights } from './graphs.js';
 import { normals } from './random.js';
+import { cbamCase, cbamFeeds, visionModelCase } from './vision-cases.js';
 
 /** One named f32 input of a case. */
 export interface FeedData {
@@ -26,7 +27,7 @@ export interface CaseData {
   /** The graph's output name. */
   readonly outputName: string;
   readonly outputShape: readonly number[];
-  /** The MHA block's weights (undefined for the attention core). */
+  /** The MHA block's weights (undefined for the other cases). */
   readonly weights?: MhaWeights;
 }
 
@@ -59,6 +60,8 @@ export function mhaWeights(spec: MhaBlockSpec, seed = 10): MhaWeights {
 /** Builds the graph, the ONNX bytes and the inputs of a case. */
 export function prepareCase(benchCase: BenchCase): CaseData {
   const spec = benchCase.spec;
+  if (spec.kind === 'cbam') return { benchCase, ...cbamCase(spec), feeds: cbamFeeds(spec), outputName: 'y', outputShape: [spec.batch, spec.channels, spec.height, spec.width] };
+  if (spec.kind === 'vision-model') return { benchCase, ...visionModelCase(spec), outputName: 'logits', outputShape: [spec.batch, 4] };
   if (spec.kind === 'attention') {
     const graph = buildAttentionGraph(spec);
     const outputShape = [1, spec.heads, spec.seq, spec.headSize];

@@ -6,10 +6,11 @@
  *   Attention (packed)  onnxruntime's contrib `Attention` (MHA block only): one packed QKV projection.
  * The benchmark runs every variant and takes the fastest correct one as the
  * baseline, so Ladon is compared with the best onnxruntime can do. Legend:
- * B = 1, H heads, S sequence length, D head size, E model width.
+ * B = 1, H heads, S sequence length, D head size, E model width. The
+ * vision cases run only as their own graph.
  */
 import { attr, ElemType, modelBytes, nodeFields, tensorFields, valueInfo, type Fields } from '@ladon/onnx/testing';
-import type { AttentionSpec, MhaBlockSpec } from './cases.js';
+import type { AttentionSpec, CaseSpec, MhaBlockSpec } from './cases.js';
 import { LAYER_NORM_EPSILON, type MhaWeights } from './graphs.js';
 import type { CaseData } from './inputs.js';
 
@@ -40,14 +41,22 @@ const BLOCK_VARIANTS: Readonly<Record<string, VariantBuilder<MhaBlockSpec>>> = {
   'Attention (contrib, packed QKV)': (spec, data) => packedAttentionBlock(spec, data.weights!),
 };
 
+/** The vision cases (CBAM, the shapes-vision models) have one form: their own graph. */
+const VISION_VARIANTS: Readonly<Record<string, VariantBuilder<unknown>>> = { unfused };
+
 /** The variant names for a case (the unfused graph first). */
-export function ortVariantNames(spec: AttentionSpec | MhaBlockSpec): string[] {
+export function ortVariantNames(spec: CaseSpec): string[] {
+  if (spec.kind === 'cbam' || spec.kind === 'vision-model') return Object.keys(VISION_VARIANTS);
   return Object.keys(spec.kind === 'attention' ? CORE_VARIANTS : BLOCK_VARIANTS);
 }
 
 /** The ONNX bytes of variant `name` of a case. */
 export function ortVariantModel(data: CaseData, name: string): Uint8Array {
   const spec = data.benchCase.spec;
+  if (spec.kind === 'cbam' || spec.kind === 'vision-model') {
+    if (!VISION_VARIANTS[name]) throw new Error(`no onnxruntime variant '${name}' for ${data.benchCase.label}`);
+    return VISION_VARIANTS[name](spec, data);
+  }
   const builder = spec.kind === 'attention' ? CORE_VARIANTS[name] : BLOCK_VARIANTS[name];
   if (!builder) throw new Error(`no onnxruntime variant '${name}' for ${data.benchCase.label}`);
   return spec.kind === 'attention' ? (builder as VariantBuilder<AttentionSpec>)(spec, data) : (builder as VariantBuilder<MhaBlockSpec>)(spec, data);

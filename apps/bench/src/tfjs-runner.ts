@@ -27,6 +27,7 @@ export function loadTfjs(): Promise<TfModule> {
 
 function prepareWith(tf: TfModule, data: CaseData): PreparedCase {
   const spec = data.benchCase.spec;
+  if (spec.kind === 'cbam' || spec.kind === 'vision-model') throw new Error('the tfjs forward passes are written for the attention cases only');
   const input = (name: string): Float32Array => data.feeds.find((feed) => feed.name === name)!.data;
   if (spec.kind === 'attention') {
     const mask = spec.causal ? causalAdditiveMask(tf, spec.seq) : undefined;
