@@ -1,5 +1,5 @@
 /**
- * Finds and reads the induction-2l model data in `../shared` beside the
+ * Finds and reads the induction-2l and shapes-vision model data in `../shared` beside the
  * repository (or `LADON_SHARED_DIR`). The data is read in place, never
  * copied into the repository.
  */
@@ -51,6 +51,16 @@ export function inductionModelDirectory(): string {
       `the induction-2l model is missing: no ${path.join(directory, 'with-weights', 'model.onnx')}. ` +
         'The examples read the shared data in ../shared beside the repository (set LADON_SHARED_DIR to use another place).',
     );
+  }
+  return directory;
+}
+
+/** The directory of the shapes-vision models (vit-tiny, cnn-cbam, eval.json); throws {@link MissingSharedDataError} naming where it looked. */
+export function visionModelsDirectory(): string {
+  const shared = process.env.LADON_SHARED_DIR ?? path.join(repositoryRoot(), '..', 'shared');
+  const directory = path.resolve(shared, 'models', 'shapes-vision');
+  if (!existsSync(path.join(directory, 'eval.json'))) {
+    throw new MissingSharedDataError(`the shapes-vision models are missing: no ${path.join(directory, 'eval.json')} (set LADON_SHARED_DIR to use another place)`);
   }
   return directory;
 }
