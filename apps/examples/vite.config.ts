@@ -1,4 +1,4 @@
-// The browser demo: index.html + src/browser. `generated/` (written by
+// The browser demos: index.html (induction heads) and shapes.html (ViT and CBAM) + src/browser. `generated/` (written by
 // src/node/precompile-programs.ts, not committed) is served as the public
 // directory, so the precompiled programs land beside the page in dist/demo.
 import { defineConfig } from 'vite';
@@ -9,7 +9,7 @@ const isolationHeaders = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-O
 export default defineConfig({
   base: './',
   publicDir: 'generated',
-  build: { outDir: 'dist/demo', emptyOutDir: true, target: 'es2022' },
+  build: { outDir: 'dist/demo', emptyOutDir: true, target: 'es2022', rollupOptions: { input: { index: 'index.html', shapes: 'shapes.html' } } },
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
 });

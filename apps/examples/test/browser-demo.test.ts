@@ -19,22 +19,13 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoSnapshot } from '../src/browser/demo-snapshot.js';
 import { inductionModelDirectory } from '../src/node/shared-data.js';
+import { CHROMIUM_ARGS, horizontalOverflow } from './browser-kit.js';
 import { serveDirectory, type StaticServer } from './static-server.js';
 
 const APP_DIRECTORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DEMO_DIRECTORY = path.join(APP_DIRECTORY, 'dist', 'demo');
 const SCREENSHOT_DIRECTORY = path.join(APP_DIRECTORY, 'test-results');
 const TOLERANCE = 1e-4;
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-unsafe-webgpu',
-];
 
 interface Reference {
   readonly ids: number[];
@@ -76,36 +67,6 @@ async function openDemo(page: Page, url: string): Promise<DemoSnapshot> {
   const snapshot = await page.evaluate(() => window.ladonDemo!);
   if (snapshot.status === 'error') throw new Error(`the demo page failed: ${snapshot.error}`);
   return snapshot;
-}
-
-/** An element that sticks out of the viewport horizontally. */
-interface Overflow {
-  readonly element: string;
-  readonly left: number;
-  readonly right: number;
-}
-
-/**
- * Every visible element whose box leaves [0, viewport width], except those
- * inside a container that clips or scrolls horizontally (the container itself
- * is checked), and the page's own scroll width.
- */
-function horizontalOverflow(): { width: number; scrollWidth: number; overflows: Overflow[] } {
-  const width = document.documentElement.clientWidth;
-  const insideScroller = (element: Element): boolean => {
-    for (let parent = element.parentElement; parent && parent !== document.body; parent = parent.parentElement) {
-      if (getComputedStyle(parent).overflowX !== 'visible') return true;
-    }
-    return false;
-  };
-  const name = (element: Element): string => `${element.tagName.toLowerCase()}${element.id ? `#${element.id}` : ''}${element.classList.length ? `.${[...element.classList].join('.')}` : ''}`;
-  const overflows: Overflow[] = [];
-  for (const element of document.querySelectorAll('body *')) {
-    const box = element.getBoundingClientRect();
-    if (box.width === 0 || box.height === 0 || insideScroller(element)) continue;
-    if (box.left < -0.5 || box.right > width + 0.5) overflows.push({ element: name(element), left: Math.round(box.left), right: Math.round(box.right) });
-  }
-  return { width, scrollWidth: document.documentElement.scrollWidth, overflows };
 }
 
 function describeBackend(snapshot: DemoSnapshot): string {
