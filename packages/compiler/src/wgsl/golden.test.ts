@@ -1,5 +1,5 @@
 /**
- * Golden WGSL for the attention and matmul kernels: the generated source of
+ * Golden WGSL for the attention, matmul and vision (Conv, pool, CBAM) kernels: the generated source of
  * a few representative variants is compared byte-for-byte with
  * golden/<kernel>.wgsl. A refactor of the generators must leave these files
  * unchanged; a deliberate change regenerates them with
@@ -86,7 +86,13 @@ function programKernels(): WgslKernel[] {
   indexed.output(dropped!, 'dropped');
   indexed.output(mask!, 'mask');
   indexed.output(indexed.op('Range', [indexed.input('start', 'f32', []), indexed.input('limit', 'f32', []), indexed.input('delta', 'f32', [])]), 'range');
-  return [elementwise.build(), coverage.build(), movement.build(), rows.build(), lines.build(), indexed.build()].flatMap((graph) => lowerToWgsl(graph, []).wgsl!.kernels);
+  const vision = new GraphBuilder('golden_wgsl_vision');
+  const image = vision.input('x', 'f32', ['batch', 4, 6, 6]);
+  const weight = (shape: number[]) => vision.constant(tensor('f32', shape, new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(0.25)));
+  vision.output(vision.op('Conv', [image, weight([8, 4, 3, 3]), weight([8])], { pads: [1, 1, 1, 1] }), 'conv');
+  vision.output(vision.op('AveragePool', [image], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }), 'pooled');
+  vision.output(vision.op('CBAM', [image, weight([2, 4]), weight([2]), weight([4, 2]), weight([4]), weight([1, 2, 3, 3])]), 'attended');
+  return [elementwise.build(), coverage.build(), movement.build(), rows.build(), lines.build(), indexed.build(), vision.build()].flatMap((graph) => lowerToWgsl(graph, []).wgsl!.kernels);
 }
 
 const KERNELS: readonly KernelDecl[] = [

@@ -164,6 +164,20 @@ function indexedGraph(): Graph {
   return g.build();
 }
 
+/** The vision kernels: a padded 3×3 Conv, a pointwise Conv, a depthwise Conv, MaxPool, GlobalAveragePool and CBAM with both attentions. */
+function visionGraph(): Graph {
+  const g = new GraphBuilder('golden_vision');
+  const weight = (shape: number[]) => g.constant(tensor('f32', shape, Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => ((i % 5) - 2) / 4)));
+  const x = g.input('x', 'f32', ['batch', 4, 6, 6]);
+  const conv = g.op('Conv', [x, weight([8, 4, 3, 3]), weight([8])], { pads: [1, 1, 1, 1] });
+  const pointwise = g.op('Conv', [conv, weight([8, 8, 1, 1])]);
+  const depthwise = g.op('Conv', [pointwise, weight([8, 1, 3, 3])], { group: 8, strides: [2, 2], pads: [1, 1, 1, 1] });
+  g.output(g.op('MaxPool', [depthwise], { kernel_shape: [2, 2], strides: [2, 2] }), 'pooled');
+  g.output(g.op('GlobalAveragePool', [depthwise]), 'global');
+  g.output(g.op('CBAM', [conv, weight([2, 8]), weight([2]), weight([8, 2]), weight([8]), weight([1, 2, 3, 3])]), 'attended');
+  return g.build();
+}
+
 const GOLDEN = [
   { file: 'linear-packed.relaxed.wat', description: 'Linear x[rows, 8] · W[8, 12] + b, relaxed-SIMD module', graph: linearGraph, relaxed: true },
   { file: 'add-bias-row.wat', description: 'Add x[batch, seq, 16] + bias[16], plain SIMD module', graph: biasAddGraph, relaxed: false },
@@ -174,6 +188,7 @@ const GOLDEN = [
   { file: 'along-axis.wat', description: 'TopK, ArgMax (select_last_index), CumSum (exclusive, reverse), plain SIMD module', graph: alongAxisGraph, relaxed: false },
   { file: 'rotary.wat', description: 'RotaryEmbedding (interleaved, partial, position ids), plain SIMD module', graph: rotaryGraph, relaxed: false },
   { file: 'indexed.wat', description: 'Pad, Tile, GatherElements, GatherND, ScatterElements, ScatterND, OneHot, Dropout, Range of fed operands, plain SIMD module', graph: indexedGraph, relaxed: false },
+  { file: 'vision.wat', description: 'Conv (padded 3x3, pointwise, depthwise), MaxPool, GlobalAveragePool, CBAM, plain SIMD module', graph: visionGraph, relaxed: false },
   { file: 'matmul-general.wat', description: 'MatMul a[batch, rows, 16] · b[16, 12] on the general GEMM kernel, plain SIMD module', graph: matmulGraph, relaxed: false },
 ];
 
