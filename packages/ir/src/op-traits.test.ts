@@ -25,6 +25,7 @@ describe('op traits', () => {
       Range: [0, 1, 2],
       ...Object.fromEntries(['L1', 'L2', 'LogSum', 'LogSumExp', 'Max', 'Mean', 'Min', 'Prod', 'Sum', 'SumSquare'].map((kind) => [`Reduce${kind}`, [1]])),
       Reshape: [1],
+      Resize: [1, 2, 3],
       Slice: [1, 2, 3, 4],
       Split: [1],
       Squeeze: [1],
