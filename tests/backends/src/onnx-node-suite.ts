@@ -1,6 +1,6 @@
 /**
  * The vitest suite of the ONNX node-test harness (onnx-node.ts) on one
- * backend: one test per case outside the vision family. A case listed in
+ * backend: one test per case. A case listed in
  * test/conformance/onnx-node-expected-failures.json for this backend must
  * fail (and when it passes, the test says to remove it from the list);
  * every other case must pass. The three backends run in three test files,

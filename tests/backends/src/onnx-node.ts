@@ -1,7 +1,7 @@
 /**
  * The ONNX node-test suite (../shared/conformance/onnx-node, README there)
- * as one conformance harness: every case outside the vision family, on
- * one backend, against a checked-in list of the cases not expected to pass
+ * as one conformance harness: every case (the vision family of issue 13
+ * included), on one backend, against a checked-in list of the cases not expected to pass
  * yet (test/conformance/onnx-node-expected-failures.json: per case, the
  * backends it fails on and why). A listed case must fail and an unlisted
  * one must pass, so the list shrinks as ops land.
@@ -24,22 +24,16 @@ import { SHARED } from './paths.js';
 /** The suite's directory. */
 export const ONNX_NODE_ROOT = join(SHARED, 'conformance', 'onnx-node');
 
-/** The convolution/pooling/resize family, which the vision issue takes (111 cases): not part of this harness. */
-export const VISION_OPS: ReadonlySet<string> = new Set([
-  'Conv', 'ConvTranspose', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool',
-  'Resize', 'DepthToSpace', 'SpaceToDepth', 'BatchNormalization', 'InstanceNormalization', 'GroupNormalization',
-]);
-
 /** One case of the suite and the op it tests. */
 export interface OnnxNodeCase {
   readonly name: string;
   readonly op: string;
 }
 
-/** Every case outside the vision family, in ops.json order. */
+/** Every case of the suite, in ops.json order. */
 export function onnxNodeCases(): OnnxNodeCase[] {
   const ops = JSON.parse(readFileSync(join(ONNX_NODE_ROOT, 'ops.json'), 'utf8')) as Record<string, string[]>;
-  return Object.entries(ops).flatMap(([op, names]) => (VISION_OPS.has(op) ? [] : names.map((name) => ({ name, op }))));
+  return Object.entries(ops).flatMap(([op, names]) => names.map((name) => ({ name, op })));
 }
 
 /** A case expected to fail: on which backends, and why. */

@@ -1,4 +1,4 @@
-/** The ONNX node-test cases outside the vision family on wasm (see src/onnx-node-suite.ts). */
+/** The ONNX node-test cases on wasm (see src/onnx-node-suite.ts). */
 import { onnxNodeSuite } from '../../src/onnx-node-suite.js';
 
 onnxNodeSuite('wasm');
