@@ -4,7 +4,8 @@
  * `y[outer, o, inner] = Σ_j weights[o, j] · x[outer, indices[o, j], inner] + constants[o]`
  * (constants[o] is the extrapolation value where tf_crop_and_resize leaves
  * the input, whose weights are then 0). The tables are compile-time data;
- * roi, scales and sizes must therefore be constants. A Resize that changes
+ * roi, scales and sizes must therefore be known when compiling: fed ones
+ * raise a RuntimeValueError, so a session compiles per value. A Resize that changes
  * nothing is a view.
  */
 import { mulDims, productOfDims, resizeInputs, resizeTaps, type Dim, type Node } from '@ladon/ir';
@@ -35,17 +36,13 @@ export interface ResizePlan {
 
 /** Plans Resize. */
 export function planResize(ctx: PlanContext): ResizePlan | ViewPlan {
-  const [x, roi = '', scales = '', sizes = ''] = ctx.node.inputs;
+  const x = ctx.node.inputs[0];
   const y = ctx.node.outputs[0];
-  const constant = (value: string, role: string) => {
-    if (!value) return undefined;
-    const tensor = ctx.constant(value);
-    if (!tensor) throw ctx.unsupported(`the ${role} %${value} must be a constant`, value);
-    return tensor;
-  };
+  // fed roi/scales/sizes: a RuntimeValueError, so a session compiles per value
+  const constant = (slot: number, role: string) => (ctx.node.inputs[slot] ? ctx.requireConstant(slot, role) : undefined);
   const shape = ctx.shape(x);
   const numbers = shape.map((dim) => ctx.staticDim(dim, 'every input dim of Resize'));
-  const taps = resizeTaps(ctx.infer, numbers, resizeInputs(constant(roi, 'roi'), constant(scales, 'scales'), constant(sizes, 'sizes')));
+  const taps = resizeTaps(ctx.infer, numbers, resizeInputs(constant(1, 'roi'), constant(2, 'scales'), constant(3, 'sizes')));
   if (taps.axes.length === 0) return { kind: 'view', node: ctx.node, input: x, output: y };
   const current: Dim[] = [...shape];
   const steps = taps.axes.map((axis): ResampleStep => {
