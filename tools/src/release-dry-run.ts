@@ -12,7 +12,9 @@
  *    from the registry): `npx ladon --version` and `npx ladon check` there,
  *    and every TypeScript example of the READMEs type-checked and run
  *    against the installed packages.
- * 5. Footprint: the installed size of the compiler with its dependencies
+ * 5. A browser app importing @ladon/ops and @ladon/runtime bundled from the
+ *    installed tarballs with esbuild (`--platform=browser`, code splitting).
+ * 6. Footprint: the installed size of the compiler with its dependencies
  *    and the gzipped runtime bundle, compared with the README's figures.
  *
  * Build first (`npm run release:dry-run` does). Needs ../shared beside the
@@ -24,6 +26,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readmeBlocks } from './readme/blocks.js';
 import { runTypeScriptBlock, typecheckBlocks, type ExampleEnvironment } from './readme/run-blocks.js';
+import { bundleBrowserApp } from './release/browser-bundle.js';
 import { footprintProblems, installedBytes, runtimeBundleGzipBytes } from './release/footprint.js';
 import { installTarballs, npxLadon } from './release/install.js';
 import { manifestProblems } from './release/manifest-checks.js';
@@ -101,6 +104,13 @@ function runInstalled(project: string, packed: readonly PackedPackage[]): void {
   }
 }
 
+async function bundleForBrowser(project: string): Promise<void> {
+  section('a browser app bundled from the tarballs (esbuild --platform=browser, code splitting)');
+  const { bundle, problems: found } = await bundleBrowserApp(project);
+  if (bundle) console.log(`  entry ${kib(bundle.entryBytes)}; lazy chunks: ${bundle.chunks.join(', ')}`);
+  report(found);
+}
+
 async function measureFootprint(project: string): Promise<void> {
   section('footprint');
   const compiler = installedBytes(project, '@ladon/compiler');
@@ -131,6 +141,7 @@ async function main(): Promise<number> {
     const project = path.join(scratch, 'project');
     mkdirSync(project);
     runInstalled(project, packed);
+    await bundleForBrowser(project);
     await measureFootprint(project);
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -8,6 +8,7 @@
  */
 import type { Graph, Tensor } from '@ladon/ir';
 import { Session, type BackendName } from '@ladon/runtime';
+import { loadCompiler } from './compiler-loader.js';
 
 /** How a cache has been used: compiles (misses), reuses (hits) and live sessions. */
 export interface CompiledCacheStats {
@@ -84,5 +85,5 @@ export class ProgramCache {
 }
 
 async function createSession(build: () => Graph, options: CacheSessionOptions): Promise<Session> {
-  return Session.create(build(), { backend: options.backend, ...(options.numThreads === undefined ? {} : { numThreads: options.numThreads }) });
+  return Session.create(build(), { backend: options.backend, compiler: loadCompiler, ...(options.numThreads === undefined ? {} : { numThreads: options.numThreads }) });
 }

@@ -1,6 +1,11 @@
 // The public surface of @ladon/runtime.
 export { Session, type SessionOptions, type SessionSource } from './session.js';
 export type { BackendName, BackendSession } from './backend.js';
+export type { TensorInfo } from './tensor-info.js';
+export type { ProgressEvent, ProgressListener, ProgressPhase } from './progress.js';
+export type { CompilerModule, OnnxModule, ModuleSource, CompileTarget } from './load-tools.js';
+export type { CompileSettings } from './compile/compile-program.js';
+export type { SourceOptions } from './source.js';
 export { BackendError, LimitError, DeviceLostError, ThreadError } from './errors.js';
 export { WasmSession, type WasmSessionOptions } from './wasm/wasm-session.js';
 export { simdSupported, relaxedSimdSupported } from './wasm/features.js';

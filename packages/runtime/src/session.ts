@@ -8,34 +8,34 @@
  * ```
  *
  * The source is a precompiled Program (bytes of a `.ladon` file or the
- * object), an IR Graph, or ONNX bytes; the last two are compiled on demand
- * (the compiler is loaded with a dynamic import only then). Sizes decided by
- * input values are bound at run time by the program's host part; where a
- * kernel needs an input's value itself at compile time, a session from a
- * graph or ONNX bytes compiles one program per distinct value of it.
+ * object), an IR Graph, ONNX bytes, or a URL of either file; graphs and ONNX
+ * models are compiled on demand (the compiler is loaded only then). Sizes
+ * decided by input values are bound at run time by the program's host part;
+ * where a kernel needs an input's value itself at compile time, a session
+ * from a graph or ONNX bytes compiles one program per distinct value of it.
  */
-import { deserializeProgram, Graph, LadonError, RuntimeValueError, type Program, type Tensor } from '@ladon/ir';
+import { Graph, LadonError, RuntimeValueError, type Program, type Tensor } from '@ladon/ir';
 import type { BackendName, BackendSession } from './backend.js';
+import { compileForSession, type CompileSettings } from './compile/compile-program.js';
 import { BackendError } from './errors.js';
-import { compileGraph, importOnnx } from './load-tools.js';
+import { graphTensorInfo, programTensorInfo, type TensorInfo } from './tensor-info.js';
+import { phase } from './progress.js';
 import { ReferenceSession } from './reference/reference-session.js';
+import { loadSource, type SessionSource, type SourceOptions } from './source.js';
 import { SpecializingSession } from './specializing-session.js';
 import { WasmSession, type WasmSessionOptions } from './wasm/wasm-session.js';
 import { createWebGpuSession, preferredBackend, type WebGpuSessionOptions } from './webgpu/webgpu-session.js';
 
-/** What a session can be created from. */
-export type SessionSource = Program | Graph | Uint8Array;
+export type { SessionSource } from './source.js';
 
 /** Options for {@link Session.create}. */
-export interface SessionOptions extends WasmSessionOptions, WebGpuSessionOptions {
+export interface SessionOptions extends WasmSessionOptions, WebGpuSessionOptions, CompileSettings, SourceOptions {
   /**
    * Which backend runs the model. `auto` (the default) picks WebGPU when a
    * hardware adapter exists, else wasm; for a precompiled program, its target.
    */
   readonly backend?: BackendName | 'auto';
 }
-
-const PROGRAM_MAGIC = 'LADONPG1';
 
 /** A model loaded on a backend, ready to run. */
 export class Session {
@@ -48,6 +48,10 @@ export class Session {
      * program is compiled per value of some inputs: see RuntimeValueError).
      */
     readonly program: Program | undefined,
+    /** The model's inputs in order: name, dtype and shape (symbolic dims are names). */
+    readonly inputMetadata: readonly TensorInfo[],
+    /** The model's outputs in order: name, dtype and shape (symbolic dims are names). */
+    readonly outputMetadata: readonly TensorInfo[],
   ) {}
 
   /** The backend this session runs on. */
@@ -60,29 +64,40 @@ export class Session {
     return this.inner.threads ?? 1;
   }
 
-  /** Loads (and if needed compiles) `source` on a backend. */
+  /** The names of the model's inputs, in order. */
+  get inputNames(): readonly string[] {
+    return this.inputMetadata.map((info) => info.name);
+  }
+
+  /** The names of the model's outputs, in order. */
+  get outputNames(): readonly string[] {
+    return this.outputMetadata.map((info) => info.name);
+  }
+
+  /** Loads (fetching, importing and compiling as needed) `source` on a backend. */
   static async create(source: SessionSource, options: SessionOptions = {}): Promise<Session> {
-    const loaded = await toGraphOrProgram(source);
     const choice = options.backend ?? 'auto';
     checkBackendName(choice);
+    const loaded = await loadSource(source, options);
     // A precompiled program already chose: 'auto' means its own target.
     const backend = choice === 'auto' && !(loaded instanceof Graph) ? (loaded.target === 'wasm' ? 'wasm' : 'webgpu') : await resolveBackend(choice);
     if (backend === 'reference') {
       if (!(loaded instanceof Graph)) throw new BackendError('the reference backend runs graphs; it cannot run a compiled program');
-      return new Session(new ReferenceSession(loaded), undefined);
+      return new Session(new ReferenceSession(loaded), undefined, graphTensorInfo(loaded, loaded.inputs), graphTensorInfo(loaded, loaded.outputs));
     }
     const target = backend === 'wasm' ? 'wasm' : 'wgsl';
-    const load = (program: Program) => (backend === 'wasm' ? WasmSession.create(program, options) : createWebGpuSession(program, options));
+    const load = (program: Program) => phase(options.onProgress, 'instantiate', () => (backend === 'wasm' ? WasmSession.create(program, options) : createWebGpuSession(program, options)));
     let program: Program;
     try {
-      program = loaded instanceof Graph ? await compileGraph(loaded, target) : loaded;
+      program = loaded instanceof Graph ? await compileForSession(loaded, target, options) : loaded;
     } catch (error) {
-      // Kernels that need some inputs' values: compile per value when the feeds arrive.
+      // Kernels that need some inputs' values: compile per value (the same way: worker, cache, progress) when the feeds arrive.
       if (!(error instanceof RuntimeValueError) || !(loaded instanceof Graph)) throw error;
-      return new Session(new SpecializingSession(backend, loaded, target, load, error.inputs), undefined);
+      const compile = (graph: Graph) => compileForSession(graph, target, options);
+      return new Session(new SpecializingSession(backend, loaded, compile, load, error.inputs), undefined, graphTensorInfo(loaded, loaded.inputs), graphTensorInfo(loaded, loaded.outputs));
     }
     if (program.target !== target) throw new BackendError(`this program was compiled for ${program.target}; the ${backend} backend needs a ${target} program`);
-    return new Session(await load(program), program);
+    return new Session(await load(program), program, programTensorInfo(program, program.inputs), programTensorInfo(program, program.outputs));
   }
 
   /** Runs the model on `feeds` (by input name) and returns the outputs (by output name). */
@@ -108,14 +123,4 @@ function checkBackendName(choice: string): void {
 async function resolveBackend(choice: BackendName | 'auto'): Promise<BackendName> {
   if (choice !== 'auto') return choice;
   return preferredBackend();
-}
-
-async function toGraphOrProgram(source: SessionSource): Promise<Graph | Program> {
-  if (source instanceof Graph) return source;
-  if (source instanceof Uint8Array) {
-    const magic = new TextDecoder().decode(source.subarray(0, 8));
-    return magic === PROGRAM_MAGIC ? deserializeProgram(source) : importOnnx(source);
-  }
-  if (source && (source as Program).format === 'ladon-program') return source as Program;
-  throw new LadonError('E_UNSUPPORTED', 'Session.create takes a Program, a Graph, or the bytes of a .ladon program or an .onnx model');
 }

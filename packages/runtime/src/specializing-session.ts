@@ -3,14 +3,15 @@
  * Slice walks, a Pad's offsets: see RuntimeValueError), for sources the
  * runtime can compile (a graph or ONNX bytes). When the feeds arrive, the
  * graph is specialised on those inputs' values (they become constants),
- * compiled and loaded; the result is cached per value binding, so a model
- * run with the same values compiles once.
+ * compiled (by the session's own compile path) and loaded; the result is
+ * cached per value binding, so a model run with the same values compiles once.
  */
 import { FeedError, RuntimeValueError, withInputValues, type Graph, type Tensor } from '@ladon/ir';
-import type { BackendSession } from './backend.js';
-import type { CompileTarget } from './load-tools.js';
-import { compileGraph } from './load-tools.js';
 import type { Program } from '@ladon/ir';
+import type { BackendSession } from './backend.js';
+
+/** Compiles a (specialised) graph for the session's target. */
+export type GraphCompiler = (graph: Graph) => Promise<Program>;
 
 /** Loads a compiled program on the session's backend. */
 export type ProgramLoader = (program: Program) => Promise<BackendSession>;
@@ -37,7 +38,7 @@ export class SpecializingSession implements BackendSession {
   constructor(
     readonly backend: 'wasm' | 'webgpu',
     private readonly graph: Graph,
-    private readonly target: CompileTarget,
+    private readonly compile: GraphCompiler,
     private readonly load: ProgramLoader,
     inputs: readonly string[],
   ) {
@@ -62,7 +63,7 @@ export class SpecializingSession implements BackendSession {
       if (cached) return cached;
       const values = Object.fromEntries(this.inputs.map((name) => [name, feeds[name]]));
       try {
-        const program = await compileGraph(withInputValues(this.graph, values), this.target);
+        const program = await this.compile(withInputValues(this.graph, values));
         const session = this.load(program);
         this.remember(key, session);
         return await session;

@@ -46,7 +46,7 @@ export async function runtimeBundleGzipBytes(project: string): Promise<{ bytes: 
     target: 'es2022',
     minify: true,
     write: false,
-    external: ['@ladon/compiler', '@ladon/onnx', 'webgpu', 'node:*', 'fs'], // fs: the Node-only SwiftShader lookup (tsup writes node:fs as fs)
+    external: ['@ladon/compiler', '@ladon/onnx', 'webgpu'], // the runtime's browser build imports none of them: a safety net
     logLevel: 'silent',
   });
   const code = result.outputFiles[0].contents;

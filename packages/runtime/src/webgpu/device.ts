@@ -12,6 +12,7 @@
  * process; when it is lost, the next acquisition gets a new one.
  */
 import { BackendError, DeviceLostError } from '../errors.js';
+import { importOptionalPeer, nodeBuiltin } from '../host/host.node.js';
 import type { BindingResource, BufferCopy, Dispatch, GpuBindGroup, GpuBuffer, GpuLimits, GpuPipeline, PipelineSpec } from './gpu-types.js';
 import { ShaderCompileError } from './shader-error.js';
 
@@ -229,10 +230,10 @@ function isNode(): boolean {
 }
 
 /** In Node: pick SwiftShader's Vulkan driver when none is configured and Debian's chromium ships it. */
-async function preferSwiftShader(): Promise<void> {
+function preferSwiftShader(): void {
   if (process.env.VK_ICD_FILENAMES) return;
-  const fs = await import('node:fs');
-  if (fs.existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  const fs = nodeBuiltin<{ existsSync(path: string): boolean }>('node:fs');
+  if (fs?.existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
 }
 
 async function loadGpu(): Promise<GPU | string> {
@@ -240,9 +241,8 @@ async function loadGpu(): Promise<GPU | string> {
   if (navigatorGpu) return navigatorGpu;
   if (!isNode()) return 'this browser has no navigator.gpu (WebGPU is disabled or unsupported)';
   try {
-    await preferSwiftShader();
-    const specifier = 'webgpu';
-    const dawn = (await import(/* @vite-ignore */ specifier)) as { create(flags: string[]): GPU; globals: object };
+    preferSwiftShader();
+    const dawn = await importOptionalPeer<{ create(flags: string[]): GPU; globals: object }>('webgpu', 'WebGPU in Node');
     Object.assign(globalThis, dawn.globals);
     return dawn.create([]);
   } catch (error) {

@@ -1,11 +1,12 @@
 /**
  * The one seam to threads: the only module that creates workers
- * (`worker_threads` in Node, reached through `process.getBuiltinModule` so
- * bundlers never see it; module Web Workers from a Blob URL in browsers),
+ * (`worker_threads` in Node, reached through the host seam's
+ * `process.getBuiltinModule`, so bundlers never see it and the browser build has none; module Web Workers from a Blob URL in browsers),
  * counts cores, and asks whether this realm may share memory and block in
  * `Atomics.wait`. The worker's script is source text (worker-main.ts), so
  * no file has to be found next to the bundle.
  */
+import { nodeBuiltin } from '../../host/host.node.js';
 import { workerSource, type WorkerInit, type WorkerStatus } from './worker-main.js';
 
 /** A started worker, whatever the host. */
@@ -32,20 +33,14 @@ interface NodeWorkerThreads {
   Worker: new (source: string, options: { eval: true; name?: string }) => NodeWorker;
 }
 
-interface NodeProcess {
-  versions?: { node?: string };
-  getBuiltinModule?: (name: string) => unknown;
-}
-
-function nodeProcess(): NodeProcess | undefined {
-  const candidate = (globalThis as { process?: NodeProcess }).process;
-  return candidate?.versions?.node && typeof candidate.getBuiltinModule === 'function' ? candidate : undefined;
+/** worker_threads in Node (through the host seam: never an import), undefined elsewhere. */
+function nodeWorkerThreads(): NodeWorkerThreads | undefined {
+  return nodeBuiltin<NodeWorkerThreads>('node:worker_threads');
 }
 
 let browserScriptUrl: string | undefined;
 
-function startNodeWorker(node: NodeProcess, name: string): ThreadWorker {
-  const { Worker } = node.getBuiltinModule!('node:worker_threads') as NodeWorkerThreads;
+function startNodeWorker({ Worker }: NodeWorkerThreads, name: string): ThreadWorker {
   const worker = new Worker(workerSource('node'), { eval: true, name });
   return {
     // An idle pool never keeps the process alive; a run in progress holds it by waiting.
@@ -79,19 +74,16 @@ function startBrowserWorker(name: string): ThreadWorker {
 
 /** Starts a worker running the pool's worker program. */
 export function startWorker(name: string): ThreadWorker {
-  const node = nodeProcess();
-  if (node) return startNodeWorker(node, name);
+  const threads = nodeWorkerThreads();
+  if (threads) return startNodeWorker(threads, name);
   if (typeof Worker !== 'function') throw new Error('this host has no Worker');
   return startBrowserWorker(name);
 }
 
 /** The number of logical cores (1 when the host does not say). */
 export function availableCores(): number {
-  const node = nodeProcess();
-  if (node) {
-    const os = node.getBuiltinModule!('node:os') as { availableParallelism?: () => number; cpus: () => unknown[] };
-    return os.availableParallelism?.() ?? os.cpus().length;
-  }
+  const os = nodeBuiltin<{ availableParallelism?: () => number; cpus: () => unknown[] }>('node:os');
+  if (os) return os.availableParallelism?.() ?? os.cpus().length;
   return (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
 }
 
@@ -100,7 +92,7 @@ export function sharedMemoryUnavailableReason(): string | undefined {
   if (typeof SharedArrayBuffer !== 'function') {
     return 'SharedArrayBuffer is unavailable: in a browser the page must be cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)';
   }
-  if (!nodeProcess() && typeof Worker !== 'function') return 'this host has no Worker';
+  if (!nodeWorkerThreads() && typeof Worker !== 'function') return 'this host has no Worker';
   try {
     new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
   } catch (error) {

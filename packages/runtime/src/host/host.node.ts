@@ -1,0 +1,35 @@
+/**
+ * What the runtime needs from its host in Node (the browser build swaps this
+ * module for host.browser.ts; see tsup.config.ts and the `browser` / `node`
+ * conditions of package.json). Node built-ins are reached through
+ * `process.getBuiltinModule`, never imported, so no bundler follows them.
+ */
+import { LadonError } from '@ladon/ir';
+
+interface NodeProcess {
+  versions?: { node?: string };
+  getBuiltinModule?: (name: string) => unknown;
+}
+
+/** Which host this build is for. */
+export const HOST_KIND: 'node' | 'browser' = 'node';
+
+/** A Node built-in module (`node:fs`, ...), or undefined outside Node. */
+export function nodeBuiltin<T>(name: string): T | undefined {
+  const node = (globalThis as { process?: NodeProcess }).process;
+  if (!node?.versions?.node || typeof node.getBuiltinModule !== 'function') return undefined;
+  return node.getBuiltinModule(name) as T;
+}
+
+/**
+ * Loads an optional peer package by name when the application did not hand
+ * it in. Node resolves bare specifiers itself; the specifier is a variable
+ * on purpose, so bundlers never try to include the package.
+ */
+export async function importOptionalPeer<T>(specifier: string, why: string, option?: string): Promise<T> {
+  try {
+    return (await import(/* @vite-ignore */ specifier)) as T;
+  } catch (error) {
+    throw new LadonError('E_UNSUPPORTED', `${why} needs ${specifier}, which could not be loaded (install it${option ? `, or pass { ${option} }` : ''}): ${(error as Error).message}`);
+  }
+}
