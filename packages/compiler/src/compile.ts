@@ -28,16 +28,37 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
   return { graph: copy, reports };
 }
 
+/**
+ * Progress of {@link compileProgram}: `compile` counts the pipeline's passes,
+ * `optimise` the wasm modules built and optimised by binaryen (one, or two
+ * with the relaxed-SIMD variant; none for WGSL).
+ */
+export interface CompileProgress {
+  readonly phase: 'compile' | 'optimise';
+  readonly loaded: number;
+  readonly total: number;
+}
+
 /** Options for {@link compileProgram}. */
 export interface ProgramOptions extends CompileOptions {
   readonly target: 'wasm' | 'wgsl';
   /** wasm: also build the relaxed-SIMD (FMA) variant of the module (default true). */
   readonly relaxedSimd?: boolean;
+  /** Called as passes run and modules are optimised. */
+  readonly onProgress?: (progress: CompileProgress) => void;
 }
 
 /** Compiles `graph` and lowers it to a Program for `target`. */
 export async function compileProgram(graph: Graph, options: ProgramOptions): Promise<Program> {
-  const { graph: compiled, reports } = compileGraph(graph, options);
+  const passes = options.passes ?? DEFAULT_PIPELINE;
+  const progress = options.onProgress;
+  progress?.({ phase: 'compile', loaded: 0, total: passes.length });
+  let done = 0;
+  const onPass: PipelineOptions['onPass'] = (report, current) => {
+    options.onPass?.(report, current);
+    progress?.({ phase: 'compile', loaded: ++done, total: passes.length });
+  };
+  const { graph: compiled, reports } = compileGraph(graph, { ...options, passes, onPass });
   const program = await lower(compiled, reports.map((report) => report.name), options);
   const limits = mergeLimits(program.symbolLimits ?? {}, symbolLimits(graph));
   return Object.keys(limits).length > 0 ? { ...program, symbolLimits: limits } : program;
@@ -47,7 +68,9 @@ async function lower(compiled: Graph, passes: string[], options: ProgramOptions)
   switch (options.target) {
     case 'wasm': {
       const { lowerToWasm } = await import('./wasm/lower-wasm.js');
-      return lowerToWasm(compiled, passes, { relaxedSimd: options.relaxedSimd ?? true });
+      const modules = options.relaxedSimd === false ? 1 : 2;
+      const onModule = options.onProgress && ((built: number) => options.onProgress?.({ phase: 'optimise', loaded: built, total: modules }));
+      return lowerToWasm(compiled, passes, { relaxedSimd: options.relaxedSimd ?? true, ...(onModule ? { onModule } : {}) });
     }
     case 'wgsl': {
       const { lowerToWgsl } = await import('./wgsl/lower-wgsl.js');

@@ -4,7 +4,10 @@ export { insertNode, insertOp, insertConstant, replaceAllUses, removeDeadNodes, 
 export { op, capture, constant, oneOf, type Pattern, type OpPattern, type CapturePattern, type ConstantPattern, type OneOfPattern, type OpPatternOptions } from './rewrite/pattern.js';
 export { matchAt, matchesAt, type Match, type MatchIndex } from './rewrite/match.js';
 export { applyRules, rulePass, type RewriteRule, type RuleMatch, type RewriteResult, type Escape } from './rewrite/rewriter.js';
-export { compileGraph, compileProgram, type CompileOptions, type CompiledGraph, type ProgramOptions } from './compile.js';
+export { compileGraph, compileProgram, type CompileOptions, type CompiledGraph, type CompileProgress, type ProgramOptions } from './compile.js';
+export { COMPILER_VERSION } from './version.js';
+export { startCompileWorker } from './worker/start-compile-worker.js';
+export type { CompileRequest, CompileReply } from './worker/protocol.js';
 export { DEFAULT_PIPELINE } from './pipeline.js';
 export { fuseAttentionPass, fuseAttentionRule } from './passes/attention/fuse-attention.js';
 export { mergeHeadLoopsPass, mergeHeadLoopsRule } from './passes/attention/merge-head-loops.js';

@@ -16,9 +16,11 @@ export type CompileTarget = 'wasm' | 'wgsl';
 
 /** What the runtime uses of @ladon/compiler (structurally: the package's module object satisfies it). */
 export interface CompilerModule {
-  compileProgram(graph: Graph, options: { target: CompileTarget }): Promise<Program>;
-  /** The compiler's version (part of the persistent cache's key). */
+  compileProgram(graph: Graph, options: { target: CompileTarget; onProgress?: (progress: { phase: 'compile' | 'optimise'; loaded: number; total: number }) => void }): Promise<Program>;
+  /** The compiler's build identity (part of the persistent cache's key). */
   readonly COMPILER_VERSION?: string;
+  /** Starts the compiler's worker, when it has one (compilations then run off the calling thread). */
+  startCompileWorker?(): unknown;
 }
 
 /** What the runtime uses of @ladon/onnx. */

@@ -16,6 +16,8 @@ import { WasmLowering } from './lowering.js';
 export interface WasmLoweringOptions {
   /** Also build the relaxed-SIMD (FMA) module. */
   readonly relaxedSimd: boolean;
+  /** Called with the number of modules built and optimised so far (0 before the first). */
+  readonly onModule?: (built: number) => void;
 }
 
 /** Bytes reserved at the start of memory (address 0 stays unused so a null pointer is never valid data). */
@@ -31,8 +33,11 @@ function lowerNodes(graph: Graph): { program: ProgramBuilder; kernels: KernelSet
 /** Lowers a compiled graph to a wasm Program. */
 export async function lowerToWasm(graph: Graph, passes: readonly string[], options: WasmLoweringOptions): Promise<Program> {
   const { program, kernels } = lowerNodes(graph);
+  options.onModule?.(0);
   const simd = await kernels.emit(false);
+  options.onModule?.(1);
   const relaxed = options.relaxedSimd ? await kernels.emit(true) : undefined;
+  if (relaxed) options.onModule?.(2);
   const wasm = { simd: simd.binary, ...(relaxed ? { relaxed: relaxed.binary } : {}), reservedBytes: RESERVED_BYTES, kernels: kernels.signatures };
   return program.build({ wasm }, passes);
 }

@@ -4,27 +4,35 @@
  * `process.getBuiltinModule`, so bundlers never see it and the browser build has none; module Web Workers from a Blob URL in browsers),
  * counts cores, and asks whether this realm may share memory and block in
  * `Atomics.wait`. The worker's script is source text (worker-main.ts), so
- * no file has to be found next to the bundle.
+ * no file has to be found next to the bundle. The compile worker, which a
+ * bundler must see beside the compiler, is constructed by @ladon/compiler
+ * and adopted here (`adoptWorker`).
  */
 import { nodeBuiltin } from '../../host/host.node.js';
 import { workerSource, type WorkerInit, type WorkerStatus } from './worker-main.js';
 
-/** A started worker, whatever the host. */
-export interface ThreadWorker {
-  post(message: WorkerInit): void;
+/** A started worker, whatever the host, posting `In` messages and hearing `Out` ones. */
+export interface HostWorker<In, Out> {
+  post(message: In, transfer?: ArrayBuffer[]): void;
   /** `status` gets the worker's messages; `died` fires once when it errors or exits. */
-  listen(status: (message: WorkerStatus) => void, died: (reason: string) => void): void;
+  listen(status: (message: Out) => void, died: (reason: string) => void): void;
   /** Lets the process exit while this worker idles (Node; a no-op in browsers). */
   allowExit(): void;
+  /** Keeps the process alive while the worker has work (Node; a no-op in browsers). */
+  keepAlive(): void;
   /** Ends the worker; resolves once it has stopped running. */
   terminate(): Promise<void>;
 }
 
+/** A worker of the thread pool. */
+export type ThreadWorker = HostWorker<WorkerInit, WorkerStatus>;
+
 interface NodeWorker {
-  postMessage(message: unknown): void;
-  on(event: 'message', listener: (message: WorkerStatus) => void): void;
+  postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
+  on(event: 'message', listener: (message: never) => void): void;
   on(event: 'error', listener: (error: Error) => void): void;
   on(event: 'exit', listener: (code: number) => void): void;
+  ref(): void;
   unref(): void;
   terminate(): Promise<number>;
 }
@@ -40,14 +48,14 @@ function nodeWorkerThreads(): NodeWorkerThreads | undefined {
 
 let browserScriptUrl: string | undefined;
 
-function startNodeWorker({ Worker }: NodeWorkerThreads, name: string): ThreadWorker {
-  const worker = new Worker(workerSource('node'), { eval: true, name });
+function wrapNodeWorker<In, Out>(worker: NodeWorker): HostWorker<In, Out> {
   return {
-    // An idle pool never keeps the process alive; a run in progress holds it by waiting.
+    // An idle worker never keeps the process alive; work in progress holds it (a waiting run, or keepAlive).
     allowExit: () => worker.unref(),
-    post: (message) => worker.postMessage(message),
+    keepAlive: () => worker.ref(),
+    post: (message, transfer) => worker.postMessage(message, transfer),
     listen(status, died) {
-      worker.on('message', status);
+      worker.on('message', status as (message: never) => void);
       worker.on('error', (error) => died(error.message));
       worker.on('exit', (code) => died(`it exited (code ${code})`));
     },
@@ -55,14 +63,13 @@ function startNodeWorker({ Worker }: NodeWorkerThreads, name: string): ThreadWor
   };
 }
 
-function startBrowserWorker(name: string): ThreadWorker {
-  browserScriptUrl ??= URL.createObjectURL(new Blob([workerSource('browser')], { type: 'text/javascript' }));
-  const worker = new Worker(browserScriptUrl, { type: 'module', name });
+function wrapBrowserWorker<In, Out>(worker: Worker): HostWorker<In, Out> {
   return {
     allowExit: () => undefined,
-    post: (message) => worker.postMessage(message),
+    keepAlive: () => undefined,
+    post: (message, transfer) => worker.postMessage(message, transfer ?? []),
     listen(status, died) {
-      worker.onmessage = (event: MessageEvent<WorkerStatus>) => status(event.data);
+      worker.onmessage = (event: MessageEvent<Out>) => status(event.data);
       worker.onerror = (event) => died(event.message || 'the worker script failed');
     },
     terminate: () => {
@@ -70,6 +77,26 @@ function startBrowserWorker(name: string): ThreadWorker {
       return Promise.resolve();
     },
   };
+}
+
+function startNodeWorker({ Worker }: NodeWorkerThreads, name: string): ThreadWorker {
+  return wrapNodeWorker(new Worker(workerSource('node'), { eval: true, name }));
+}
+
+function startBrowserWorker(name: string): ThreadWorker {
+  browserScriptUrl ??= URL.createObjectURL(new Blob([workerSource('browser')], { type: 'text/javascript' }));
+  return wrapBrowserWorker(new Worker(browserScriptUrl, { type: 'module', name }));
+}
+
+/**
+ * Adopts a worker another package constructed (the compiler's compile
+ * worker, which must be built where its script is so bundlers find it): a
+ * Node worker_thread or a Web Worker, wrapped like the pool's own.
+ */
+export function adoptWorker<In, Out>(worker: unknown): HostWorker<In, Out> {
+  if (typeof (worker as Partial<NodeWorker>).on === 'function') return wrapNodeWorker(worker as NodeWorker);
+  if (typeof Worker === 'function' && worker instanceof Worker) return wrapBrowserWorker(worker);
+  throw new Error('adoptWorker: neither a worker_threads Worker nor a Web Worker');
 }
 
 /** Starts a worker running the pool's worker program. */
