@@ -35,7 +35,7 @@ export async function bundleBrowserApp(project: string): Promise<{ bundle?: Brow
     });
     const entry = result.outputFiles.find((file) => /[/\\]stdin\.js$/.test(file.path));
     const chunks = result.outputFiles.filter((file) => file !== entry).map((file) => file.path.replace(/^.*[/\\]/, ''));
-    const problems = entry && /binaryen|compileProgram/.test(entry.text) ? ['the browser bundle has the compiler in its entry chunk (it must be a lazy chunk)'] : [];
+    const problems = entry && /binaryen|compile-worker\.js/.test(entry.text) ? ['the browser bundle has the compiler in its entry chunk (it must be a lazy chunk)'] : [];
     return { bundle: { entryBytes: entry?.contents.length ?? 0, chunks }, problems };
   } catch (error) {
     return { problems: [`esbuild --platform=browser could not bundle an app importing @ladon/ops and @ladon/runtime: ${(error as Error).message}`] };
