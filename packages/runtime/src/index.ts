@@ -5,6 +5,7 @@ export type { TensorInfo } from './tensor-info.js';
 export type { ProgressEvent, ProgressListener, ProgressPhase } from './progress.js';
 export type { CompilerModule, OnnxModule, ModuleSource, CompileTarget } from './load-tools.js';
 export type { CompileSettings } from './compile/compile-program.js';
+export type { CacheMode, CacheSettings, ProgramOrigin } from './compile/cache/cached-compile.js';
 export type { SourceOptions } from './source.js';
 export { BackendError, LimitError, DeviceLostError, ThreadError } from './errors.js';
 export { WasmSession, type WasmSessionOptions } from './wasm/wasm-session.js';

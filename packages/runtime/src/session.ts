@@ -16,6 +16,7 @@
  */
 import { Graph, LadonError, RuntimeValueError, type Program, type Tensor } from '@ladon/ir';
 import type { BackendName, BackendSession } from './backend.js';
+import type { ProgramOrigin } from './compile/cache/cached-compile.js';
 import { compileForSession, type CompileSettings } from './compile/compile-program.js';
 import { BackendError } from './errors.js';
 import { graphTensorInfo, programTensorInfo, type TensorInfo } from './tensor-info.js';
@@ -52,6 +53,8 @@ export class Session {
     readonly inputMetadata: readonly TensorInfo[],
     /** The model's outputs in order: name, dtype and shape (symbolic dims are names). */
     readonly outputMetadata: readonly TensorInfo[],
+    /** Where the program came from: precompiled, compiled now, or a compile cache (memory, or persistent: no compilation); 'compiled' when programs are compiled per input value as the feeds arrive. */
+    readonly programOrigin: ProgramOrigin,
   ) {}
 
   /** The backend this session runs on. */
@@ -83,21 +86,23 @@ export class Session {
     const backend = choice === 'auto' && !(loaded instanceof Graph) ? (loaded.target === 'wasm' ? 'wasm' : 'webgpu') : await resolveBackend(choice);
     if (backend === 'reference') {
       if (!(loaded instanceof Graph)) throw new BackendError('the reference backend runs graphs; it cannot run a compiled program');
-      return new Session(new ReferenceSession(loaded), undefined, graphTensorInfo(loaded, loaded.inputs), graphTensorInfo(loaded, loaded.outputs));
+      return new Session(new ReferenceSession(loaded), undefined, graphTensorInfo(loaded, loaded.inputs), graphTensorInfo(loaded, loaded.outputs), 'precompiled');
     }
     const target = backend === 'wasm' ? 'wasm' : 'wgsl';
     const load = (program: Program) => phase(options.onProgress, 'instantiate', () => (backend === 'wasm' ? WasmSession.create(program, options) : createWebGpuSession(program, options)));
-    let program: Program;
+    let compiled: { program: Program; origin: ProgramOrigin };
     try {
-      program = loaded instanceof Graph ? await compileForSession(loaded, target, options) : loaded;
+      compiled = loaded instanceof Graph ? await compileForSession(loaded, target, options) : { program: loaded, origin: 'precompiled' };
     } catch (error) {
       // Kernels that need some inputs' values: compile per value (the same way: worker, cache, progress) when the feeds arrive.
       if (!(error instanceof RuntimeValueError) || !(loaded instanceof Graph)) throw error;
-      const compile = (graph: Graph) => compileForSession(graph, target, options);
-      return new Session(new SpecializingSession(backend, loaded, compile, load, error.inputs), undefined, graphTensorInfo(loaded, loaded.inputs), graphTensorInfo(loaded, loaded.outputs));
+      const compile = async (graph: Graph) => (await compileForSession(graph, target, options)).program;
+      const inner = new SpecializingSession(backend, loaded, compile, load, error.inputs);
+      return new Session(inner, undefined, graphTensorInfo(loaded, loaded.inputs), graphTensorInfo(loaded, loaded.outputs), 'compiled');
     }
+    const { program, origin } = compiled;
     if (program.target !== target) throw new BackendError(`this program was compiled for ${program.target}; the ${backend} backend needs a ${target} program`);
-    return new Session(await load(program), program, programTensorInfo(program, program.inputs), programTensorInfo(program, program.outputs));
+    return new Session(await load(program), program, programTensorInfo(program, program.inputs), programTensorInfo(program, program.outputs), origin);
   }
 
   /** Runs the model on `feeds` (by input name) and returns the outputs (by output name). */

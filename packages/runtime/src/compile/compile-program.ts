@@ -6,10 +6,11 @@
 import type { Graph, Program } from '@ladon/ir';
 import { loadCompiler, type CompileTarget, type CompilerModule, type ModuleSource } from '../load-tools.js';
 import { report, type ProgressListener } from '../progress.js';
+import { compileCached, type CacheSettings, type ProgramOrigin } from './cache/cached-compile.js';
 import { WorkerCompiler, type WorkerCapableCompiler } from './worker-compiler.js';
 
 /** How a graph is compiled for a session. */
-export interface CompileSettings {
+export interface CompileSettings extends CacheSettings {
   /** The compiler module, or a loader of it (default: `@ladon/compiler` by name, in Node only). */
   readonly compiler?: ModuleSource<CompilerModule>;
   /**
@@ -30,9 +31,13 @@ function workerOf(compiler: WorkerCapableCompiler): WorkerCompiler {
   return worker;
 }
 
-/** Compiles `graph` for `target`. */
-export async function compileForSession(graph: Graph, target: CompileTarget, settings: CompileSettings): Promise<Program> {
+/** The program for `graph` on `target`: from the compile cache, else compiled (see cache/cached-compile.ts). */
+export async function compileForSession(graph: Graph, target: CompileTarget, settings: CompileSettings): Promise<{ program: Program; origin: ProgramOrigin }> {
   const compiler = await loadCompiler(settings.compiler);
+  return compileCached({ graph, target, compilerVersion: compiler.COMPILER_VERSION, compile: () => compile(compiler, graph, target, settings) }, settings);
+}
+
+async function compile(compiler: CompilerModule, graph: Graph, target: CompileTarget, settings: CompileSettings): Promise<Program> {
   const listener = settings.onProgress;
   // The compiler reports its passes (compile) and binaryen's work (optimise); one that does not still ends the phase.
   let reported = false;

@@ -4,6 +4,8 @@
  * when the application hands them in, so a bundler sees every import.
  */
 import { LadonError } from '@ladon/ir';
+import type { CacheStore } from '../compile/cache/cache-store.js';
+import { indexedDbStore } from '../compile/cache/indexeddb-store.js';
 
 /** Which host this build is for. */
 export const HOST_KIND: 'node' | 'browser' = 'browser';
@@ -22,4 +24,10 @@ export function importOptionalPeer<T>(specifier: string, why: string, option = '
   return Promise.reject(
     new LadonError('E_UNSUPPORTED', `${why} needs ${specifier}: in a browser bundle pass it in, e.g. { ${option}: () => import('${specifier}') } (a lazy import your bundler puts in its own chunk)`),
   );
+}
+
+/** The persistent compile cache here: IndexedDB (a directory has no meaning in a browser). */
+export function defaultCacheStore(directory?: string): CacheStore | undefined {
+  void directory;
+  return indexedDbStore();
 }

@@ -5,6 +5,8 @@
  * `process.getBuiltinModule`, never imported, so no bundler follows them.
  */
 import { LadonError } from '@ladon/ir';
+import type { CacheStore } from '../compile/cache/cache-store.js';
+import { defaultCacheDirectory, directoryStore } from '../compile/cache/directory-store.js';
 
 interface NodeProcess {
   versions?: { node?: string };
@@ -32,4 +34,13 @@ export async function importOptionalPeer<T>(specifier: string, why: string, opti
   } catch (error) {
     throw new LadonError('E_UNSUPPORTED', `${why} needs ${specifier}, which could not be loaded (install it${option ? `, or pass { ${option} }` : ''}): ${(error as Error).message}`);
   }
+}
+
+/** The persistent compile cache here: a directory (`directory`, else LADON_CACHE_DIR, XDG_CACHE_HOME/ladon or ~/.cache/ladon). */
+export function defaultCacheStore(directory?: string): CacheStore | undefined {
+  const fs = nodeBuiltin<Parameters<typeof directoryStore>[0]>('node:fs');
+  const os = nodeBuiltin<{ homedir(): string }>('node:os');
+  const node = (globalThis as { process?: { env: Record<string, string | undefined>; pid: number } }).process;
+  if (!fs || !os || !node) return undefined;
+  return directoryStore(fs, directory ?? defaultCacheDirectory(node.env, os.homedir()), node);
 }
