@@ -3,6 +3,7 @@
  * compiled on first call and cached (see shared-cache.ts).
  */
 import type { Tensor } from '@ladon/ir';
+import type { CacheMode, ProgressListener } from '@ladon/runtime';
 import { attentionMaskDims, attentionSignature, buildAttentionGraph, type AttentionDType, type AttentionGraphSpec } from './attention-graph.js';
 import { checkAttentionInputs, checkScalarOptions, type AttentionSizes } from './attention-inputs.js';
 import { resolveBackend, type OpsBackend } from './backend.js';
@@ -42,6 +43,18 @@ export interface AttentionOptions {
   readonly backend?: OpsBackend;
   /** wasm: threads to compute on (the calling thread plus workers); default every core, at most 4. See the runtime's `numThreads`. */
   readonly numThreads?: number;
+  /** Where the compiled program is kept: `persistent` (default: a cache directory in Node, IndexedDB in browsers), `memory` or `false`. */
+  readonly cache?: CacheMode;
+  /** Progress of compiling and loading the program (phases compile, optimise, instantiate), on the call that compiles it. */
+  readonly onProgress?: ProgressListener;
+  /**
+   * What the first calls of a new signature return while its program compiles
+   * (in the compiler's worker). `interpreter`: the reference interpreter's
+   * result at once, for small work (at most 2^25 multiply-adds) — the default
+   * with backend `auto` outside a browser page; `compiled`: wait for the
+   * program — the default otherwise.
+   */
+  readonly firstResult?: 'interpreter' | 'compiled';
 }
 
 /** What {@link attention} returns with `returnWeights: true`. */
@@ -100,9 +113,22 @@ export async function attention(q: Tensor, k: Tensor, v: Tensor, options: Attent
   expectBackendDType(op, 'q', sizes.dtype, backend);
   const spec = attentionSpec(sizes, options);
   const feeds = { q, k, v, ...(mask ? { mask } : {}), ...positionFeeds(sizes, options) };
-  const outputs = await sharedProgramCache.run(attentionSignature(backend, spec), { backend, numThreads: options.numThreads }, () => buildAttentionGraph(spec), feeds);
+  const interim = allowsInterim(options, sizes);
+  const { numThreads, cache, onProgress } = options;
+  const outputs = await sharedProgramCache.run(attentionSignature(backend, spec), { backend, numThreads, cache, onProgress, interim }, () => buildAttentionGraph(spec), feeds);
   const output = outputs.output as Tensor<AttentionDType>;
   return spec.returnWeights ? { output, weights: outputs.weights as Tensor<AttentionDType> } : output;
+}
+
+/** The most work (multiply-adds) the interpreter answers while a program compiles: ~0.1–0.3 s of it. */
+const INTERIM_WORK_LIMIT = 2 ** 25;
+
+/** Whether this call may be answered by the interpreter while its program compiles (see `firstResult`). */
+function allowsInterim(options: AttentionOptions, sizes: AttentionSizes): boolean {
+  const inPage = typeof (globalThis as { document?: unknown }).document !== 'undefined';
+  const choice = options.firstResult ?? ((options.backend ?? 'auto') === 'auto' && !inPage ? 'interpreter' : 'compiled');
+  const work = sizes.batch * sizes.heads * sizes.queries * sizes.keys * (sizes.headSize + sizes.valueHeadSize);
+  return choice === 'interpreter' && work <= INTERIM_WORK_LIMIT;
 }
 
 function attentionSpec(sizes: AttentionSizes, options: AttentionOptions): AttentionGraphSpec {

@@ -81,3 +81,34 @@ describe('numThreads', () => {
     expect(Array.from(two.data)).toEqual(Array.from(one.data));
   });
 });
+
+describe('tiered start (firstResult)', () => {
+  beforeEach(() => clearCompiledCache());
+
+  it('answers with the interpreter while the program compiles, then with the compiled program', async () => {
+    const { q, k, v } = inputs(1, 5, 7);
+    const expected = referenceAttention({ q, k, v }, {})[0];
+    const before = compiledCacheStats();
+    const progress: string[] = [];
+    const first = await attention(q, k, v, { backend: 'wasm', numThreads: 1, cache: false, firstResult: 'interpreter', onProgress: (event) => progress.push(event.phase) });
+    expectClose(first, expected, 'interim result');
+    expect(compiledCacheStats().interim - before.interim).toBe(1);
+    // 'compiled' waits for the program that the first call started compiling (no second compile).
+    expectClose(await attention(q, k, v, { backend: 'wasm', numThreads: 1, cache: false, firstResult: 'compiled' }), expected, 'compiled result');
+    expectClose(await attention(q, k, v, { backend: 'wasm', numThreads: 1, cache: false, firstResult: 'interpreter' }), expected, 'after the swap');
+    const after = compiledCacheStats();
+    expect(after.interim - before.interim).toBe(1);
+    expect(after.compiles - before.compiles).toBe(1);
+    expect(progress).toContain('compile');
+    expect(progress.at(-1)).toBe('instantiate');
+  });
+
+  it('waits for the compiled program when a backend is named, or the work is large', async () => {
+    const before = compiledCacheStats().interim;
+    const { q, k, v } = inputs(1, 3, 3);
+    await attention(q, k, v, { backend: 'wasm', numThreads: 1, cache: false });
+    const big = { q: randomTensor(next, 'f32', [1, 2, 2048, 8]), k: randomTensor(next, 'f32', [1, 2, 2048, 8]), v: randomTensor(next, 'f32', [1, 2, 2048, 8]) };
+    await attention(big.q, big.k, big.v, { backend: 'wasm', numThreads: 1, cache: false, firstResult: 'interpreter' });
+    expect(compiledCacheStats().interim).toBe(before);
+  });
+});

@@ -5,9 +5,14 @@
  * and every later call with the same signature runs that Session again.
  * Runs on one session are queued one after another, so concurrent calls
  * never share a backend's buffers.
+ *
+ * Tiered start: a call that allows an interim result, made while its
+ * program is still compiling (in the compiler's worker), is answered by the
+ * reference interpreter on the same graph; the compiled session takes over
+ * for every call after it is ready.
  */
-import type { Graph, Tensor } from '@ladon/ir';
-import { Session, type BackendName } from '@ladon/runtime';
+import { interpret, type Graph, type Tensor } from '@ladon/ir';
+import { Session, type BackendName, type CacheMode, type ProgressListener } from '@ladon/runtime';
 import { loadCompiler } from './compiler-loader.js';
 
 /** How a cache has been used: compiles (misses), reuses (hits) and live sessions. */
@@ -18,16 +23,27 @@ export interface CompiledCacheStats {
   readonly hits: number;
   /** Sessions currently held. */
   readonly size: number;
+  /** Calls answered by the reference interpreter while their program compiled (tiered start). */
+  readonly interim: number;
 }
 
 /** How the cache's sessions are created: the backend and the wasm thread count. */
 export interface CacheSessionOptions {
   readonly backend: BackendName;
   readonly numThreads?: number;
+  /** Where compiled programs are kept (the runtime's `cache`; default persistent). */
+  readonly cache?: CacheMode;
+  /** Progress of fetching, compiling and instantiating the program (only when this call compiles). */
+  readonly onProgress?: ProgressListener;
+  /** Answer with the reference interpreter while the program compiles (tiered start). Default false. */
+  readonly interim?: boolean;
 }
 
 interface CacheEntry {
+  readonly graph: Graph;
   readonly session: Promise<Session>;
+  /** Set once the session is ready (from then on, no interim results). */
+  ready: boolean;
   /** The tail of this session's run queue. */
   queue: Promise<unknown>;
 }
@@ -37,6 +53,7 @@ export class ProgramCache {
   private readonly entries = new Map<string, CacheEntry>();
   private compiles = 0;
   private hits = 0;
+  private interim = 0;
 
   /**
    * Runs the program for `signature` on `feeds`, compiling `build()` for
@@ -44,6 +61,10 @@ export class ProgramCache {
    */
   async run(signature: string, session: CacheSessionOptions, build: () => Graph, feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
     const entry = this.entryFor(`${signature}|threads=${session.numThreads ?? 'default'}`, session, build);
+    if (session.interim && !entry.ready) {
+      this.interim++;
+      return interpret(entry.graph, feeds);
+    }
     const result = entry.queue.then(async () => (await entry.session).run(feeds));
     entry.queue = result.catch(() => undefined);
     return result;
@@ -51,7 +72,7 @@ export class ProgramCache {
 
   /** Counts of compiles, hits and live sessions. */
   stats(): CompiledCacheStats {
-    return { compiles: this.compiles, hits: this.hits, size: this.entries.size };
+    return { compiles: this.compiles, hits: this.hits, size: this.entries.size, interim: this.interim };
   }
 
   /** Disposes every session and forgets every signature (the counters are kept). */
@@ -73,9 +94,14 @@ export class ProgramCache {
       return cached;
     }
     this.compiles++;
-    const session = createSession(build, options);
-    const entry: CacheEntry = { session, queue: Promise.resolve() };
+    const graph = build();
+    const session = createSession(graph, options);
+    const entry: CacheEntry = { graph, session, ready: false, queue: Promise.resolve() };
     this.entries.set(signature, entry);
+    session.then(
+      () => (entry.ready = true),
+      () => undefined,
+    );
     // A failed compile is not cached: the next call tries again (and reports the error again).
     session.catch(() => {
       if (this.entries.get(signature) === entry) this.entries.delete(signature);
@@ -84,6 +110,13 @@ export class ProgramCache {
   }
 }
 
-async function createSession(build: () => Graph, options: CacheSessionOptions): Promise<Session> {
-  return Session.create(build(), { backend: options.backend, compiler: loadCompiler, ...(options.numThreads === undefined ? {} : { numThreads: options.numThreads }) });
+async function createSession(graph: Graph, options: CacheSessionOptions): Promise<Session> {
+  const { backend, numThreads, cache, onProgress } = options;
+  return Session.create(graph, {
+    backend,
+    compiler: loadCompiler,
+    ...(numThreads === undefined ? {} : { numThreads }),
+    ...(cache === undefined ? {} : { cache }),
+    ...(onProgress ? { onProgress } : {}),
+  });
 }
