@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/main.ts', 'src/ort-web-worker.ts', 'src/ort-long-context-worker.ts'],
+  entry: ['src/main.ts', 'src/ort-web-worker.ts', 'src/ort-long-context-worker.ts', 'src/start-up-child.ts'],
   format: ['esm'],
   dts: false,
   clean: true,

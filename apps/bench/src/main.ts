@@ -11,6 +11,7 @@
  *                   apps/bench/results/, git-ignored)
  * --update-results  write the committed apps/bench/RESULTS.md and results.svg
  * --case ID         run only this case (repeatable; e.g. attention-s512), without the long-context run
+ * --start-up        only the time to first result in fresh processes (printed; nothing written)
  * Progress lines go to stderr; the tables to stdout.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -21,15 +22,20 @@ import { FULL_PLAN, QUICK_PLAN, selectCases } from './cases.js';
 import { parseArguments } from './options.js';
 import { CHART_FILE, consoleSummary, resultsMarkdown } from './report.js';
 import { resultsSvg } from './report-svg.js';
+import { measureStartUp, startUpMarkdown } from './start-up.js';
 
 async function main(): Promise<void> {
   const benchDirectory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const options = parseArguments(process.argv.slice(2), benchDirectory);
+  if (options.startUpOnly) return void process.stdout.write(startUpMarkdown(measureStartUp(options.quick ? 1 : 5)));
   const plan = selectCases(options.quick ? QUICK_PLAN : FULL_PLAN, options.caseIds);
   const results = await runBenchmark(options.threadCounts.length > 0 ? { ...plan, threadCounts: options.threadCounts } : plan);
   process.stdout.write(consoleSummary(results));
+  progressToStderr('time to first result: fresh processes (cold, warm cache, onnxruntime-web)');
+  const startUp = startUpMarkdown(measureStartUp(options.quick ? 1 : 5));
+  process.stdout.write(`\n${startUp}`);
   mkdirSync(options.outDirectory, { recursive: true });
-  writeFileSync(path.join(options.outDirectory, 'RESULTS.md'), resultsMarkdown(results));
+  writeFileSync(path.join(options.outDirectory, 'RESULTS.md'), `${resultsMarkdown(results)}\n${startUp}`);
   writeFileSync(path.join(options.outDirectory, CHART_FILE), resultsSvg(results));
   progressToStderr(`wrote ${path.join(options.outDirectory, 'RESULTS.md')} and ${CHART_FILE} in ${results.durationSeconds.toFixed(0)} s`);
 }

@@ -6,9 +6,10 @@ const BENCH = '/repo/apps/bench';
 
 describe('parseArguments', () => {
   it('writes to the untracked results/ folder unless asked to update the committed results', () => {
-    expect(parseArguments([], BENCH)).toEqual({ quick: false, outDirectory: path.join(BENCH, 'results'), caseIds: [], threadCounts: [] });
-    expect(parseArguments(['--update-results'], BENCH)).toEqual({ quick: false, outDirectory: BENCH, caseIds: [], threadCounts: [] });
-    expect(parseArguments(['--quick', '--out', '/tmp/x'], BENCH)).toEqual({ quick: true, outDirectory: '/tmp/x', caseIds: [], threadCounts: [] });
+    expect(parseArguments([], BENCH)).toEqual({ quick: false, outDirectory: path.join(BENCH, 'results'), caseIds: [], threadCounts: [], startUpOnly: false });
+    expect(parseArguments(['--update-results'], BENCH)).toEqual({ quick: false, outDirectory: BENCH, caseIds: [], threadCounts: [], startUpOnly: false });
+    expect(parseArguments(['--quick', '--out', '/tmp/x'], BENCH)).toEqual({ quick: true, outDirectory: '/tmp/x', caseIds: [], threadCounts: [], startUpOnly: false });
+    expect(parseArguments(['--start-up'], BENCH).startUpOnly).toBe(true);
   });
 
   it('takes the cases to run with --case (repeatable)', () => {

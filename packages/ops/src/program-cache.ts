@@ -44,6 +44,8 @@ interface CacheEntry {
   readonly session: Promise<Session>;
   /** Set once the session is ready (from then on, no interim results). */
   ready: boolean;
+  /** Resolves when the runtime starts compiling (its compile cache missed); never, on a cache hit. */
+  readonly compiling: Promise<void>;
   /** The tail of this session's run queue. */
   queue: Promise<unknown>;
 }
@@ -61,7 +63,7 @@ export class ProgramCache {
    */
   async run(signature: string, session: CacheSessionOptions, build: () => Graph, feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
     const entry = this.entryFor(`${signature}|threads=${session.numThreads ?? 'default'}`, session, build);
-    if (session.interim && !entry.ready) {
+    if (session.interim && !entry.ready && (await compilesFirst(entry))) {
       this.interim++;
       return interpret(entry.graph, feeds);
     }
@@ -95,8 +97,10 @@ export class ProgramCache {
     }
     this.compiles++;
     const graph = build();
-    const session = createSession(graph, options);
-    const entry: CacheEntry = { graph, session, ready: false, queue: Promise.resolve() };
+    let compilingStarted!: () => void;
+    const compiling = new Promise<void>((resolve) => (compilingStarted = resolve));
+    const session = createSession(graph, options, compilingStarted);
+    const entry: CacheEntry = { graph, session, compiling, ready: false, queue: Promise.resolve() };
     this.entries.set(signature, entry);
     session.then(
       () => (entry.ready = true),
@@ -110,13 +114,22 @@ export class ProgramCache {
   }
 }
 
-async function createSession(graph: Graph, options: CacheSessionOptions): Promise<Session> {
-  const { backend, numThreads, cache, onProgress } = options;
+/** True when the entry's program must be compiled (no cache had it) before its session is ready. */
+async function compilesFirst(entry: CacheEntry): Promise<boolean> {
+  return Promise.race([entry.session.then(() => false, () => false), entry.compiling.then(() => true)]);
+}
+
+async function createSession(graph: Graph, options: CacheSessionOptions, compilingStarted: () => void): Promise<Session> {
+  const { backend, numThreads, cache } = options;
+  const onProgress: ProgressListener = (event) => {
+    if (event.phase === 'compile') compilingStarted();
+    options.onProgress?.(event);
+  };
   return Session.create(graph, {
     backend,
     compiler: loadCompiler,
     ...(numThreads === undefined ? {} : { numThreads }),
     ...(cache === undefined ? {} : { cache }),
-    ...(onProgress ? { onProgress } : {}),
+    onProgress,
   });
 }

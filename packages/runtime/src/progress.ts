@@ -4,8 +4,9 @@
  * does not say), `import` (ONNX to IR), `compile` (the compiler's passes and
  * lowering), `optimise` (binaryen's optimiser on the wasm module),
  * `instantiate` (the backend loading the program). Every phase that runs
- * reports `loaded === total` once when it ends; a cache hit skips `compile`
- * and `optimise`.
+ * reports `loaded === total` once when it ends; `total` is 0 while unknown
+ * (`compile` starts with 0 of 0 as soon as the compile cache has missed). A
+ * cache hit skips `compile` and `optimise`.
  */
 
 /** The phases {@link ProgressEvent} reports. */

@@ -39,6 +39,7 @@ export async function compileForSession(graph: Graph, target: CompileTarget, set
 
 async function compile(compiler: CompilerModule, graph: Graph, target: CompileTarget, settings: CompileSettings): Promise<Program> {
   const listener = settings.onProgress;
+  report(listener, 'compile', 0, 0); // a cache miss: compiling starts (the compiler reports its total)
   // The compiler reports its passes (compile) and binaryen's work (optimise); one that does not still ends the phase.
   let reported = false;
   const forward = (event: { phase: 'compile' | 'optimise'; loaded: number; total: number }): void => {
