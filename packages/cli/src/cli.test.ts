@@ -274,6 +274,19 @@ describe('ladon run', () => {
     expect(ladon('run', `${SEED_BLOCK}/model.onnx`, '--inputs', 'no_such_directory').stderr).toMatch(/^ladon: FileAccessError \[E_IO\]: no_such_directory/);
   });
 
+  it('--profile prints a table of every step (op, kernel, ms) and the total, then the outputs', () => {
+    const outcome = ladon('run', `${SEED_BLOCK}/model.onnx`, '--inputs', 'test_data_set_1', '--profile');
+    expect(outcome.stderr).toBe('');
+    const lines = outcome.stdout.split('\n');
+    expect(lines[0]).toMatch(/^step +op +kernel +ms$/);
+    const steps = lines.filter((line) => /^\d+ +\S+ +\S+ +\d+\.\d{3}$/.test(line));
+    expect(steps.length).toBeGreaterThan(1);
+    expect(steps.some((line) => /^\d+ +Attention /.test(line))).toBe(true);
+    expect(outcome.stdout).toMatch(new RegExp(`^total \\d+\\.\\d{3} ms over ${steps.length} steps$`, 'm'));
+    expect(outcome.stdout).toMatch(/^y: f32\[3, 7, 64\] = /m);
+    expect(ladon('run', `${SEED_BLOCK}/model.onnx`, '--inputs', 'test_data_set_1', '--profile', '--backend', 'reference').stderr).toMatch(/--profile times the steps of the wasm backend/);
+  });
+
   it('prints a summary of each output without --out', () => {
     const outcome = ladon('run', `${SEED_BLOCK}/model.onnx`, '--inputs', `${SEED_BLOCK}/test_data_set_1`);
     expect(outcome.status).toBe(0);

@@ -68,7 +68,8 @@ function addRun(program: Command, io: CliIO, state: ExitState): void {
     .requiredOption('--inputs <dir>', "(required) directory holding input_<i>.pb files; a relative path that does not exist here is looked up in the model's folder")
     .addOption(backendOption())
     .option('--out <dir>', 'write output_<i>.pb files here (default: print a summary of each output)')
-    .addHelpText('after', examples(`ladon run ${SEED_BLOCK}/model.onnx --inputs test_data_set_0 --backend wasm --out results/`))
+    .option('--profile', "print each step's time (wasm backend): step, op, kernel, ms")
+    .addHelpText('after', examples(`ladon run ${SEED_BLOCK}/model.onnx --inputs test_data_set_0 --backend wasm --out results/`, `ladon run ${SEED_BLOCK}/model.onnx --inputs test_data_set_0 --profile`))
     .action(async (model: string, options) => {
       state.exitCode = await runCommand(model, options, io);
     });

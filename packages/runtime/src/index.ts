@@ -1,6 +1,6 @@
 // The public surface of @ladon/runtime.
-export { Session, type SessionOptions, type SessionSource } from './session.js';
-export type { BackendName, BackendSession } from './backend.js';
+export { Session, type SessionOptions, type SessionSource, type RunOptions, type ProfiledRun } from './session.js';
+export type { BackendName, BackendSession, StepTiming } from './backend.js';
 export type { TensorInfo } from './tensor-info.js';
 export type { ProgressEvent, ProgressListener, ProgressPhase } from './progress.js';
 export type { CompilerModule, OnnxModule, ModuleSource, CompileTarget } from './load-tools.js';

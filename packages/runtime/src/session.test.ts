@@ -87,4 +87,16 @@ describe('Session sources and metadata', () => {
     expect(calls).toEqual(['wasm', 'wasm']);
     expect(events.slice(0, 4)).toEqual(['compile 0/0', 'compile 1/1', 'instantiate 0/1', 'instantiate 1/1']);
   });
+
+  it('profiles a wasm run step by step, and says other backends cannot', async () => {
+    const session = await Session.create(program, { numThreads: 1 });
+    const { outputs, profile } = await session.run({}, { profile: true });
+    expect(Array.from(outputs.y.data as Int32Array)).toEqual(expected);
+    expect(profile).toHaveLength(1);
+    expect(profile[0]).toMatchObject({ step: 0, op: 'Fill', node: '%y', kernel: 'fill' });
+    expect(profile[0].ms).toBeGreaterThanOrEqual(0);
+    session.dispose();
+    const reference = await Session.create(addGraph(), { backend: 'reference' });
+    await expect(reference.run({ x: tensor('f32', [1, 3], [1, 2, 3]), y: tensor('f32', [1, 3], [1, 1, 1]) }, { profile: true })).rejects.toThrow(/wasm backend; this session runs on reference/);
+  });
 });

@@ -15,7 +15,7 @@
  * from a graph or ONNX bytes compiles one program per distinct value of it.
  */
 import { Graph, LadonError, RuntimeValueError, type Program, type Tensor } from '@ladon/ir';
-import type { BackendName, BackendSession } from './backend.js';
+import type { BackendName, BackendSession, StepTiming } from './backend.js';
 import type { ProgramOrigin } from './compile/cache/cached-compile.js';
 import { compileForSession, type CompileSettings } from './compile/compile-program.js';
 import { BackendError } from './errors.js';
@@ -36,6 +36,19 @@ export interface SessionOptions extends WasmSessionOptions, WebGpuSessionOptions
    * hardware adapter exists, else wasm; for a precompiled program, its target.
    */
   readonly backend?: BackendName | 'auto';
+}
+
+/** Options of {@link Session.run}. */
+export interface RunOptions {
+  /** Time every step (wasm backend) and return `{ outputs, profile }`. */
+  readonly profile?: boolean;
+}
+
+/** What a profiled run returns. */
+export interface ProfiledRun {
+  readonly outputs: Record<string, Tensor>;
+  /** One entry a step, in program order. */
+  readonly profile: readonly StepTiming[];
 }
 
 /** A model loaded on a backend, ready to run. */
@@ -105,10 +118,21 @@ export class Session {
     return new Session(await load(program), program, programTensorInfo(program, program.inputs), programTensorInfo(program, program.outputs), origin);
   }
 
-  /** Runs the model on `feeds` (by input name) and returns the outputs (by output name). */
-  async run(feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
+  /**
+   * Runs the model on `feeds` (by input name) and returns the outputs (by
+   * output name). With `{ profile: true }` (wasm backend) it returns
+   * `{ outputs, profile }`: every step's op, node, kernel and milliseconds.
+   */
+  run(feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>>;
+  run(feeds: Readonly<Record<string, Tensor>>, options: { readonly profile: true }): Promise<ProfiledRun>;
+  run(feeds: Readonly<Record<string, Tensor>>, options?: RunOptions): Promise<Record<string, Tensor> | ProfiledRun>;
+  async run(feeds: Readonly<Record<string, Tensor>>, options: RunOptions = {}): Promise<Record<string, Tensor> | ProfiledRun> {
     if (this.disposed) throw new LadonError('E_BACKEND', 'this session was disposed');
-    return this.inner.run(feeds);
+    if (!options.profile) return this.inner.run(feeds);
+    if (!this.inner.profiles) throw new LadonError('E_UNSUPPORTED', `profiling times the steps of a compiled program on the wasm backend; this session runs on ${this.backend}`);
+    const profile: StepTiming[] = [];
+    const outputs = await this.inner.run(feeds, profile);
+    return { outputs, profile };
   }
 
   /** Frees the session's memory, devices and worker threads. Further runs throw. */

@@ -8,7 +8,7 @@
  */
 import { FeedError, RuntimeValueError, withInputValues, type Graph, type Tensor } from '@ladon/ir';
 import type { Program } from '@ladon/ir';
-import type { BackendSession } from './backend.js';
+import type { BackendSession, StepTiming } from './backend.js';
 
 /** Compiles a (specialised) graph for the session's target. */
 export type GraphCompiler = (graph: Graph) => Promise<Program>;
@@ -34,6 +34,8 @@ function valueKey(inputs: readonly string[], feeds: Readonly<Record<string, Tens
 export class SpecializingSession implements BackendSession {
   private readonly loaded = new Map<string, Promise<BackendSession>>();
   private readonly inputs: string[];
+  /** Runs are profiled by the specialised program's session (the wasm backend's). */
+  readonly profiles: boolean;
 
   constructor(
     readonly backend: 'wasm' | 'webgpu',
@@ -43,12 +45,13 @@ export class SpecializingSession implements BackendSession {
     inputs: readonly string[],
   ) {
     this.inputs = [...inputs];
+    this.profiles = backend === 'wasm';
   }
 
-  async run(feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
+  async run(feeds: Readonly<Record<string, Tensor>>, profile?: StepTiming[]): Promise<Record<string, Tensor>> {
     const session = await this.sessionFor(feeds);
     const rest = Object.fromEntries(Object.entries(feeds).filter(([name]) => !this.inputs.includes(name)));
-    return session.run(rest);
+    return session.run(rest, profile);
   }
 
   dispose(): void {

@@ -13,7 +13,7 @@
  * own copy of per-thread scratch. Runs are queued: one at a time.
  */
 import { allocData, LadonError, ProgramFormatError, type BufferSpec, type Dim, type Program, type ProgramStep, type StepArg, type Tensor, type WasmPayload } from '@ladon/ir';
-import type { BackendSession } from '../backend.js';
+import type { BackendSession, StepTiming } from '../backend.js';
 import { bindRun, evaluateSize, hostValueOf } from '../bindings.js';
 import { rootOf } from '../lifetimes.js';
 import { BackendError, LimitError, ThreadError } from '../errors.js';
@@ -123,9 +123,11 @@ export class WasmSession implements BackendSession {
     return new WasmSession(program, module, memory, kernels, relaxed, threads);
   }
 
-  /** Runs on `feeds`; a run waits for the ones before it (runs never interleave). */
-  run(feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
-    const result = this.queue.then(() => this.runNow(feeds));
+  readonly profiles = true;
+
+  /** Runs on `feeds`; a run waits for the ones before it (runs never interleave). With `profile`, each step's time is appended. */
+  run(feeds: Readonly<Record<string, Tensor>>, profile?: StepTiming[]): Promise<Record<string, Tensor>> {
+    const result = this.queue.then(() => this.runNow(feeds, profile));
     this.queue = result.catch(() => undefined);
     return result;
   }
@@ -138,7 +140,7 @@ export class WasmSession implements BackendSession {
     void pool?.then((started) => started.dispose(), () => undefined);
   }
 
-  private async runNow(feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
+  private async runNow(feeds: Readonly<Record<string, Tensor>>, profile: StepTiming[] | undefined): Promise<Record<string, Tensor>> {
     if (this.disposed) throw new BackendError('this wasm session was disposed');
     const { bindings, hostValues } = bindRun(this.program, feeds);
     const context: RunContext = { bindings, plan: this.planFor(bindings) };
@@ -148,10 +150,12 @@ export class WasmSession implements BackendSession {
       if (spec.known) this.writeKnown(spec, context);
       else if (spec.host) this.write(spec.id, hostValueOf(spec, hostValues, context.plan.shapes.get(spec.id)!), context.plan);
     }
-    for (const step of this.program.steps) {
+    for (const [index, step] of this.program.steps.entries()) {
+      const started = profile ? performance.now() : 0;
       const parts = step.split ? partsFor(this.evaluate(step.split.units, bindings), this.evaluate(step.split.unitCost, bindings), this.threads) : 0;
       if (parts > 1) await this.runInParts(step, parts, context);
       else this.runAlone(step, context, parts === 1);
+      profile?.push({ step: index, op: step.op, node: step.node, kernel: step.kernel, ms: performance.now() - started });
     }
     const outputs: Record<string, Tensor> = {};
     for (const output of this.program.outputs) outputs[output.name] = this.read(output.buffer, context.plan);
