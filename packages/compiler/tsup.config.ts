@@ -3,11 +3,17 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { defineConfig } from 'tsup';
 
-/** `<version>+<hash of every source file>`: the compiler's build identity (src/version.ts). */
+/**
+ * `<version>+<hash>` over every source file of the compiler and of @ladon/ir
+ * (whose op definitions, e.g. element-wise expressions, the compiler lowers):
+ * the compiler's build identity (src/version.ts), part of the compile cache's key.
+ */
 function buildId(): string {
   const hash = createHash('sha256');
-  const files = (readdirSync('src', { recursive: true }) as string[]).filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts')).sort();
-  for (const file of files) hash.update(file).update(readFileSync(path.join('src', file)));
+  for (const root of ['src', '../ir/src']) {
+    const files = (readdirSync(root, { recursive: true }) as string[]).filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts')).sort();
+    for (const file of files) hash.update(`${root}/${file}`).update(readFileSync(path.join(root, file)));
+  }
   const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
   return `${version}+${hash.digest('hex').slice(0, 16)}`;
 }

@@ -1,5 +1,6 @@
 /**
- * The compiler's build identity: its version and a hash of its sources,
+ * The compiler's build identity: its version and a hash of its sources and
+ * of @ladon/ir's (whose op definitions it lowers),
  * written in by the build (tsup.config.ts `define`), so a persistent cache
  * of compiled programs never serves a program from another compiler build.
  */
