@@ -33,8 +33,10 @@ async function compile(port: Port, request: CompileRequest): Promise<void> {
     const bytes = serializeProgram(program);
     port.post({ id, program: bytes }, [bytes.buffer as ArrayBuffer]);
   } catch (error) {
-    const { name, message, code } = error as { name: string; message: string; code?: string };
-    port.post({ id, error: { name, message, ...(typeof code === 'string' ? { code } : {}) } });
+    const { name, message, code, inputs } = error as { name: string; message: string; code?: string; inputs?: unknown };
+    // A RuntimeValueError's inputs go along: the session compiles per value of them.
+    const valueInputs = Array.isArray(inputs) ? { inputs: inputs.map(String) } : {};
+    port.post({ id, error: { name, message, ...(typeof code === 'string' ? { code } : {}), ...valueInputs } });
   }
 }
 

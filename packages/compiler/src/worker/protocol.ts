@@ -17,4 +17,4 @@ export interface CompileRequest {
 export type CompileReply =
   | { readonly id: number; readonly progress: CompileProgress }
   | { readonly id: number; readonly program: Uint8Array }
-  | { readonly id: number; readonly error: { readonly name: string; readonly code?: string; readonly message: string } };
+  | { readonly id: number; readonly error: { readonly name: string; readonly code?: string; readonly message: string; readonly inputs?: readonly string[] } };

@@ -6,7 +6,7 @@
  * serialised; progress is forwarded. A worker that dies fails what it had
  * and is replaced on the next compilation.
  */
-import { deserializeProgram, LadonError, printGraph, type Graph, type LadonErrorCode, type Program } from '@ladon/ir';
+import { deserializeProgram, LadonError, printGraph, RuntimeValueError, type Graph, type LadonErrorCode, type Program } from '@ladon/ir';
 import type { CompileTarget } from '../load-tools.js';
 import { adoptWorker, type HostWorker } from '../wasm/threads/worker-seam.js';
 
@@ -24,7 +24,15 @@ interface CompileRequest {
 type CompileReply =
   | { readonly id: number; readonly progress: { readonly phase: 'compile' | 'optimise'; readonly loaded: number; readonly total: number } }
   | { readonly id: number; readonly program: Uint8Array }
-  | { readonly id: number; readonly error: { readonly name: string; readonly code?: string; readonly message: string } };
+  | { readonly id: number; readonly error: WorkerError };
+
+/** A compilation's error as the worker sends it (inputs: a RuntimeValueError's). */
+interface WorkerError {
+  readonly name: string;
+  readonly code?: string;
+  readonly message: string;
+  readonly inputs?: readonly string[];
+}
 
 /** Progress as the compiler reports it. */
 export type CompilerProgressListener = (event: { phase: 'compile' | 'optimise'; loaded: number; total: number }) => void;
@@ -93,8 +101,13 @@ export class WorkerCompiler {
   }
 }
 
-/** The worker's error as a LadonError with its code and name (the message names node, op and tensor as the compiler wrote it). */
-function rebuildError(error: { readonly name: string; readonly code?: string; readonly message: string }): Error {
+/**
+ * The worker's error as a LadonError with its code and name (the message
+ * names node, op and tensor as the compiler wrote it); a RuntimeValueError
+ * again with its inputs, so the session compiles per value of them.
+ */
+function rebuildError(error: WorkerError): Error {
+  if (error.code === 'E_RUNTIME_VALUE' && error.inputs) return new RuntimeValueError(error.message, error.inputs);
   const rebuilt = new LadonError((error.code ?? 'E_BACKEND') as LadonErrorCode, error.message);
   Object.defineProperty(rebuilt, 'name', { value: error.name });
   return rebuilt;
