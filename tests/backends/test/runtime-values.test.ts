@@ -154,6 +154,33 @@ function checkAll(backend: 'wasm' | 'webgpu'): void {
     session.dispose();
   });
 
+  it('a session compiling per value does so through the session: metadata from the graph, progress and the compile cache per value binding', async () => {
+    const graph = sliceGraph();
+    const events: string[] = [];
+    const session = await Session.create(graph, { backend, cache: 'memory', onProgress: ({ phase }) => events.push(phase) });
+    expect(session.inputNames).toEqual(['x', 'starts', 'axes']);
+    expect(session.outputMetadata.map(({ name, dtype }) => ({ name, dtype }))).toEqual([{ name: 'y', dtype: 'f32' }]);
+    expect(session.inputMetadata[0]).toEqual({ name: 'x', dtype: 'f32', shape: [4, 6] });
+    const feeds = (start: number) => ({ x: floats([4, 6]), starts: i64([start]), axes: i64([1]) });
+    const compileEvents = (phase: string) => events.filter((event) => event === phase).length;
+    events.length = 0;
+    await session.run(feeds(2));
+    const first = { compile: compileEvents('compile'), optimise: compileEvents('optimise') };
+    expect(first.compile).toBeGreaterThan(0);
+    expect(events).toContain('instantiate');
+    if (backend === 'wasm') expect(first.optimise).toBeGreaterThan(0);
+    // A second session over the same graph finds that value's program in the compile cache. (Attempts that
+    // end in a RuntimeValueError, specialising on one input before the other, are not cached and report again.)
+    const again = await Session.create(graph, { backend, cache: 'memory', onProgress: ({ phase }) => events.push(phase) });
+    events.length = 0;
+    expectOutputs(await again.run(feeds(2)), interpret(graph, feeds(2)), () => ({ rtol: 0, atol: 0 }));
+    expect(compileEvents('compile')).toBeLessThan(first.compile);
+    expect(compileEvents('optimise')).toBe(0);
+    expect(events).toContain('instantiate');
+    session.dispose();
+    again.dispose();
+  });
+
   it('Reshape to a fed shape: one program, three shapes', async () => {
     await checkRuns(reshapeGraph(), [
       { x: floats([2, 12]), shape: i64([2, -1, 3]) },
