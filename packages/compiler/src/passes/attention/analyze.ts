@@ -52,12 +52,12 @@ export type Analysis = { readonly plan: AttentionPlan } | { readonly declined: s
 const FILL_LIMIT = -1e4;
 
 /** Analyses the attention ending in `MatMul(softmax, v)`. */
-export function analyzeAttention(index: GraphIndex, softmax: Node, output: Node): Analysis {
+export function analyzeAttention(index: GraphIndex, softmax: Node, output: Node, guard: readonly Node[] = []): Analysis {
   const rank = index.graph.typeOf(softmax.outputs[0]).shape.length;
   const axis = (softmax.attrs.axis as number | undefined) ?? -1;
   if (axis !== -1 && axis !== rank - 1) return { declined: `softmax over axis ${axis}, not the key axis` };
   if (rank !== 3 && rank !== 4) return { declined: `scores of rank ${rank}` };
-  const chain: Node[] = [softmax, output];
+  const chain: Node[] = [softmax, output, ...guard];
   const logits = peelLogits(index, softmax.inputs[0], chain);
   if ('declined' in logits) return logits;
   const { q, kTransposed, v, declined } = checkOperands(index.graph, logits.q, logits.kTransposed, output.inputs[1], rank);

@@ -250,3 +250,32 @@ describe('attention fusion: forms that must not fuse (and stay correct)', () => 
     expect(countOps(compiled).Attention).toBeUndefined();
   });
 });
+
+describe("attention fusion: torch SDPA's NaN guard on the weights", () => {
+  /** softmax(QKᵀ/√8 + mask) guarded as `Where(IsNaN(p), fill, p)`, then · V; batch 1 masks every key. */
+  function guarded(fill: number) {
+    const c = core();
+    const mask = c.g.input('mask', 'f32', ['batch', 1, 1, 'seq']);
+    const scores = c.g.op('Add', [c.g.op('Mul', [c.g.op('MatMul', [c.q, kTransposed(c)]), c.g.scalar(1 / Math.sqrt(8))]), mask]);
+    const probs = c.g.op('Softmax', [scores], { axis: -1 });
+    const weights = c.g.op('Where', [c.g.op('IsNaN', [probs]), c.g.scalar(fill), probs]);
+    c.g.output(c.g.op('MatMul', [weights, c.v]), 'y');
+    const feedSets = [2, 5].map((seq, index) => ({
+      ...feeds({}, 2)[index],
+      mask: tensor('f32', [2, 1, 1, seq], Array.from({ length: 2 * seq }, (_, i) => (i < seq ? (i === 0 ? -Infinity : 0) : -Infinity))),
+    }));
+    return { graph: c.g.build(), feedSets };
+  }
+
+  it('fuses Where(IsNaN(p), 0, p): Attention gives the zeros of a fully masked row itself', () => {
+    const { graph, feedSets } = guarded(0);
+    const { compiled } = expectFused(graph, feedSets, {});
+    expect(countOps(compiled).IsNaN).toBeUndefined();
+  });
+
+  it('declines a guard that fills anything but 0, and stays correct', () => {
+    const { graph, feedSets } = guarded(1);
+    const { compiled } = compileAndCompare(graph, passes, feedSets);
+    expect(countOps(compiled).Attention).toBeUndefined();
+  });
+});

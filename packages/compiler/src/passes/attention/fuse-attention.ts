@@ -14,14 +14,14 @@
 import { dimsEqual, dtypeToOnnxType, mulDims, subDims, tensor, type AttrValue, type Dim, type DType, type Graph, type Node } from '@ladon/ir';
 import { insertConstant, insertNode, insertOp } from '../../graph-edit.js';
 import type { Pass, PassContext } from '../../pass.js';
-import { capture, op } from '../../rewrite/pattern.js';
+import { capture, constant, oneOf, op } from '../../rewrite/pattern.js';
 import { applyRules, type RewriteRule } from '../../rewrite/rewriter.js';
 import { analyzeAttention, type AttentionPlan, type MaskTerm } from './analyze.js';
 import { composePerms, isIdentityPerm, producedBy, swapLastTwo, transposePerm, type GraphIndex } from './layout.js';
 import { detachEarlyReaders, inGraphCache, type InGraphCache } from './kv-cache.js';
 import { isCausalMask } from './mask-probe.js';
 import { positionInputs, type PositionInputs } from './position-inputs.js';
-import { constantValues } from '@ladon/ir';
+import { constantValues, type Tensor } from '@ladon/ir';
 
 /** Where the attention weights (or logits) escape to, mapped to a qk_matmul_output_mode. */
 interface WeightsOutput {
@@ -33,15 +33,25 @@ function indexOf(graph: Graph): GraphIndex {
   return { graph, producers: graph.producers(), consumers: graph.consumers(), constants: constantValues(graph) };
 }
 
+const SOFTMAX = op('Softmax', [capture('logits')], { as: 'softmax' });
+const isAllZero = (value: Tensor): boolean => Array.from(value.data as ArrayLike<number | bigint>).every((x) => Number(x) === 0);
+/**
+ * torch's SDPA export guards the weights: `Where(IsNaN(p), 0, p)` zeroes the
+ * NaN rows a fully masked softmax gives. Attention gives zeros for fully
+ * masked rows itself, so the guarded softmax fuses like a bare one.
+ */
+const NAN_GUARDED_SOFTMAX = op('Where', [op('IsNaN', [SOFTMAX], { as: 'isNaN' }), constant('zero', isAllZero), capture('softmax')], { as: 'guard' });
+
 /** The fusion rule; `onDecline` hears why a candidate was not fused. */
 export function fuseAttentionRule(onDecline: (reason: string) => void = () => {}): RewriteRule {
   return {
     name: 'fuse-scaled-dot-product-attention',
-    pattern: op('MatMul', [op('Softmax', [capture('logits')], { as: 'softmax' }), capture('v')], { as: 'output' }),
+    pattern: op('MatMul', [oneOf(SOFTMAX, NAN_GUARDED_SOFTMAX), capture('v')], { as: 'output' }),
     handlesEscapes: true,
     rewrite(match, graph) {
       const index = indexOf(graph);
-      const analysis = analyzeAttention(index, match.nodes.get('softmax')!, match.root);
+      const guard = ['isNaN', 'guard'].map((name) => match.nodes.get(name)).filter((node) => node !== undefined);
+      const analysis = analyzeAttention(index, match.nodes.get('softmax')!, match.root, guard);
       if ('declined' in analysis) return decline(onDecline, analysis.declined);
       const weights = weightsOutput(index, analysis.plan);
       if (typeof weights === 'string') return decline(onDecline, weights);
