@@ -140,6 +140,27 @@ describe('attention fusion: forms that fuse', () => {
     expect(countOps(compiled).Expand).toBeUndefined();
   });
 
+  /** K and V tiled from 2 to 6 heads: `Reshape(Tile(Unsqueeze(x, axis), repeats), [B, 6, S, 8])`. */
+  function tiledHeads(axis: number, repeats: number[]) {
+    const c = core(6, 2);
+    const repeat = (value: ValueRef) => c.g.op('Reshape', [c.g.op('Tile', [c.g.op('Unsqueeze', [value, c.g.ints([axis])]), c.g.ints(repeats)]), c.g.ints([0, 6, -1, 8])]);
+    const scores = c.g.op('MatMul', [c.q, c.g.op('Transpose', [repeat(c.k)], { perm: [0, 1, 3, 2] })]);
+    c.g.output(c.g.op('MatMul', [c.g.op('Softmax', [scores], { axis: -1 }), repeat(c.v)]), 'y');
+    return expectFused(c.g.build(), feeds({}, 6, 2));
+  }
+
+  it('GQA by repeat_interleave (a Tile of the new head axis) is traced back to the KV heads', () => {
+    const { attention, compiled } = tiledHeads(2, [1, 1, 3, 1, 1]);
+    expect(attention.inputs.slice(1, 3)).toEqual(['k', 'v']);
+    expect(countOps(compiled).Tile).toBeUndefined();
+  });
+
+  it('heads tiled whole (repeat, not interleave: h0 h1 h0 h1 …) keep the tiled K and V', () => {
+    const { attention, compiled } = tiledHeads(1, [1, 3, 1, 1, 1]);
+    expect(attention.inputs.slice(1, 3)).not.toContain('k');
+    expect(countOps(compiled).Tile).toBe(2);
+  });
+
   it('attention weights returned as a graph output map to qk_matmul_output_mode 3', () => {
     const c = core();
     const probs = c.g.op('Softmax', [c.g.op('Mul', [c.g.op('MatMul', [c.q, kTransposed(c)]), c.g.scalar(0.35)])], { axis: -1 });

@@ -178,7 +178,8 @@ function untranspose(graph: Graph, index: GraphIndex, kTransposed: string, befor
 }
 
 /**
- * GQA/MQA exports repeat each KV head n times (`k[:, :, None].expand(B, Hkv, n, S, D).reshape(B, Hkv·n, S, D)`).
+ * GQA/MQA exports repeat each KV head n times (`k[:, :, None].expand(B, Hkv, n, S, D).reshape(B, Hkv·n, S, D)`,
+ * or `repeat_interleave(n, dim=1)`, exported as the same with a Tile for the expand).
  * The Attention op maps query heads to KV heads itself, so use the unrepeated K and V.
  */
 function collapseRepeatedHeads(index: GraphIndex, k: string, v: string): [string, string] {
@@ -190,7 +191,8 @@ function collapseRepeatedHeads(index: GraphIndex, k: string, v: string): [string
 
 function repeatedHeadsBase(index: GraphIndex, value: string): { value: string; heads: string | number } | undefined {
   const reshape = producedBy(index, value, 'Reshape');
-  const expand = reshape && producedBy(index, reshape.inputs[0], 'Expand');
+  // repeat_interleave exports the repeat as a Tile of the size-1 axis: the shape checks below are the same.
+  const expand = reshape && producedBy(index, reshape.inputs[0], 'Expand', 'Tile');
   const unsqueeze = expand && producedBy(index, expand.inputs[0], 'Unsqueeze');
   if (!reshape || !expand || !unsqueeze) return undefined;
   const graph = index.graph;
