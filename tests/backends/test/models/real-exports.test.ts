@@ -97,14 +97,48 @@ function expectedFacts(groups: readonly ExpectedAttention[]): string[] {
   });
 }
 
+/** One case's known deviation from index.json: why, and exactly what the compiler gives instead. */
+interface FactDeviation {
+  readonly reason: string;
+  /** The facts each Attention has instead of index.json's. */
+  readonly adjust?: (group: ExpectedAttention) => ExpectedAttention;
+  /** When nothing fuses: the Softmax count left instead (the Attention count is then 0). */
+  readonly softmaxLeft?: number;
+}
+
+const COMBINED_CAUSAL_MASK =
+  "transformers' masking_utils builds one boolean mask, And(causal LessOrEqual of positions, key padding gathered from attention_mask), applied as Where(mask, 0, finfo.min): the causal part is no separate term, so it stays inside the float attn_mask: same numbers, but causal tiles are not skipped";
+
 /**
  * Where a case does not yet do what index.json expects, and why; each entry
  * is checked to be exactly this deviation, so it fails once the case is fixed.
+ * The numbers are checked against torch for every case all the same.
  */
-const KNOWN_FACT_DEVIATIONS: Readonly<Record<string, { readonly reason: string; readonly adjust: (group: ExpectedAttention) => ExpectedAttention }>> = {
+const KNOWN_FACT_DEVIATIONS: Readonly<Record<string, FactDeviation>> = {
   t5_bucket_causal: {
     reason: 'the causal mask is added with the bucketed bias, so it is fitted into the relative table (finfo.min beyond distance 0): same numbers, but causal tiles are not skipped',
     adjust: (group) => ({ ...group, causal: false }),
+  },
+  hf_gpt2_past_eager: { reason: COMBINED_CAUSAL_MASK, adjust: (group) => ({ ...group, causal: false }) },
+  hf_gpt2_past_sdpa: { reason: COMBINED_CAUSAL_MASK, adjust: (group) => ({ ...group, causal: false }) },
+  hf_llama_eager: { reason: COMBINED_CAUSAL_MASK, adjust: (group) => ({ ...group, causal: false }) },
+  hf_llama_sdpa: { reason: COMBINED_CAUSAL_MASK, adjust: (group) => ({ ...group, causal: false }) },
+  hf_llama_dynamo: { reason: `${COMBINED_CAUSAL_MASK} (the padding read by GatherND)`, adjust: (group) => ({ ...group, causal: false }) },
+  hf_gpt_bigcode_mqa: {
+    reason: `${COMBINED_CAUSAL_MASK}; and index.json's head_dim 16 contradicts its own description (E=32, 4 query heads, 1 KV head of 8): the fused head size is 8`,
+    adjust: (group) => ({ ...group, causal: false, head_dim: 8 }),
+  },
+  hf_t5_eager: {
+    reason: `the decoder self-attentions fuse with their bucketed bias, but their mask is that combined one: ${COMBINED_CAUSAL_MASK}`,
+    adjust: (group) => (group.causal ? { ...group, causal: false } : group),
+  },
+  hf_t5_encoder_sdpa: {
+    reason: 'SDPA applies the padding to the bucketed bias as a masked_fill, Where(padding, bias, finfo.min): the bias is the fill of a Where, not an added term, so the whole [batch, heads, seq, seq] tensor is a float attn_mask: same numbers, no relative-bias table',
+    adjust: (group) => ({ ...group, bias: 'none' }),
+  },
+  hf_bloom_alibi: {
+    reason: "BLOOM computes scores with baddbmm on [batch·heads, q, k] and reshapes the softmax's weights back to [batch·heads, q, k] before the MatMul with V: the fusion pattern needs MatMul(Softmax(…), V), so nothing fuses (the unfused graph is still checked against torch)",
+    softmaxLeft: 2,
   },
 };
 
@@ -143,11 +177,13 @@ describe('real exports fuse as expected', () => {
   it.each(runnable.map((model) => [model.name, model] as const))('%s: Attention count, no Softmax, each Attention as expected', async (_name, model) => {
     const graph = await fusedGraph(model);
     const summaries = summarizeAttention(graph);
-    expect(summaries).toHaveLength(model.attentionCount);
-    expect(graph.nodes.filter((node) => node.op === 'Softmax')).toHaveLength(0);
     const deviation = KNOWN_FACT_DEVIATIONS[model.name];
-    const groups = model.attentions && deviation ? model.attentions.map(deviation.adjust) : model.attentions;
-    if (groups) expect(summaries.map(factsOf).sort(), deviation?.reason).toEqual(expectedFacts(groups).sort());
+    const nothingFuses = deviation?.softmaxLeft !== undefined;
+    expect(summaries, deviation?.reason).toHaveLength(nothingFuses ? 0 : model.attentionCount);
+    expect(graph.nodes.filter((node) => node.op === 'Softmax'), deviation?.reason).toHaveLength(deviation?.softmaxLeft ?? 0);
+    const adjust = deviation?.adjust;
+    const groups = model.attentions && adjust ? model.attentions.map(adjust) : model.attentions;
+    if (groups && !nothingFuses) expect(summaries.map(factsOf).sort(), deviation?.reason).toEqual(expectedFacts(groups).sort());
     model.check?.(summaries);
   });
 
@@ -165,7 +201,9 @@ describe('real exports fuse as expected', () => {
     const testCase = await loadTestCase(model.directory);
     const session = await Session.create(testCase.model.graph, { backend: 'wasm' });
     try {
-      expect(session.program?.steps.filter((step) => step.op === 'Attention').length).toBeGreaterThan(0);
+      const attentionSteps = session.program?.steps.filter((step) => step.op === 'Attention').length ?? 0;
+      if (KNOWN_FACT_DEVIATIONS[model.name]?.softmaxLeft === undefined) expect(attentionSteps).toBeGreaterThan(0);
+      else expect(attentionSteps, KNOWN_FACT_DEVIATIONS[model.name].reason).toBe(0);
       for (const dataSet of testCase.dataSets) expectOutputs(await session.run(dataSet.inputs), dataSet.outputs, () => model.tolerance);
     } finally {
       session.dispose();
