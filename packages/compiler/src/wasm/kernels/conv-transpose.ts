@@ -9,19 +9,14 @@
  * one), y, batch.
  */
 import type { Expr, FunctionBuilder, Local } from '../binaryen-module.js';
+import type { SpatialWindow } from '../../lower/plans/window.js';
 import type { KernelSpec } from '../kernel-set.js';
 
 /** What a transposed-convolution kernel bakes in. */
-export interface ConvTransposeKernelConfig {
+export interface ConvTransposeKernelConfig extends Omit<SpatialWindow, 'padEnd'> {
   readonly inChannels: number;
   readonly outChannels: number;
   readonly group: number;
-  readonly input: readonly [number, number, number];
-  readonly output: readonly [number, number, number];
-  readonly kernel: readonly [number, number, number];
-  readonly strides: readonly [number, number, number];
-  readonly dilations: readonly [number, number, number];
-  readonly padBegin: readonly [number, number, number];
   readonly hasBias: boolean;
 }
 

@@ -19,6 +19,7 @@
  *   indices, planes.
  */
 import type { Expr, FunctionBuilder, Local } from '../binaryen-module.js';
+import type { SpatialWindow } from '../../lower/plans/window.js';
 import type { KernelSpec } from '../kernel-set.js';
 import { copyPadded, needsPadding, type PaddedImage } from './conv-input.js';
 import { PART_PARAMS, rowShare } from './parts.js';
@@ -138,13 +139,7 @@ export function globalPoolKernel(reduce: 'max' | 'avg', size: number): KernelSpe
 }
 
 /** What MaxPool with Indices bakes in: the window on the unpadded input. */
-export interface PoolIndicesConfig {
-  readonly input: readonly [number, number, number];
-  readonly output: readonly [number, number, number];
-  readonly kernel: readonly [number, number, number];
-  readonly strides: readonly [number, number, number];
-  readonly dilations: readonly [number, number, number];
-  readonly padBegin: readonly [number, number, number];
+export interface PoolIndicesConfig extends Omit<SpatialWindow, 'padEnd'> {
   readonly columnMajor: boolean;
 }
 
