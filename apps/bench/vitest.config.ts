@@ -1,3 +1,4 @@
 import { defineConfig } from 'vitest/config';
+import { testCacheEnvironment } from '../../scripts/test-cache-directory.mjs';
 
-export default defineConfig({ test: { include: ['src/**/*.test.ts'], testTimeout: 120_000 } });
+export default defineConfig({ test: { env: testCacheEnvironment(), include: ['src/**/*.test.ts'], testTimeout: 120_000 } });
